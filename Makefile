@@ -1,0 +1,62 @@
+# mineconsol — PGXS build.
+#
+#   make              build the shared library and the install script
+#   make install      install into the server found by PG_CONFIG
+#   make test         all set-up + the whole suite on a throwaway cluster (see README)
+#   make installcheck the same suite against a running server (PGHOST/PGPORT/PGDATABASE)
+#   make demo         the main job on a throwaway cluster (see README)
+#   make bench        benchmarks, side by side with PostGIS
+
+EXTENSION  = mineconsol
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = $(EXTENSION)
+OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The install script is assembled from the numbered pieces in sql/, in order.
+SQL_PIECES = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
+SQL_SCRIPT = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA       = $(SQL_SCRIPT) $(filter-out $(SQL_SCRIPT),$(wildcard sql/$(EXTENSION)--*--*.sql))
+EXTRA_CLEAN = $(SQL_SCRIPT) results/ regression.diffs regression.out
+
+# Tests: every file in test/sql is a pg_regress test (pgTAP inside); expected
+# output lives in ./expected.  Shell tests in test/shell run after them.
+TESTS       = $(sort $(wildcard test/sql/*.sql))
+REGRESS     = $(patsubst test/sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --inputdir=test
+# installcheck is ours (pg_regress + shell tests + the summary line).
+NO_INSTALLCHECK = 1
+
+PG_CONFIG ?= pg_config
+GEOS_CONFIG ?= geos-config
+
+PG_CPPFLAGS += -I$(srcdir)/src $(shell $(GEOS_CONFIG) --cflags)
+# -Wextra on top of PGXS's -Wall.  fcinfo is unused in some V1 functions and
+# PostgreSQL's own headers are not -Wextra clean for these two, so only they
+# are turned off.
+PG_CFLAGS   += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK  += $(shell $(GEOS_CONFIG) --clibs)
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+all: $(SQL_SCRIPT)
+
+$(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
+	@{ echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
+	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	   for f in $(SQL_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
+
+installcheck:
+	@bash test/run-suite.sh $(REGRESS)
+
+test:
+	@bash test/test.sh
+
+demo:
+	@bash test/demo.sh
+
+bench:
+	@bash test/bench/run.sh
+
+.PHONY: test demo bench installcheck

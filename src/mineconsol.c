@@ -1,0 +1,24 @@
+/*
+ * mineconsol.c
+ *		Module entry point: the module magic and the mineconsol.* settings.
+ *
+ * Each area of the extension lives in its own file (license_no.c, uscc.c,
+ * cluster.c, classify.c, stage.c, audit.c, corner_points.c); this file only
+ * registers what must exist once per backend.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "mineconsol.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	MarkGUCPrefixReserved("mineconsol");
+}

@@ -1,0 +1,73 @@
+# Shared by `make test`, `make demo` and `make bench`: install what is missing,
+# build and install mineconsol, and run a throwaway PostgreSQL cluster on a Unix
+# socket in a temporary directory (no TCP).  Source it; it defines functions only.
+
+PGVER=${PGVER:-15}
+PGBIN=${PGBIN:-/usr/lib/postgresql/$PGVER/bin}
+export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
+
+# Debian packages the build, the tests, the demo and the benchmarks need.
+MINECONSOL_DEPS="build-essential postgresql-$PGVER postgresql-server-dev-$PGVER
+postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap libgeos-dev gdal-bin"
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'mineconsol: %s\n' "$*" >&2; exit 1; }
+
+# ensure_deps [extra packages…]: apt-get install whatever is missing (as root),
+# or print the exact command and stop (as anyone else).
+ensure_deps() {
+	local missing=() p
+	for p in $MINECONSOL_DEPS "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
+			|| missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "missing packages; run: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+	fi
+	log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+		|| die "apt-get install ${missing[*]} failed"
+}
+
+# build_and_install: warnings are errors here.  Installing needs write access
+# to the server's directories: root, or a PostgreSQL owned by this user.
+build_and_install() {
+	log "building mineconsol (warnings are errors)"
+	make -s COPT=-Werror PG_CONFIG="$PG_CONFIG" all >/dev/null || die "build failed"
+	if [ ! -w "$("$PG_CONFIG" --pkglibdir)" ]; then
+		die "cannot write $("$PG_CONFIG" --pkglibdir); run 'sudo make install' first or run as root"
+	fi
+	make -s PG_CONFIG="$PG_CONFIG" install >/dev/null || die "make install failed"
+}
+
+# as_pg CMD…: run as the cluster's owner (postgres when we are root).
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# start_cluster: sets PGHOST, PGPORT, PGUSER and CLUSTER_DIR; stop_cluster
+# removes everything again.  Extra server settings may come in CLUSTER_OPTS.
+start_cluster() {
+	CLUSTER_DIR=$(mktemp -d /tmp/mineconsol.XXXXXX)
+	chmod 755 "$CLUSTER_DIR"
+	mkdir "$CLUSTER_DIR/data" "$CLUSTER_DIR/socket"
+	[ "$(id -u)" -eq 0 ] && chown -R postgres: "$CLUSTER_DIR"
+	as_pg "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
+		-E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
+		|| { cat "$CLUSTER_DIR/initdb.log" >&2; die "initdb failed"; }
+	export PGHOST="$CLUSTER_DIR/socket" PGPORT=${CLUSTER_PORT:-54329} PGUSER=postgres
+	as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -s \
+		-o "-c listen_addresses='' -k $PGHOST -p $PGPORT -c fsync=off ${CLUSTER_OPTS:-}" start \
+		|| { cat "$CLUSTER_DIR/server.log" >&2; die "server did not start"; }
+	log "throwaway cluster at $PGHOST (port $PGPORT)"
+}
+
+stop_cluster() {
+	[ -n "${CLUSTER_DIR:-}" ] || return 0
+	as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w -s stop >/dev/null 2>&1 || true
+	rm -rf "$CLUSTER_DIR"
+	CLUSTER_DIR=
+}
