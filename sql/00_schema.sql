@@ -1,5 +1,13 @@
 -- mineconsol: schema-level objects.  The schema itself is created by
 -- CREATE EXTENSION from the control file (schema = mineconsol).
+--
+-- Conventions of the SQL pieces:
+--  * objects are created unqualified in the extension schema (the script runs
+--    with search_path = mineconsol, <postgis schema>);
+--  * a function that calls PostGIS pins that path with SET search_path FROM
+--    CURRENT, so it finds PostGIS wherever it is installed and a caller's
+--    search_path cannot redirect it; others pin pg_catalog, pg_temp;
+--  * each object carries "-- Availability: VERSION" (the release it appeared in).
 
 COMMENT ON SCHEMA mineconsol IS
   'mineconsol: consolidation of city- and county-licensed mines (registry, classification, merge clusters, stage workflow, audit trail)';
