@@ -1,0 +1,755 @@
+/*
+ * cluster_geom.c
+ *		EWKB reader and minimum-distance kernel for merge_cluster().
+ *
+ * The reader turns the EWKB that the geometry type's send function produces
+ * into an McGeom: x/y doubles in one block, with paths (rings, lines, points)
+ * and parts (polygons, lines, points) pointing into it.  Z and M are skipped;
+ * curves are refused.  It reads every linear type of (E)WKB, nested
+ * collections included, in either byte order.
+ *
+ * mc_distance() is the minimum distance between two such geometries (0 when
+ * they touch, overlap or one contains the other), over every part, answered
+ * against a bound:
+ *   1. keep only the segments of each side that lie within the bound of the
+ *      other side's bounding box, and narrow both sets against each other's
+ *      box twice more;
+ *   2. sweep the two sets in x order, comparing only segment pairs whose
+ *      boxes are within the current best distance, and stop as soon as the
+ *      answer is known (a crossing gives 0; in WITHIN mode anything <= bound);
+ *   3. if no boundary crossing was found, test whether a part of one lies
+ *      inside a polygon of the other (one point-in-polygon per part, only
+ *      where the boxes nest).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "port/pg_bswap.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+#include "cluster.h"
+
+#define MC_ARENA_BLOCK	(4 * 1024 * 1024)
+
+/* EWKB flags and type codes (OGC simple features + PostGIS extensions). */
+#define WKB_ZFLAG		0x80000000
+#define WKB_MFLAG		0x40000000
+#define WKB_SRIDFLAG	0x20000000
+#define WKB_POINT		1
+#define WKB_LINESTRING	2
+#define WKB_POLYGON		3
+#define WKB_MULTIPOINT	4
+#define WKB_MULTILINE	5
+#define WKB_MULTIPOLY	6
+#define WKB_COLLECTION	7
+#define WKB_CIRCSTRING	8
+#define WKB_SURFACE		14
+#define WKB_POLYHEDRAL	15
+#define WKB_TIN			16
+#define WKB_TRIANGLE	17
+#define WKB_MAX_DEPTH	32
+
+/* ---------------------------------------------------------------- arena */
+
+void *
+mc_arena_alloc(McArena *arena, Size size)
+{
+	void	   *p;
+
+	size = MAXALIGN(size);
+	if (size > arena->left)
+	{
+		if (size > MC_ARENA_BLOCK / 4)
+			return MemoryContextAllocHuge(arena->cxt, size);
+		arena->cur = MemoryContextAlloc(arena->cxt, MC_ARENA_BLOCK);
+		arena->left = MC_ARENA_BLOCK;
+	}
+	p = arena->cur;
+	arena->cur += size;
+	arena->left -= size;
+	return p;
+}
+
+/* ---------------------------------------------------------------- reader */
+
+typedef struct WkbReader
+{
+	const uint8 *p;
+	const uint8 *end;
+	int64		rowno;
+	McGeom	   *g;				/* NULL while counting */
+	int32		nparts;
+	int32		npaths;
+	int32		npoints;
+	int32		srid;
+} WkbReader;
+
+static pg_noinline void
+wkb_error(WkbReader *r, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("merge_cluster cannot read the geometry of row %lld",
+					(long long) r->rowno),
+			 errdetail("%s", detail)));
+}
+
+static inline void
+wkb_need(WkbReader *r, Size n)
+{
+	if ((Size) (r->end - r->p) < n)
+		wkb_error(r, "The EWKB from the geometry send function ends early.");
+}
+
+static inline uint32
+wkb_u32(WkbReader *r, bool swap)
+{
+	uint32		v;
+
+	wkb_need(r, 4);
+	memcpy(&v, r->p, 4);
+	r->p += 4;
+	return swap ? pg_bswap32(v) : v;
+}
+
+static inline double
+wkb_f64(const uint8 *p, bool swap)
+{
+	uint64		u;
+	double		d;
+
+	memcpy(&u, p, 8);
+	if (swap)
+		u = pg_bswap64(u);
+	memcpy(&d, &u, 8);
+	return d;
+}
+
+/* Start a part; returns its index (the part is kept only if it gets paths). */
+static inline void
+wkb_part_begin(WkbReader *r, int kind)
+{
+	if (r->g)
+	{
+		McPart	   *part = &r->g->parts[r->nparts];
+
+		part->kind = kind;
+		part->first_path = r->npaths;
+		part->npaths = 0;
+		part->box.xmin = part->box.ymin = get_float8_infinity();
+		part->box.xmax = part->box.ymax = -get_float8_infinity();
+	}
+}
+
+static inline void
+wkb_part_end(WkbReader *r, int32 first_path)
+{
+	if (r->npaths == first_path)
+		return;					/* empty part: dropped */
+	if (r->g)
+		r->g->parts[r->nparts].npaths = r->npaths - first_path;
+	r->nparts++;
+}
+
+/* Read n points of ndims ordinates into a new path of the current part. */
+static void
+wkb_path(WkbReader *r, bool swap, int ndims, uint32 n)
+{
+	Size		stride = (Size) ndims * 8;
+
+	if (n == 0)
+		return;
+	if ((Size) (r->end - r->p) / stride < n)
+		wkb_error(r, "The EWKB from the geometry send function ends early.");
+	if (r->g)
+	{
+		McPart	   *part = &r->g->parts[r->nparts];
+		McPath	   *path = &r->g->paths[r->npaths];
+		double	   *xy = r->g->xy + 2 * (Size) r->npoints;
+		McBox		box = part->box;
+
+		path->first = r->npoints;
+		path->npoints = (int32) n;
+		for (uint32 i = 0; i < n; i++)
+		{
+			double		x = wkb_f64(r->p, swap);
+			double		y = wkb_f64(r->p + 8, swap);
+
+			xy[2 * i] = x;
+			xy[2 * i + 1] = y;
+			if (x < box.xmin)
+				box.xmin = x;
+			if (x > box.xmax)
+				box.xmax = x;
+			if (y < box.ymin)
+				box.ymin = y;
+			if (y > box.ymax)
+				box.ymax = y;
+			r->p += stride;
+		}
+		part->box = box;
+	}
+	else
+		r->p += stride * n;
+	r->npaths++;
+	r->npoints += (int32) n;
+}
+
+static void
+wkb_walk(WkbReader *r, int depth)
+{
+	uint8		order;
+	uint32		type;
+	bool		swap,
+				hasz,
+				hasm;
+	int			ndims;
+	uint32		n;
+	int32		first_path;
+
+	if (depth > WKB_MAX_DEPTH)
+		wkb_error(r, "The geometry nests collections too deeply.");
+	wkb_need(r, 1);
+	order = *r->p++;
+	if (order > 1)
+		wkb_error(r, "A byte-order mark is neither 0 nor 1.");
+#ifdef WORDS_BIGENDIAN
+	swap = (order == 1);
+#else
+	swap = (order == 0);
+#endif
+	type = wkb_u32(r, swap);
+	hasz = (type & WKB_ZFLAG) != 0;
+	hasm = (type & WKB_MFLAG) != 0;
+	if (type & WKB_SRIDFLAG)
+	{
+		int32		srid = (int32) wkb_u32(r, swap);
+
+		if (depth == 0)
+			r->srid = srid;
+	}
+	type &= 0x0FFFFFFF;
+	if (type >= 1000 && type < 4000)
+	{
+		/* ISO WKB: 1000s are Z, 2000s M, 3000s ZM */
+		hasz = hasz || (type / 1000) != 2;
+		hasm = hasm || (type / 1000) >= 2;
+		type %= 1000;
+	}
+	ndims = 2 + (hasz ? 1 : 0) + (hasm ? 1 : 0);
+
+	switch (type)
+	{
+		case WKB_POINT:
+			{
+				double		x,
+							y;
+
+				wkb_need(r, (Size) ndims * 8);
+				x = wkb_f64(r->p, swap);
+				y = wkb_f64(r->p + 8, swap);
+				if (isnan(x) || isnan(y))
+				{
+					r->p += (Size) ndims * 8;	/* POINT EMPTY */
+					break;
+				}
+				first_path = r->npaths;
+				wkb_part_begin(r, MC_PART_POINT);
+				wkb_path(r, swap, ndims, 1);
+				wkb_part_end(r, first_path);
+			}
+			break;
+		case WKB_LINESTRING:
+			n = wkb_u32(r, swap);
+			first_path = r->npaths;
+			wkb_part_begin(r, MC_PART_LINE);
+			wkb_path(r, swap, ndims, n);
+			wkb_part_end(r, first_path);
+			break;
+		case WKB_POLYGON:
+		case WKB_TRIANGLE:
+			n = wkb_u32(r, swap);
+			first_path = r->npaths;
+			wkb_part_begin(r, MC_PART_POLYGON);
+			for (uint32 i = 0; i < n; i++)
+			{
+				uint32		npts = wkb_u32(r, swap);
+
+				if (npts == 0 && i == 0)
+				{
+					/* an empty shell: the polygon is empty; skip its rings */
+					for (i = 1; i < n; i++)
+					{
+						npts = wkb_u32(r, swap);
+						if ((Size) (r->end - r->p) / ((Size) ndims * 8) < npts)
+							wkb_error(r, "The EWKB from the geometry send function ends early.");
+						r->p += (Size) ndims * 8 * npts;
+					}
+					break;
+				}
+				wkb_path(r, swap, ndims, npts);
+			}
+			wkb_part_end(r, first_path);
+			break;
+		case WKB_MULTIPOINT:
+		case WKB_MULTILINE:
+		case WKB_MULTIPOLY:
+		case WKB_COLLECTION:
+		case WKB_POLYHEDRAL:
+		case WKB_TIN:
+			n = wkb_u32(r, swap);
+			/* every member takes at least 9 bytes */
+			if ((Size) (r->end - r->p) / 9 < n)
+				wkb_error(r, "The EWKB from the geometry send function ends early.");
+			for (uint32 i = 0; i < n; i++)
+				wkb_walk(r, depth + 1);
+			break;
+		default:
+			if (type >= WKB_CIRCSTRING && type <= WKB_SURFACE)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("merge_cluster does not support curved geometries (row %lld)",
+								(long long) r->rowno),
+						 errhint("Linearize them first with ST_CurveToLine.")));
+			wkb_error(r, psprintf("Geometry type code %u is not a known (E)WKB type.", type));
+	}
+}
+
+/*
+ * Read one geometry.  Returns NULL for an empty geometry (every part empty);
+ * *srid is set either way (0 when the EWKB carries none).
+ */
+McGeom *
+mc_read_ewkb(McArena *arena, const char *wkb, Size len, int64 rowno,
+			 McBox *box, int32 *srid)
+{
+	WkbReader	r;
+	McGeom	   *g;
+	char	   *mem;
+	Size		sz_parts,
+				sz_paths;
+
+	/* pass 1: count */
+	memset(&r, 0, sizeof(r));
+	r.p = (const uint8 *) wkb;
+	r.end = r.p + len;
+	r.rowno = rowno;
+	wkb_walk(&r, 0);
+	*srid = r.srid;
+	if (r.npoints == 0)
+		return NULL;
+
+	sz_parts = MAXALIGN(sizeof(McPart) * r.nparts);
+	sz_paths = MAXALIGN(sizeof(McPath) * r.npaths);
+	mem = mc_arena_alloc(arena, MAXALIGN(sizeof(McGeom)) + sz_parts + sz_paths +
+						 sizeof(double) * 2 * (Size) r.npoints);
+	g = (McGeom *) mem;
+	mem += MAXALIGN(sizeof(McGeom));
+	g->parts = (McPart *) mem;
+	mem += sz_parts;
+	g->paths = (McPath *) mem;
+	mem += sz_paths;
+	g->xy = (double *) mem;
+	g->nparts = r.nparts;
+	g->npaths = r.npaths;
+	g->npoints = r.npoints;
+	g->srid = r.srid;
+
+	/* pass 2: fill */
+	r.p = (const uint8 *) wkb;
+	r.g = g;
+	r.nparts = r.npaths = r.npoints = 0;
+	wkb_walk(&r, 0);
+	Assert(r.nparts == g->nparts && r.npoints == g->npoints);
+
+	box->xmin = box->ymin = get_float8_infinity();
+	box->xmax = box->ymax = -get_float8_infinity();
+	for (int32 i = 0; i < g->nparts; i++)
+	{
+		const McBox *pb = &g->parts[i].box;
+
+		box->xmin = Min(box->xmin, pb->xmin);
+		box->ymin = Min(box->ymin, pb->ymin);
+		box->xmax = Max(box->xmax, pb->xmax);
+		box->ymax = Max(box->ymax, pb->ymax);
+	}
+	return g;
+}
+
+/* ---------------------------------------------------------------- distance */
+
+static inline bool
+box_within(const McBox *a, double xmin, double ymin, double xmax, double ymax)
+{
+	return !(a->xmin > xmax || a->xmax < xmin || a->ymin > ymax || a->ymax < ymin);
+}
+
+static inline double
+pt_seg_d2(double px, double py, double ax, double ay, double bx, double by)
+{
+	double		dx = bx - ax,
+				dy = by - ay,
+				len2 = dx * dx + dy * dy,
+				t,
+				cx,
+				cy;
+
+	if (len2 == 0)
+		return (px - ax) * (px - ax) + (py - ay) * (py - ay);
+	t = ((px - ax) * dx + (py - ay) * dy) / len2;
+	if (t <= 0)
+		return (px - ax) * (px - ax) + (py - ay) * (py - ay);
+	if (t >= 1)
+		return (px - bx) * (px - bx) + (py - by) * (py - by);
+	cx = ax + t * dx;
+	cy = ay + t * dy;
+	return (px - cx) * (px - cx) + (py - cy) * (py - cy);
+}
+
+static inline double
+orient(double ax, double ay, double bx, double by, double cx, double cy)
+{
+	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+static inline bool
+on_seg_box(const McSeg *s, double x, double y)
+{
+	return x >= s->xmin && x <= s->xmax && y >= s->ymin && y <= s->ymax;
+}
+
+/* Squared distance between two segments (0 when they meet). */
+static inline double
+seg_seg_d2(const McSeg *s, const McSeg *o)
+{
+	double		o1 = orient(s->x1, s->y1, s->x2, s->y2, o->x1, o->y1);
+	double		o2 = orient(s->x1, s->y1, s->x2, s->y2, o->x2, o->y2);
+	double		o3 = orient(o->x1, o->y1, o->x2, o->y2, s->x1, s->y1);
+	double		o4 = orient(o->x1, o->y1, o->x2, o->y2, s->x2, s->y2);
+	double		d,
+				m;
+
+	if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) &&
+		((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)))
+		return 0;
+	if ((o1 == 0 && on_seg_box(s, o->x1, o->y1)) ||
+		(o2 == 0 && on_seg_box(s, o->x2, o->y2)) ||
+		(o3 == 0 && on_seg_box(o, s->x1, s->y1)) ||
+		(o4 == 0 && on_seg_box(o, s->x2, s->y2)))
+		return 0;				/* an end point lies on the other segment */
+	m = pt_seg_d2(o->x1, o->y1, s->x1, s->y1, s->x2, s->y2);
+	d = pt_seg_d2(o->x2, o->y2, s->x1, s->y1, s->x2, s->y2);
+	m = Min(m, d);
+	d = pt_seg_d2(s->x1, s->y1, o->x1, o->y1, o->x2, o->y2);
+	m = Min(m, d);
+	d = pt_seg_d2(s->x2, s->y2, o->x1, o->y1, o->x2, o->y2);
+	return Min(m, d);
+}
+
+static void
+scratch_grow(McDistScratch *s, bool side_a, int32 need)
+{
+	int32		cap = side_a ? s->cap_a : s->cap_b;
+	Size		newcap;
+
+	if (need <= cap)
+		return;
+	newcap = Max((Size) need, (Size) cap * 2);
+	newcap = Max(newcap, 256);
+	if (side_a)
+	{
+		if (s->a)
+			pfree(s->a), pfree(s->act_a);
+		s->a = MemoryContextAllocHuge(s->cxt, newcap * sizeof(McSeg));
+		s->act_a = MemoryContextAllocHuge(s->cxt, newcap * sizeof(int32));
+		s->cap_a = (int32) newcap;
+	}
+	else
+	{
+		if (s->b)
+			pfree(s->b), pfree(s->act_b);
+		s->b = MemoryContextAllocHuge(s->cxt, newcap * sizeof(McSeg));
+		s->act_b = MemoryContextAllocHuge(s->cxt, newcap * sizeof(int32));
+		s->cap_b = (int32) newcap;
+	}
+}
+
+static inline void
+seg_set(McSeg *s, double x1, double y1, double x2, double y2)
+{
+	s->x1 = x1;
+	s->y1 = y1;
+	s->x2 = x2;
+	s->y2 = y2;
+	s->xmin = Min(x1, x2);
+	s->xmax = Max(x1, x2);
+	s->ymin = Min(y1, y2);
+	s->ymax = Max(y1, y2);
+}
+
+/*
+ * The segments of g that come within bound of box (points count as
+ * zero-length segments), into side a or b of the scratch space.
+ */
+static int32
+collect_segments(McDistScratch *s, bool side_a, const McGeom *g,
+				 const McBox *box, double bound)
+{
+	double		xmin = box->xmin - bound,
+				ymin = box->ymin - bound,
+				xmax = box->xmax + bound,
+				ymax = box->ymax + bound;
+	int32		n = 0;
+
+	for (int32 p = 0; p < g->nparts; p++)
+	{
+		const McPart *part = &g->parts[p];
+
+		if (!box_within(&part->box, xmin, ymin, xmax, ymax))
+			continue;
+		for (int32 k = part->first_path; k < part->first_path + part->npaths; k++)
+		{
+			const McPath *path = &g->paths[k];
+			const double *xy = g->xy + 2 * (Size) path->first;
+			int32		nseg = Max(path->npoints - 1, 1);
+			McSeg	   *out;
+
+			scratch_grow(s, side_a, n + nseg);
+			out = side_a ? s->a : s->b;
+			if (path->npoints == 1)
+			{
+				if (xy[0] >= xmin && xy[0] <= xmax && xy[1] >= ymin && xy[1] <= ymax)
+					seg_set(&out[n++], xy[0], xy[1], xy[0], xy[1]);
+				continue;
+			}
+			for (int32 i = 0; i < path->npoints - 1; i++)
+			{
+				const double *q = xy + 2 * i;
+
+				if (Max(q[0], q[2]) < xmin || Min(q[0], q[2]) > xmax ||
+					Max(q[1], q[3]) < ymin || Min(q[1], q[3]) > ymax)
+					continue;
+				seg_set(&out[n++], q[0], q[1], q[2], q[3]);
+			}
+		}
+	}
+	return n;
+}
+
+/* Keep only the segments within bound of box; returns the new count. */
+static int32
+filter_segments(McSeg *segs, int32 n, const McBox *box, double bound)
+{
+	double		xmin = box->xmin - bound,
+				ymin = box->ymin - bound,
+				xmax = box->xmax + bound,
+				ymax = box->ymax + bound;
+	int32		m = 0;
+
+	for (int32 i = 0; i < n; i++)
+	{
+		if (segs[i].xmax < xmin || segs[i].xmin > xmax ||
+			segs[i].ymax < ymin || segs[i].ymin > ymax)
+			continue;
+		if (m != i)
+			segs[m] = segs[i];
+		m++;
+	}
+	return m;
+}
+
+static McBox
+segments_box(const McSeg *segs, int32 n)
+{
+	McBox		b;
+
+	b.xmin = b.ymin = get_float8_infinity();
+	b.xmax = b.ymax = -get_float8_infinity();
+	for (int32 i = 0; i < n; i++)
+	{
+		b.xmin = Min(b.xmin, segs[i].xmin);
+		b.ymin = Min(b.ymin, segs[i].ymin);
+		b.xmax = Max(b.xmax, segs[i].xmax);
+		b.ymax = Max(b.ymax, segs[i].ymax);
+	}
+	return b;
+}
+
+static int
+seg_cmp_xmin(const void *a, const void *b)
+{
+	double		x = ((const McSeg *) a)->xmin;
+	double		y = ((const McSeg *) b)->xmin;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Sweep the two sorted segment sets in x order.  Returns the smallest
+ * distance found that is <= bound (stopping early as the mode allows), or
+ * +Infinity.
+ */
+static double
+sweep(McDistScratch *s, int32 na, int32 nb, double bound, McDistMode mode)
+{
+	int32		ia = 0,
+				ib = 0,
+				nact_a = 0,
+				nact_b = 0;
+	double		lim = bound;
+	double		lim2 = bound * bound * (1 + 1e-12);
+	double		found = get_float8_infinity();
+	uint32		work = 0;
+
+	qsort(s->a, na, sizeof(McSeg), seg_cmp_xmin);
+	qsort(s->b, nb, sizeof(McSeg), seg_cmp_xmin);
+
+	while (ia < na || ib < nb)
+	{
+		bool		from_a = (ib == nb) || (ia < na && s->a[ia].xmin <= s->b[ib].xmin);
+		const McSeg *cur = from_a ? &s->a[ia] : &s->b[ib];
+		const McSeg *other = from_a ? s->b : s->a;
+		int32	   *act = from_a ? s->act_b : s->act_a;
+		int32	   *nact = from_a ? &nact_b : &nact_a;
+
+		for (int32 k = 0; k < *nact; k++)
+		{
+			const McSeg *o = &other[act[k]];
+			double		d2;
+
+			if (o->xmax < cur->xmin - lim)
+			{
+				act[k--] = act[--(*nact)];	/* passed for good */
+				continue;
+			}
+			if (o->ymin - cur->ymax > lim || cur->ymin - o->ymax > lim)
+				continue;
+			if ((++work & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			d2 = seg_seg_d2(cur, o);
+			if (d2 <= lim2)
+			{
+				double		d = sqrt(d2);
+
+				if (d <= lim)
+				{
+					found = d;
+					if (d == 0 || mode == MC_DIST_WITHIN)
+						return d;
+					lim = d;
+					lim2 = d2 * (1 + 1e-12);
+				}
+			}
+		}
+		if (from_a)
+			s->act_a[nact_a++] = ia++;
+		else
+			s->act_b[nact_b++] = ib++;
+	}
+	return found;
+}
+
+static bool
+point_in_ring(double x, double y, const double *xy, int32 n)
+{
+	bool		inside = false;
+
+	for (int32 i = 0, j = n - 1; i < n; j = i++)
+	{
+		double		xi = xy[2 * i],
+					yi = xy[2 * i + 1],
+					xj = xy[2 * j],
+					yj = xy[2 * j + 1];
+
+		if ((yi > y) != (yj > y) &&
+			x < xi + (y - yi) * (xj - xi) / (yj - yi))
+			inside = !inside;
+	}
+	return inside;
+}
+
+/* Is (x, y) in the interior of polygon part q of g (inside the shell, outside every hole)? */
+static bool
+point_in_polygon(double x, double y, const McGeom *g, const McPart *q)
+{
+	const McPath *shell = &g->paths[q->first_path];
+
+	if (!point_in_ring(x, y, g->xy + 2 * (Size) shell->first, shell->npoints))
+		return false;
+	for (int32 k = q->first_path + 1; k < q->first_path + q->npaths; k++)
+	{
+		const McPath *hole = &g->paths[k];
+
+		if (point_in_ring(x, y, g->xy + 2 * (Size) hole->first, hole->npoints))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Does some part of a lie inside a polygon of b?  Only meaningful once we
+ * know that no boundaries cross: then a part is inside a polygon exactly when
+ * its first point is.
+ */
+static bool
+some_part_inside(const McGeom *a, const McGeom *b)
+{
+	for (int32 p = 0; p < a->nparts; p++)
+	{
+		const McPart *pa = &a->parts[p];
+		const double *v = a->xy + 2 * (Size) a->paths[pa->first_path].first;
+
+		for (int32 q = 0; q < b->nparts; q++)
+		{
+			const McPart *qb = &b->parts[q];
+
+			if (qb->kind != MC_PART_POLYGON ||
+				pa->box.xmin < qb->box.xmin || pa->box.xmax > qb->box.xmax ||
+				pa->box.ymin < qb->box.ymin || pa->box.ymax > qb->box.ymax)
+				continue;
+			if (point_in_polygon(v[0], v[1], b, qb))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Minimum distance between a and b if it is <= bound, else +Infinity.  In
+ * WITHIN mode any distance <= bound may come back (not necessarily the
+ * smallest); in NEAREST mode it is the minimum.
+ */
+double
+mc_distance(McDistScratch *s, const McGeom *a, const McBox *abox,
+			const McGeom *b, const McBox *bbox, double bound, McDistMode mode)
+{
+	int32		na,
+				nb;
+	double		found = get_float8_infinity();
+
+	na = collect_segments(s, true, a, bbox, bound);
+	nb = na > 0 ? collect_segments(s, false, b, abox, bound) : 0;
+	for (int round = 0; round < 2 && na > 0 && nb > 0; round++)
+	{
+		McBox		box = segments_box(s->a, na);
+
+		nb = filter_segments(s->b, nb, &box, bound);
+		if (nb == 0)
+			break;
+		box = segments_box(s->b, nb);
+		na = filter_segments(s->a, na, &box, bound);
+	}
+	if (na > 0 && nb > 0)
+	{
+		found = sweep(s, na, nb, bound, mode);
+		if (found == 0 || (mode == MC_DIST_WITHIN && found <= bound))
+			return found;
+	}
+	/* no crossing: 0 only if one lies inside the other */
+	if (some_part_inside(a, b) || some_part_inside(b, a))
+		return 0;
+	return found;
+}
