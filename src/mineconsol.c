@@ -20,5 +20,6 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	mc_define_as_of_setting();
 	MarkGUCPrefixReserved("mineconsol");
 }

@@ -1,0 +1,111 @@
+/*
+ * as_of.c
+ *		The setting mineconsol.as_of: the day every rule judges at.
+ *
+ * Empty (the default) means today.  Facts dated after the day do not exist
+ * yet for the rules, so SET mineconsol.as_of = '2023-06-30' replays the
+ * programme as it stood then.  The check hook parses the date once; the
+ * assign hook keeps the parsed value, so as_of() costs no parsing per call.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/guc.h"
+
+#include "mineconsol.h"
+
+static char *as_of_string = NULL;
+
+/* The parsed setting: valid when as_of_set is true. */
+static bool as_of_set = false;
+static DateADT as_of_date = 0;
+
+/*
+ * parse_iso_date
+ *		Parse str as a date the way date_in does, without raising errors.
+ */
+static bool
+parse_iso_date(const char *str, DateADT *result)
+{
+	char		workbuf[MAXDATELEN + 1];
+	char	   *field[MAXDATEFIELDS];
+	int			ftype[MAXDATEFIELDS];
+	int			nf;
+	int			dtype;
+	fsec_t		fsec;
+	struct pg_tm tt;
+	int			tzp;
+
+	if (ParseDateTime(str, workbuf, sizeof(workbuf), field, ftype,
+					  MAXDATEFIELDS, &nf) != 0)
+		return false;
+	if (DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tzp) != 0)
+		return false;
+	if (dtype != DTK_DATE)
+		return false;			/* 'now', 'infinity' … are not days */
+	if (!IS_VALID_JULIAN(tt.tm_year, tt.tm_mon, tt.tm_mday))
+		return false;
+	*result = date2j(tt.tm_year, tt.tm_mon, tt.tm_mday) - POSTGRES_EPOCH_JDATE;
+	return IS_VALID_DATE(*result);
+}
+
+static bool
+check_as_of(char **newval, void **extra, GucSource source)
+{
+	DateADT		d;
+	DateADT    *keep;
+
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	if (!parse_iso_date(*newval, &d))
+	{
+		GUC_check_errmsg("invalid value for mineconsol.as_of: \"%s\"", *newval);
+		GUC_check_errdetail("mineconsol.as_of is a date such as 2023-06-30, or empty for today.");
+		return false;
+	}
+	keep = (DateADT *) malloc(sizeof(DateADT));	/* guc.c frees it */
+	if (keep == NULL)
+		return false;
+	*keep = d;
+	*extra = keep;
+	return true;
+}
+
+static void
+assign_as_of(const char *newval, void *extra)
+{
+	as_of_set = (extra != NULL);
+	as_of_date = as_of_set ? *(DateADT *) extra : 0;
+}
+
+void
+mc_define_as_of_setting(void)
+{
+	DefineCustomStringVariable("mineconsol.as_of",
+							   "The day every mineconsol rule judges at (empty: today).",
+							   "Facts dated after it are ignored, so a past day replays the programme as it stood then.",
+							   &as_of_string,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   check_as_of,
+							   assign_as_of,
+							   NULL);
+}
+
+/* The day the rules judge at: the setting, or today. */
+DateADT
+mc_as_of(void)
+{
+	return as_of_set ? as_of_date : GetSQLCurrentDate();
+}
+
+PG_FUNCTION_INFO_V1(mineconsol_as_of);
+Datum
+mineconsol_as_of(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATEADT(mc_as_of());
+}
