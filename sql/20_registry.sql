@@ -99,7 +99,7 @@ CREATE TABLE mines (
 	CONSTRAINT mines_capacity_needs_unit CHECK (capacity IS NULL OR capacity_unit IS NOT NULL)
 );
 CREATE INDEX mines_geom_idx ON mines USING gist (geom);
-CREATE INDEX mines_county_idx ON mines (county_code);
+CREATE INDEX mines_county_idx ON mines (county_code, id);
 CREATE INDEX mines_ore_body_idx ON mines (ore_body);
 COMMENT ON TABLE mines IS
   'One row per mining right (or pending application) licensed in the city: the registry every rule reads.';

@@ -79,16 +79,25 @@ c4 AS (
 	   AND ST_Relate(m.geom, z.geom, 'T********')
 	 GROUP BY m.id
 ),
--- Zones a mine lies in (covered by one zone) or touches with positive area.
+-- Zones a mine lies in (covered by one zone: ST_Covers, prepared zone by
+-- zone) or overlaps with positive area.
+-- The tests run in the join, zone by zone (OFFSET 0 keeps the planner from
+-- moving them after the sort), so PostGIS reuses each zone's prepared geometry.
 zoned AS (
-	SELECT m.id,
-		   min(z.name) FILTER (WHERE z.kind = 'planned_mining' AND ST_CoveredBy(m.geom, z.geom)) AS planned_zone,
-		   min(z.name) FILTER (WHERE z.kind = 'concentrated_mining' AND ST_CoveredBy(m.geom, z.geom)) AS concentrated_zone,
-		   array_agg(z.name ORDER BY z.name) FILTER (WHERE z.kind = 'eco_fragile' AND ST_Relate(m.geom, z.geom, 'T********')) AS eco_fragile_zones
-	  FROM mines m
-	  JOIN zones z ON ST_Intersects(m.geom, z.geom)
-	 WHERE z.kind IN ('planned_mining', 'concentrated_mining', 'eco_fragile')
-	 GROUP BY m.id
+	SELECT t.id,
+		   min(t.name) FILTER (WHERE t.kind = 'planned_mining' AND t.covered) AS planned_zone,
+		   min(t.name) FILTER (WHERE t.kind = 'concentrated_mining' AND t.covered) AS concentrated_zone,
+		   array_agg(t.name ORDER BY t.name) FILTER (WHERE t.kind = 'eco_fragile' AND t.overlapping) AS eco_fragile_zones
+	  FROM (SELECT m.id, z.kind, z.name,
+				   z.kind <> 'eco_fragile' AND ST_Covers(z.geom, m.geom) AS covered,
+				   z.kind = 'eco_fragile' AND ST_Intersects(z.geom, m.geom)
+				   AND ST_Relate(m.geom, z.geom, 'T********') AS overlapping
+			  FROM zones z
+			  JOIN mines m ON m.geom && z.geom
+			 WHERE z.kind IN ('planned_mining', 'concentrated_mining', 'eco_fragile')
+			OFFSET 0) t
+	 WHERE t.covered OR t.overlapping
+	 GROUP BY t.id
 ),
 -- L1: other licences of the same holder on the same ore body within the merge distance.
 l1 AS (
@@ -99,14 +108,13 @@ l1 AS (
 	 WHERE ST_DWithin(a.geom, b.geom, p.merge_distance_m::float8)
 	 GROUP BY a.id
 ),
+-- Everything but the geometry, so that the CTEs below move narrow rows.
 base AS MATERIALIZED (
-	SELECT m.id, m.license_no, m.name, m.holder, m.holder_uscc, m.county_code, m.licensed_by,
-		   m.mineral, m.mineral_group, m.ore_body, m.geom, m.elev_top, m.elev_bottom, m.area_km2,
-		   m.reserves_t, m.capacity, m.capacity_unit, m.valid_from, m.valid_to, m.expiry_cause,
+	SELECT m.id, m.county_code, m.licensed_by, m.mineral, m.ore_body, m.area_km2,
+		   m.reserves_t, m.capacity, m.capacity_unit, m.valid_to, m.expiry_cause,
 		   m.transfer_mode, m.documents_incomplete, m.area_delineated, m.eco_ok, m.safety_ok,
 		   m.product_ok, m.backward_process, m.restoration_ok, m.group_enterprise,
 		   m.downstream_processing, m.green_listed, m.fake_consolidation_suspected, m.rectify_by,
-		   m.note,
 		   p.as_of,
 		   CASE WHEN m.valid_to IS NULL THEN NULL
 				ELSE m.valid_to >= p.as_of AND COALESCE(m.valid_from <= p.as_of, true) END AS licence_valid,
@@ -136,43 +144,50 @@ base AS MATERIALIZED (
 		 LIMIT 1
 	  ) sc ON true
 ),
-scoped AS (
-	SELECT b.*,
-		   b.licensed_by IN ('city', 'county')
-		   AND (COALESCE(b.licence_valid AND b.reserves_t > 0, false)
-				OR b.documents_incomplete OR b.area_delineated
-				OR COALESCE(b.valid_to < b.as_of, false)) AS in_scope,
-		   CASE WHEN b.area_km2 IS NULL OR b.reserves_t IS NULL THEN NULL
-				ELSE b.area_km2 < b.small_area_km2 AND b.reserves_t < b.small_reserves_t END AS m1_small,
-		   CASE WHEN b.concentrated_zone IS NULL THEN false
-				WHEN b.scale_class = 'unknown' THEN NULL
-				ELSE b.scale_class IN ('small', 'very_small') END AS l2_small
-	  FROM base b
-),
-reached AS (
+reached AS MATERIALIZED (
 	SELECT s.*,
 		   CASE WHEN s.m1_small THEN s.merge_distance_m
 				WHEN s.l2_small THEN s.safety_distance_m
 				ELSE 0 END::float8 AS merge_reach,
 		   NOT (COALESCE(s.m1_small, false) OR COALESCE(s.l2_small, false)) AS anchor
-	  FROM scoped s
+	  FROM (
+		SELECT b.*,
+			   b.licensed_by IN ('city', 'county')
+			   AND (COALESCE(b.licence_valid AND b.reserves_t > 0, false)
+					OR b.documents_incomplete OR b.area_delineated
+					OR COALESCE(b.valid_to < b.as_of, false)) AS in_scope,
+			   CASE WHEN b.area_km2 IS NULL OR b.reserves_t IS NULL THEN NULL
+					ELSE b.area_km2 < b.small_area_km2 AND b.reserves_t < b.small_reserves_t END AS m1_small,
+			   CASE WHEN b.concentrated_zone IS NULL THEN false
+					WHEN b.scale_class = 'unknown' THEN NULL
+					ELSE b.scale_class IN ('small', 'very_small') END AS l2_small
+		  FROM base b
+	  ) s
 ),
--- Only in-scope mines take part in clustering, per county.
-clustered AS (
-	SELECT r.id,
-		   merge_cluster(r.geom, r.ore_body, r.merge_reach, r.anchor)
-			 OVER (PARTITION BY r.county_code ORDER BY r.id) AS cluster_id
-	  FROM reached r
+-- Only in-scope mines take part in clustering, per county.  The geometry is
+-- read here and only here, straight from mines (in county and id order from
+-- mines_county_id_idx), and only (id, county, cluster) comes out.
+clustered AS MATERIALIZED (
+	SELECT m.id, m.county_code,
+		   merge_cluster(m.geom, m.ore_body, r.merge_reach, r.anchor)
+			 OVER (PARTITION BY m.county_code ORDER BY m.id) AS cluster_id
+	  FROM mines m
+	  JOIN reached r ON r.id = m.id
 	 WHERE r.in_scope
 ),
+cluster_sizes AS (
+	SELECT c.county_code, c.cluster_id, count(*)::int AS cluster_size
+	  FROM clustered c
+	 WHERE c.cluster_id IS NOT NULL
+	 GROUP BY c.county_code, c.cluster_id
+),
 f1 AS MATERIALIZED (
-	SELECT r.*, c.cluster_id,
-		   CASE WHEN c.cluster_id IS NOT NULL
-				THEN (count(*) OVER (PARTITION BY r.county_code, c.cluster_id))::int END AS cluster_size,
+	SELECT r.*, c.cluster_id, cs.cluster_size,
 		   NULL::bigint AS retained_mine_id,
 		   NULL::text AS cluster_scale_class
 	  FROM reached r
 	  LEFT JOIN clustered c ON c.id = r.id
+	  LEFT JOIN cluster_sizes cs ON cs.county_code = c.county_code AND cs.cluster_id = c.cluster_id
 ),
 -- L4: the retained mine of each cluster, among the members whose own verdict
 -- (classified with the cluster known and no retained mine yet) is not ban,
@@ -192,6 +207,12 @@ retained AS (
 ),
 -- L3: the merged mine's production scale, from the members' capacities in
 -- the retained mine's unit, against the retained mine's mineral.
+cluster_capacity AS (
+	SELECT f.county_code, f.cluster_id, f.capacity_unit, sum(f.capacity) AS total
+	  FROM f1 f
+	 WHERE f.cluster_id IS NOT NULL
+	 GROUP BY f.county_code, f.cluster_id, f.capacity_unit
+),
 cluster_scale AS (
 	SELECT r.county_code, r.cluster_id,
 		   COALESCE((
@@ -206,20 +227,17 @@ cluster_scale AS (
 			  ORDER BY length(t.mineral) DESC
 			  LIMIT 1), 'unknown') AS cluster_scale_class
 	  FROM retained r
-	 CROSS JOIN LATERAL (
-		SELECT sum(f.capacity) AS total
-		  FROM f1 f
-		 WHERE f.county_code = r.county_code AND f.cluster_id = r.cluster_id
-		   AND f.capacity_unit = r.capacity_unit
-	 ) cap
+	  LEFT JOIN cluster_capacity cap
+		ON cap.county_code = r.county_code AND cap.cluster_id = r.cluster_id
+	   AND cap.capacity_unit = r.capacity_unit
 )
-SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.licensed_by,
-	   f.mineral, f.mineral_group, f.ore_body, f.geom, f.elev_top, f.elev_bottom, f.area_km2,
-	   f.reserves_t, f.capacity, f.capacity_unit, f.valid_from, f.valid_to, f.expiry_cause,
-	   f.transfer_mode, f.documents_incomplete, f.area_delineated, f.eco_ok, f.safety_ok,
-	   f.product_ok, f.backward_process, f.restoration_ok, f.group_enterprise,
-	   f.downstream_processing, f.green_listed, f.fake_consolidation_suspected, f.rectify_by,
-	   f.note,
+SELECT m.id, m.license_no, m.name, m.holder, m.holder_uscc, m.county_code, m.licensed_by,
+	   m.mineral, m.mineral_group, m.ore_body, m.geom, m.elev_top, m.elev_bottom, m.area_km2,
+	   m.reserves_t, m.capacity, m.capacity_unit, m.valid_from, m.valid_to, m.expiry_cause,
+	   m.transfer_mode, m.documents_incomplete, m.area_delineated, m.eco_ok, m.safety_ok,
+	   m.product_ok, m.backward_process, m.restoration_ok, m.group_enterprise,
+	   m.downstream_processing, m.green_listed, m.fake_consolidation_suspected, m.rectify_by,
+	   m.note,
 	   f.as_of, f.in_scope, f.licence_valid,
 	   f.c1_act_on, f.c1_penalties, f.c1_first_penalty, f.c1_last_penalty,
 	   f.c4_zones, f.c4_overlap_km2,
@@ -230,7 +248,8 @@ SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.lic
 	   f.l1_same_holder_ids,
 	   f.merge_distance_m, f.safety_distance_m, f.small_area_km2, f.small_reserves_t,
 	   f.penalty_count, f.penalty_window_years
-  FROM f1 f
+  FROM mines m
+  JOIN f1 f ON f.id = m.id
   LEFT JOIN retained r ON r.county_code = f.county_code AND r.cluster_id = f.cluster_id
   LEFT JOIN cluster_scale cs ON cs.county_code = f.county_code AND cs.cluster_id = f.cluster_id;
 

@@ -32,11 +32,40 @@ ensure_deps() {
 		|| die "apt-get install ${missing[*]} failed"
 }
 
-# build_and_install: warnings are errors here.  Installing needs write access
-# to the server's directories: root, or a PostgreSQL owned by this user.
-build_and_install() {
+# build: warnings are errors here.
+build() {
 	log "building mineconsol (warnings are errors)"
 	make -s COPT=-Werror PG_CONFIG="$PG_CONFIG" all >/dev/null || die "build failed"
+}
+
+# install_private DIR: install mineconsol into a private copy of the server
+# tree under DIR and point PGBIN at it, so a throwaway cluster runs this
+# build without touching the system's installation (and without root).  The
+# server finds its lib and share directories relative to its own executable,
+# so the binaries are copied and everything else is linked.
+install_private() {
+	local root=$1 bindir pkglibdir sharedir f
+	bindir=$("$PG_CONFIG" --bindir)
+	pkglibdir=$("$PG_CONFIG" --pkglibdir)
+	sharedir=$("$PG_CONFIG" --sharedir)
+	mkdir -p "$root$bindir" "$root$pkglibdir" "$root$sharedir/extension"
+	cp -a "$bindir/." "$root$bindir/"
+	for f in "$pkglibdir"/*; do
+		case ${f##*/} in mineconsol*) ;; *) ln -s "$f" "$root$pkglibdir/" ;; esac
+	done
+	for f in "$sharedir"/*; do
+		[ "${f##*/}" = extension ] || ln -s "$f" "$root$sharedir/"
+	done
+	for f in "$sharedir"/extension/*; do
+		case ${f##*/} in mineconsol*) ;; *) ln -s "$f" "$root$sharedir/extension/" ;; esac
+	done
+	make -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$root" >/dev/null || die "make install DESTDIR=$root failed"
+	PGBIN=$root$bindir
+}
+
+# install_system: make install into the server PG_CONFIG names (for a
+# server that is not throwaway); needs write access to its directories.
+install_system() {
 	if [ ! -w "$("$PG_CONFIG" --pkglibdir)" ]; then
 		die "cannot write $("$PG_CONFIG" --pkglibdir); run 'sudo make install' first or run as root"
 	fi
@@ -48,20 +77,22 @@ as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# start_cluster: sets PGHOST, PGPORT, PGUSER and CLUSTER_DIR; stop_cluster
+# start_cluster: installs this build privately, starts a throwaway cluster
+# on a Unix socket, sets PGHOST, PGPORT, PGUSER and CLUSTER_DIR; stop_cluster
 # removes everything again.  Extra server settings may come in CLUSTER_OPTS.
 start_cluster() {
 	CLUSTER_DIR=$(mktemp -d /tmp/mineconsol.XXXXXX)
 	chmod 755 "$CLUSTER_DIR"
-	mkdir "$CLUSTER_DIR/data" "$CLUSTER_DIR/socket"
-	[ "$(id -u)" -eq 0 ] && chown -R postgres: "$CLUSTER_DIR"
+	install_private "$CLUSTER_DIR/install"
+	mkdir "$CLUSTER_DIR/data" "$CLUSTER_DIR/socket" "$CLUSTER_DIR/log"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR/data" "$CLUSTER_DIR/socket" "$CLUSTER_DIR/log"
 	as_pg "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
 		-E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
 		|| { cat "$CLUSTER_DIR/initdb.log" >&2; die "initdb failed"; }
 	export PGHOST="$CLUSTER_DIR/socket" PGPORT=${CLUSTER_PORT:-54329} PGUSER=postgres
-	as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -s \
+	as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/log/server.log" -w -s \
 		-o "-c listen_addresses='' -k $PGHOST -p $PGPORT -c fsync=off ${CLUSTER_OPTS:-}" start \
-		|| { cat "$CLUSTER_DIR/server.log" >&2; die "server did not start"; }
+		|| { cat "$CLUSTER_DIR/log/server.log" >&2; die "server did not start"; }
 	log "throwaway cluster at $PGHOST (port $PGPORT)"
 }
 
