@@ -232,7 +232,7 @@ cluster_scale AS (
 	   AND cap.capacity_unit = r.capacity_unit
 )
 SELECT m.id, m.license_no, m.name, m.holder, m.holder_uscc, m.county_code, m.licensed_by,
-	   m.mineral, m.mineral_group, m.ore_body, m.geom, m.elev_top, m.elev_bottom, m.area_km2,
+	   m.mineral, m.mineral_group, m.ore_body, m.elev_top, m.elev_bottom, m.area_km2,
 	   m.reserves_t, m.capacity, m.capacity_unit, m.valid_from, m.valid_to, m.expiry_cause,
 	   m.transfer_mode, m.documents_incomplete, m.area_delineated, m.eco_ok, m.safety_ok,
 	   m.product_ok, m.backward_process, m.restoration_ok, m.group_enterprise,
@@ -254,7 +254,7 @@ SELECT m.id, m.license_no, m.name, m.holder, m.holder_uscc, m.county_code, m.lic
   LEFT JOIN cluster_scale cs ON cs.county_code = f.county_code AND cs.cluster_id = f.cluster_id;
 
 COMMENT ON VIEW mine_facts IS
-  'One row per mine with every fact a rule needs, judged at as_of(): the mine''s own columns, then scope, C1 penalties, C4 protected-area overlaps, planned/concentrated/eco-fragile zones, scale class, M1/L2 smallness, merge reach and anchor flag, merge cluster (merge_cluster per county over in-scope mines), the cluster''s retained mine and scale, L1 same-holder licences, and the parameters in force. classify() reads it.';
+  'One row per mine with every fact a rule needs, judged at as_of(): the mine''s own columns but its geometry (join mines for it: classify() does not need it, and leaving it out keeps rows small), then scope, C1 penalties, C4 protected-area overlaps, planned/concentrated/eco-fragile zones, scale class, M1/L2 smallness, merge reach and anchor flag, merge cluster (merge_cluster per county over in-scope mines), the cluster''s retained mine and scale, L1 same-holder licences, and the parameters in force. classify() reads it.';
 COMMENT ON COLUMN mine_facts.as_of IS 'The day the facts are judged at (mineconsol.as_of, default today)';
 COMMENT ON COLUMN mine_facts.in_scope IS 'Scope (三(一)): licensed by the city or a county, and S1 (licence valid at as_of with reserves > 0), S2, S3, or an expired licence (so that C2 can close it)';
 COMMENT ON COLUMN mine_facts.licence_valid IS 'valid_from <= as_of <= valid_to; NULL when valid_to is not recorded';
@@ -294,7 +294,7 @@ COMMENT ON FUNCTION classify(mine_facts) IS
 -- Availability: 0.1.0
 CREATE VIEW dispositions AS
 SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.licensed_by,
-	   f.mineral, f.mineral_group, f.ore_body, f.geom, f.elev_top, f.elev_bottom, f.area_km2,
+	   f.mineral, f.mineral_group, f.ore_body, m.geom, f.elev_top, f.elev_bottom, f.area_km2,
 	   f.reserves_t, f.capacity, f.capacity_unit, f.valid_from, f.valid_to, f.expiry_cause,
 	   f.transfer_mode, f.documents_incomplete, f.area_delineated, f.eco_ok, f.safety_ok,
 	   f.product_ok, f.backward_process, f.restoration_ok, f.group_enterprise,
@@ -302,6 +302,7 @@ SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.lic
 	   f.note,
 	   v.disposition, v.rules, v.reasons
   FROM mine_facts f
+  JOIN mines m ON m.id = f.id
  CROSS JOIN LATERAL classify(f) v;
 COMMENT ON VIEW dispositions IS
   'Every mine (all columns of mines) with its verdict at as_of(): disposition, rules (decisive first) and reasons.';
@@ -312,9 +313,10 @@ COMMENT ON COLUMN dispositions.reasons IS 'One sentence per rule code, with the 
 -- Availability: 0.1.0
 CREATE VIEW merge_plan AS
 WITH members AS (
-	SELECT f.county_code, f.cluster_id, f.id, f.ore_body, f.geom, f.reserves_t, f.area_km2,
+	SELECT f.county_code, f.cluster_id, f.id, f.ore_body, m.geom, f.reserves_t, f.area_km2,
 		   f.retained_mine_id, f.cluster_scale_class, f.merge_distance_m
 	  FROM mine_facts f
+	  JOIN mines m ON m.id = f.id
 	 WHERE f.cluster_id IS NOT NULL
 ),
 clusters AS (

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The dispositions view against ST_ClusterDBSCAN alone, on the same registry of
+# synthetic mines (with violations and zones, test/bench/load_registry.sql),
+# and classify() itself over a materialised mine_facts table, for each N in
+# MINECONSOL_BENCH_N.  Run by `make bench` (test/bench/run.sh), which provides
+# the cluster; each N gets a fresh database.
+#
+# Goals (issue 4): dispositions within 2x ST_ClusterDBSCAN(geom, 500, 1) OVER
+# (PARTITION BY ore_body); classify() at 1 000 000 rows/s or more.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${MINECONSOL_BENCH_N:?run me through make bench}"
+DB=mineconsol_bench_classify
+OUT=test/bench/out/classify.md
+. test/bench/lib.sh
+
+DISPOSITIONS="SELECT disposition, count(*) FROM mineconsol.dispositions GROUP BY 1"
+DBSCAN="SELECT count(c) FROM (SELECT ST_ClusterDBSCAN(geom, 500, 1) OVER (PARTITION BY ore_body) c FROM mineconsol.mines) s"
+CLASSIFY="SELECT count(*) FROM bench.facts f WHERE (mineconsol.classify_row(f)).disposition IS NOT NULL"
+SCAN="SELECT count(*) FROM bench.facts f WHERE f.id IS NOT NULL"
+
+{
+	echo "## Classification benchmark"
+	echo
+	echo "| mines | dispositions view | ST_ClusterDBSCAN | ratio | classify() over facts | scan of facts | classify() rows/s (net of scan) |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|"
+} | tee "$OUT"
+
+for n in $MINECONSOL_BENCH_N; do
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+	psql_q -c "SET client_min_messages = warning" -c "CREATE EXTENSION mineconsol CASCADE" \
+		-c "CREATE SCHEMA bench" -c "SET search_path = bench, public" \
+		-f test/bench/synthetic_mines.sql -v n="$n" -f test/bench/load_registry.sql >/dev/null
+	psql_q -c "CREATE TABLE bench.facts AS SELECT * FROM mineconsol.mine_facts" -c "VACUUM ANALYZE bench.facts"
+	machine_line=$(machine)
+	read -r d_ms _ < <(best "$DISPOSITIONS")
+	read -r s_ms _ < <(best "$DBSCAN")
+	read -r c_ms _ < <(best "$CLASSIFY")
+	read -r f_ms _ < <(best "$SCAN")
+	awk -v n="$n" -v d="$d_ms" -v s="$s_ms" -v c="$c_ms" -v f="$f_ms" 'BEGIN {
+		net = c - f; if (net < 0.001) net = 0.001
+		printf "| %d | %.2f s | %.2f s | %.2fx | %.3f s | %.3f s | %.0f |\n",
+			n, d / 1000, s / 1000, d / s, c / 1000, f / 1000, n / (net / 1000)
+	}' | tee -a "$OUT"
+done
+printf '\nMachine: %s\n' "$machine_line" | tee -a "$OUT"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"
