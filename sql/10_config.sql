@@ -126,7 +126,7 @@ INSERT INTO parameters (name, value, unit, clause, description, seeded) VALUES
 	('very_small_fraction', 0.1, 'ratio', '国土资发〔2004〕208号 (FACTS.md, partial)',
 	 'A mine producing under this fraction of the small-mine upper bound counts as very small', true),
 	('working_srid', 4547, 'srid', 'FACTS.md (CGCS2000 3-degree GK, CM 114E)',
-	 'Projected SRID (metres) in which every geometry is stored and every area and distance computed', true);
+	 'Projected SRID (metres) in which every geometry is stored and every area and distance computed; fixed at installation', true);
 
 -- Availability: 0.1.0
 CREATE FUNCTION param(name text) RETURNS numeric
@@ -153,6 +153,8 @@ CREATE FUNCTION parameters_check_working_srid() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path FROM CURRENT
 AS $fn$
+DECLARE
+	current_srid numeric;
 BEGIN
 	IF NEW.name OPERATOR(pg_catalog.<>) 'working_srid' THEN
 		RETURN NEW;
@@ -165,19 +167,23 @@ BEGIN
 				  DETAIL = 'Areas and distances are computed in the working SRID, so it must be a projected system whose unit is the metre.',
 				  HINT = 'For Xinzhou use 4546 (CGCS2000 GK CM 111E) or 4547 (CM 114E).';
 	END IF;
-	IF TG_OP = 'UPDATE' AND NEW.value OPERATOR(pg_catalog.<>) OLD.value
-	   AND (EXISTS (SELECT 1 FROM mineconsol.mines WHERE geom IS NOT NULL)
-			OR EXISTS (SELECT 1 FROM mineconsol.zones)) THEN
-		RAISE EXCEPTION 'cannot change working_srid from % to % while geometries are stored', OLD.value, NEW.value
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  DETAIL = 'mines and zones hold geometries in SRID ' || OLD.value || '.',
-				  HINT = 'Choose the working SRID before loading registers.';
+	-- The stored geometries and the typed geometry columns of the result
+	-- views carry the SRID set at installation; changing it is not supported.
+	-- (Triggers fire by name: this one runs before parameters_replaces_seed,
+	-- so an INSERT still sees the row it would replace.)
+	SELECT p.value INTO current_srid FROM mineconsol.parameters p
+	 WHERE p.name OPERATOR(pg_catalog.=) 'working_srid';
+	IF NEW.value OPERATOR(pg_catalog.<>) current_srid THEN
+		RAISE EXCEPTION 'cannot change working_srid from % to %', current_srid, NEW.value
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'Stored geometries and the geometry columns of the result views are in SRID ' || current_srid || ', fixed when the extension is created.',
+				  HINT = 'Load geometries in any SRID: they are transformed to the working SRID on write.';
 	END IF;
 	RETURN NEW;
 END
 $fn$;
 COMMENT ON FUNCTION parameters_check_working_srid() IS
-  'Trigger on parameters: working_srid must be a projected SRID in metres and cannot change once geometries are stored.';
+  'Trigger on parameters: working_srid must be a projected SRID in metres, and it cannot change after installation (stored geometries and the typed result views carry it).';
 
 CREATE TRIGGER parameters_check_working_srid BEFORE INSERT OR UPDATE ON parameters
 	FOR EACH ROW EXECUTE FUNCTION parameters_check_working_srid();

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(67);
+SELECT plan(68);
 
 -- ---------------------------------------------------------------- tables
 SELECT has_table('mineconsol', t, 'table ' || t) FROM unnest(ARRAY[
@@ -167,9 +167,12 @@ SELECT throws_ok($$INSERT INTO mineconsol.zones (kind, name, geom) VALUES ('red_
 SELECT throws_ok($$INSERT INTO mineconsol.zones (kind, name, geom) VALUES ('eco_redline', '无坐标红线',
   'MULTIPOLYGON(((0 0, 10 0, 10 10, 0 0)))')$$, '22023',
   'area of zone ''无坐标红线'' has no SRID', 'a zone without SRID is refused');
-SELECT throws_ok($$UPDATE mineconsol.parameters SET value = 4546 WHERE name = 'working_srid'$$, '55000',
-  'cannot change working_srid from 4547 to 4546 while geometries are stored',
-  'the working SRID cannot change under stored geometries');
+SELECT throws_ok($$UPDATE mineconsol.parameters SET value = 4546 WHERE name = 'working_srid'$$, '0A000',
+  'cannot change working_srid from 4547 to 4546',
+  'the working SRID is fixed at installation');
+SELECT throws_ok($$INSERT INTO mineconsol.parameters (name, value, unit, description) VALUES ('working_srid', 4546, 'srid', 'x')$$, '0A000',
+  'cannot change working_srid from 4547 to 4546',
+  '… also by inserting a replacement row');
 
 SELECT * FROM finish();
 ROLLBACK;
