@@ -220,8 +220,7 @@ SELECT isnt(obj_description(p.oid, 'pg_proc'), NULL, 'comment on ' || p.oid::reg
     'mineconsol.corner_point_elevations(text, integer)'::regprocedure,
     'mineconsol.import_mines(regclass)'::regprocedure)
   ORDER BY p.proname;
-UPDATE parameters SET value = 4546 WHERE name = 'working_srid';
-SELECT is(ST_SRID(parse_corner_points(t)), 4546, 'parse_corner_points follows the working_srid parameter')
+SELECT is(ST_SRID(parse_corner_points(t)), param('working_srid')::int, 'parse_corner_points returns the working SRID')
   FROM licence;
 
 SELECT * FROM finish();
