@@ -105,7 +105,8 @@ l1 AS (
 	  FROM mines a
 	 CROSS JOIN p
 	  JOIN mines b ON b.holder_uscc = a.holder_uscc AND b.ore_body = a.ore_body AND b.id <> a.id
-	 WHERE ST_DWithin(a.geom, b.geom, p.merge_distance_m::float8)
+	 WHERE a.holder_uscc IS NOT NULL AND a.ore_body IS NOT NULL
+	   AND ST_DWithin(a.geom, b.geom, p.merge_distance_m::float8)
 	 GROUP BY a.id
 ),
 -- Everything but the geometry, so that the CTEs below move narrow rows.
