@@ -12,6 +12,7 @@
 #include "utils/guc.h"
 
 #include "mineconsol.h"
+#include "stage.h"
 
 PG_MODULE_MAGIC;
 
@@ -21,4 +22,5 @@ void
 _PG_init(void)
 {
 	MarkGUCPrefixReserved("mineconsol");
+	mc_stage_init();
 }
