@@ -591,8 +591,9 @@ audit_canonical(PG_FUNCTION_ARGS)
  *		Walk the chain in id order.  An event is bad when its id is not the
  *		next one (an event is missing: the missing id is reported), when its
  *		prev_hash is not the previous event's hash, or when its hash does not
- *		match.  At the end the last event must be the head.  All reads use
- *		one snapshot.
+ *		match.  At the end the last event must be the head: events past the
+ *		head (inserted with the triggers disabled) name the first of them, a
+ *		removed tail names the first missing id.  All reads use one snapshot.
  */
 PG_FUNCTION_INFO_V1(verify_audit);
 Datum
@@ -691,11 +692,25 @@ verify_audit(PG_FUNCTION_ARGS)
 			last_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 												  SPI_tuptable->tupdesc, 1, &isnull));
 			event_hash(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, expect, &hash_ok);
-			if (last_id != next_id - 1 || !hash_ok ||
-				memcmp(expect, prev, AUDIT_HASH_LEN) != 0)
+			if (last_id < next_id - 1)
 			{
+				/* events past the head were not appended through the trigger */
+				bad = true;
+				first_bad = last_id + 1;
+				checked = last_id;
+			}
+			else if (last_id > next_id - 1)
+			{
+				/* the tail of the chain was removed: the first missing event */
 				bad = true;
 				first_bad = next_id;
+			}
+			else if (!hash_ok || memcmp(expect, prev, AUDIT_HASH_LEN) != 0)
+			{
+				/* the last event is not the one the head recorded */
+				bad = true;
+				first_bad = last_id;
+				checked = last_id - 1;
 			}
 		}
 	}
