@@ -22,9 +22,10 @@
  *
  * Evidence.  An UPDATE has no argument for evidence, so the tables carry it:
  * an UPDATE that changes stage sets stage_evidence in the same statement,
- * and advance() does exactly that.  Evidence equal to the row's previous
- * stage_evidence counts as not given (a stale value is not evidence).
- * stage_evidence cannot change without the stage.
+ * and advance() does exactly that.  An UPDATE of stage whose SET list does
+ * not name stage_evidence gives no evidence (the previous step's value left
+ * in the column is not evidence for this one).  stage_evidence cannot
+ * change without the stage.
  *
  * Checks, in this order, each refusal SQLSTATE 23514 naming the row, the
  * step, the allowed next stages and the missing or invalid evidence:
@@ -50,6 +51,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/sysattr.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -58,6 +60,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/bitmapset.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -972,7 +975,7 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 /* UPDATE of stage and/or stage_evidence. */
 static void
 guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
-			 HeapTuple newtup, TupleDesc desc)
+			 HeapTuple newtup, TupleDesc desc, bool evidence_given)
 {
 	const StageGraph *g = &graphs[t];
 	const char *from = tuple_text(oldtup, desc, "stage");
@@ -1071,8 +1074,8 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 				 errhint("%s", hint)));
 	}
 
-	/* Evidence: a stale value (the previous step's) is not evidence. */
-	if (new_ev != NULL && jsonb_same(old_ev, new_ev))
+	/* An UPDATE that does not set stage_evidence gives no evidence. */
+	if (!evidence_given)
 	{
 		evidence_stale = true;
 		new_ev = NULL;
@@ -1156,7 +1159,16 @@ stage_guard(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 		guard_insert(graphs, t, trigdata->tg_trigtuple, desc);
 	else
-		guard_update(graphs, t, trigdata->tg_trigtuple, trigdata->tg_newtuple, desc);
+	{
+		/* Is stage_evidence in the UPDATE's SET list? */
+		int			attnum = SPI_fnumber(desc, "stage_evidence");
+		bool		given = attnum > 0 &&
+			bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber,
+						  trigdata->tg_updatedcols);
+
+		guard_update(graphs, t, trigdata->tg_trigtuple, trigdata->tg_newtuple,
+					 desc, given);
+	}
 	SPI_finish();
 
 	return PointerGetDatum(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event)
