@@ -66,6 +66,22 @@
 #define AUDIT_TAG			"mineconsol-event-v1"
 #define VERIFY_BATCH		1000
 
+/*
+ * The receiver of the next event appended for one row: advance() and
+ * revert_stage() set it around their UPDATE so that they can return the
+ * event the trigger recorded without reading it back.
+ */
+typedef struct EventReceiver
+{
+	StageEvent *dest;			/* NULL: nobody waits */
+	MemoryContext cxt;			/* where to copy the event */
+	const char *track;
+	int64		row_id;
+	bool		filled;
+} EventReceiver;
+
+static EventReceiver receiver = {NULL};
+
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr head_lock_plan = NULL;
 static SPIPlanPtr head_move_plan = NULL;
@@ -424,6 +440,83 @@ mc_audit_append(StageEvent *ev)
 	if (rc != SPI_OK_INSERT || SPI_processed != 1)
 		elog(ERROR, "could not insert stage event " INT64_FORMAT ": %s",
 			 ev->id, SPI_result_code_string(rc));
+
+	if (receiver.dest != NULL && !receiver.filled &&
+		receiver.row_id == ev->row_id && strcmp(receiver.track, ev->track) == 0)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(receiver.cxt);
+		StageEvent *d = receiver.dest;
+
+		*d = *ev;
+		d->track = pstrdup(ev->track);
+		d->from_stage = pstrdup(ev->from_stage);
+		d->to_stage = pstrdup(ev->to_stage);
+		d->actor = pstrdup(ev->actor);
+		d->evidence = palloc(VARSIZE(ev->evidence));
+		memcpy(d->evidence, ev->evidence, VARSIZE(ev->evidence));
+		d->reason = ev->reason ? pstrdup(ev->reason) : NULL;
+		MemoryContextSwitchTo(oldcxt);
+		receiver.filled = true;
+	}
+}
+
+/*
+ * mc_audit_expect
+ *		Have the next event appended for (track, row_id) copied to *dest,
+ *		allocated in cxt.  mc_audit_expect_end() stops it (call it in a
+ *		PG_FINALLY block) and says whether the event arrived.
+ */
+void
+mc_audit_expect(StageEvent *dest, MemoryContext cxt, const char *track, int64 row_id)
+{
+	receiver.dest = dest;
+	receiver.cxt = cxt;
+	receiver.track = track;
+	receiver.row_id = row_id;
+	receiver.filled = false;
+}
+
+bool
+mc_audit_expect_end(void)
+{
+	bool		filled = receiver.filled;
+
+	receiver.dest = NULL;
+	receiver.filled = false;
+	return filled;
+}
+
+/* An event as a datum of the row type desc (stage_events' own). */
+Datum
+mc_audit_event_datum(const StageEvent *ev, TupleDesc desc)
+{
+	EventAttnums a;
+	Datum	   *values = palloc0(sizeof(Datum) * desc->natts);
+	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+		nulls[i] = true;
+	event_attnums(desc, &a);
+#define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
+	SET(a.id, Int64GetDatum(ev->id));
+	SET(a.track, CStringGetTextDatum(ev->track));
+	SET(a.row_id, Int64GetDatum(ev->row_id));
+	SET(a.from_stage, CStringGetTextDatum(ev->from_stage));
+	SET(a.to_stage, CStringGetTextDatum(ev->to_stage));
+	SET(a.actor, CStringGetTextDatum(ev->actor));
+	SET(a.at, TimestampTzGetDatum(ev->at));
+	SET(a.evidence, JsonbPGetDatum(ev->evidence));
+	if (ev->due_set)
+		SET(a.due, DateADTGetDatum(ev->due));
+	if (ev->days_late_set)
+		SET(a.days_late, Int32GetDatum(ev->days_late));
+	if (ev->reason)
+		SET(a.reason, CStringGetTextDatum(ev->reason));
+	SET(a.prev_hash, hash_datum(ev->prev_hash));
+	SET(a.hash, hash_datum(ev->hash));
+#undef SET
+	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 }
 
 static char *

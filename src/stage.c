@@ -61,6 +61,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/bitmapset.h"
+#include "nodes/parsenodes.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -156,7 +157,6 @@ static SPIPlanPtr milestone_plan = NULL;
 static SPIPlanPtr relative_due_plan = NULL;
 static SPIPlanPtr advance_plans[NTRACKS];
 static SPIPlanPtr revert_plans[NTRACKS];
-static SPIPlanPtr last_event_plan = NULL;
 
 /* ---------------------------------------------------------------- cache */
 
@@ -496,16 +496,27 @@ closure_county(int64 mine_id)
 	return NULL;
 }
 
+/*
+ * A kept plan.  Queries on tables that grow (events, members) are planned
+ * for each call (custom plans): a generic plan made while the table was
+ * small would stay a sequential scan.
+ */
 static SPIPlanPtr
-stage_prepare(const char *sql, int nargs, Oid *argtypes)
+stage_prepare_opts(const char *sql, int nargs, Oid *argtypes, int cursor_opts)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_opts);
 
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 			 sql, SPI_result_code_string(SPI_result));
 	SPI_keepplan(plan);
 	return plan;
+}
+
+static SPIPlanPtr
+stage_prepare(const char *sql, int nargs, Oid *argtypes)
+{
+	return stage_prepare_opts(sql, nargs, argtypes, 0);
 }
 
 /* Stage of a county's scheme, or NULL when it has none (SPI connected). */
@@ -766,13 +777,13 @@ unit_members_closed(const StageGraph *graphs, int64 unit_id, bool retained_null,
 	{
 		Oid			types[2] = {INT8OID, INT8OID};
 
-		members_plan = stage_prepare(
+		members_plan = stage_prepare_opts(
 			"SELECT m.mine_id, c.stage FROM mineconsol.unit_members m"
 			" LEFT JOIN mineconsol.closures c ON c.mine_id OPERATOR(pg_catalog.=) m.mine_id"
 			" WHERE m.unit_id OPERATOR(pg_catalog.=) $1"
 			" AND ($2 IS NULL OR m.mine_id OPERATOR(pg_catalog.<>) $2)"
 			" ORDER BY m.mine_id",
-			2, types);
+			2, types, CURSOR_OPT_CUSTOM_PLAN);
 	}
 	values[0] = Int64GetDatum(unit_id);
 	values[1] = Int64GetDatum(retained);
@@ -824,14 +835,14 @@ step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 		{
 			Oid			types[4] = {TEXTOID, INT8OID, TEXTOID, TEXTOID};
 
-			relative_due_plan = stage_prepare(
+			relative_due_plan = stage_prepare_opts(
 				"SELECT ((e.evidence OPERATOR(pg_catalog.->>) 'date')::pg_catalog.date"
 				" OPERATOR(pg_catalog.+) pg_catalog.make_interval(years => mineconsol.param($4)::pg_catalog.int4))::pg_catalog.date"
 				" FROM mineconsol.stage_events e"
 				" WHERE e.track OPERATOR(pg_catalog.=) $1 AND e.row_id OPERATOR(pg_catalog.=) $2"
 				" AND e.to_stage OPERATOR(pg_catalog.=) $3 AND e.reason IS NULL"
 				" ORDER BY e.id DESC LIMIT 1",
-				4, types);
+				4, types, CURSOR_OPT_CUSTOM_PLAN);
 		}
 		values[0] = CStringGetTextDatum(track_defs[t].name);
 		values[1] = Int64GetDatum(row_id);
@@ -1211,30 +1222,45 @@ text_arg(FunctionCallInfo fcinfo, int n, const char *name)
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
-/* The latest event of a row, as the function result (SPI connected). */
+/*
+ * Run a prepared UPDATE of one row (SPI connected) and return the event
+ * its trigger recorded, as the function result.  Returns (Datum) 0 when the
+ * UPDATE touched no row.
+ */
 static Datum
-last_event(FunctionCallInfo fcinfo, Track t, int64 row_id)
+update_and_receive(FunctionCallInfo fcinfo, MemoryContext fn_cxt, SPIPlanPtr plan,
+				   Datum *values, const char *nulls, Track t, int64 row_id)
 {
-	Datum		values[2];
-	HeapTupleHeader result;
+	StageEvent *ev;
+	TupleDesc	desc;
+	bool		received;
+	volatile int rc = 0;
+	MemoryContext oldcxt;
 
-	if (last_event_plan == NULL)
+	ev = MemoryContextAllocZero(fn_cxt, sizeof(StageEvent));
+	mc_audit_expect(ev, fn_cxt, track_defs[t].name, row_id);
+	PG_TRY();
 	{
-		Oid			types[2] = {TEXTOID, INT8OID};
-
-		last_event_plan = stage_prepare(
-			"SELECT * FROM mineconsol.stage_events"
-			" WHERE track OPERATOR(pg_catalog.=) $1 AND row_id OPERATOR(pg_catalog.=) $2"
-			" ORDER BY id DESC LIMIT 1",
-			2, types);
+		rc = SPI_execute_plan(plan, values, nulls, false, 0);
 	}
-	values[0] = CStringGetTextDatum(track_defs[t].name);
-	values[1] = Int64GetDatum(row_id);
-	if (SPI_execute_plan(last_event_plan, values, NULL, false, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
+	PG_FINALLY();
+	{
+		received = mc_audit_expect_end();
+	}
+	PG_END_TRY();
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update %s: %s", row_label(t, row_id, NULL), SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		return (Datum) 0;
+	if (!received)
 		elog(ERROR, "the event of %s was not recorded", row_label(t, row_id, NULL));
-	result = SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
-	return HeapTupleHeaderGetDatum(result);
+
+	oldcxt = MemoryContextSwitchTo(fn_cxt);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	MemoryContextSwitchTo(oldcxt);
+	return mc_audit_event_datum(ev, desc);
 }
 
 /*
@@ -1284,6 +1310,7 @@ stage_advance(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 	Datum		result;
+	MemoryContext fn_cxt;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -1292,6 +1319,7 @@ stage_advance(PG_FUNCTION_ARGS)
 	row_id = PG_GETARG_INT64(1);
 	to = text_arg(fcinfo, 2, "to_stage");
 
+	fn_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (advance_plans[t] == NULL)
@@ -1310,9 +1338,8 @@ stage_advance(PG_FUNCTION_ARGS)
 		nulls[2] = 'n';
 	else
 		values[2] = PointerGetDatum(PG_GETARG_JSONB_P(3));
-	if (SPI_execute_plan(advance_plans[t], values, nulls, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "could not update %s", row_label(t, row_id, NULL));
-	if (SPI_processed == 0)
+	result = update_and_receive(fcinfo, fn_cxt, advance_plans[t], values, nulls, t, row_id);
+	if (result == (Datum) 0)
 	{
 		const char *county;
 		char	   *stage = row_stage(t, row_id, false, &county);
@@ -1329,7 +1356,6 @@ stage_advance(PG_FUNCTION_ARGS)
 				 detail.len ? errdetail("%s", detail.data) : 0,
 				 errhint("Another session may have moved it first; read the row again.")));
 	}
-	result = last_event(fcinfo, t, row_id);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
@@ -1356,7 +1382,8 @@ stage_revert(PG_FUNCTION_ARGS)
 	int			fi,
 				ti;
 	Datum		values[3];
-	Datum		result;
+	Datum		result = (Datum) 0;
+	MemoryContext fn_cxt;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -1378,6 +1405,7 @@ stage_revert(PG_FUNCTION_ARGS)
 				 errmsg("a revert needs a reason"),
 				 errdetail("The reason is recorded in stage_events with the revert.")));
 
+	fn_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	from = row_stage(t, row_id, true, &county);
@@ -1417,17 +1445,15 @@ stage_revert(PG_FUNCTION_ARGS)
 	pending_revert.active = true;
 	PG_TRY();
 	{
-		if (SPI_execute_plan(revert_plans[t], values, NULL, false, 0) != SPI_OK_UPDATE ||
-			SPI_processed != 1)
-			elog(ERROR, "could not revert %s", row_label(t, row_id, NULL));
+		result = update_and_receive(fcinfo, fn_cxt, revert_plans[t], values, NULL, t, row_id);
 	}
 	PG_FINALLY();
 	{
 		pending_revert.active = false;
 	}
 	PG_END_TRY();
-
-	result = last_event(fcinfo, t, row_id);
+	if (result == (Datum) 0)
+		elog(ERROR, "could not revert %s", row_label(t, row_id, NULL));
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

@@ -47,6 +47,10 @@ typedef struct StageEvent
 
 /* audit.c */
 extern void mc_audit_append(StageEvent *ev);
+extern void mc_audit_expect(StageEvent *dest, MemoryContext cxt,
+							const char *track, int64 row_id);
+extern bool mc_audit_expect_end(void);
+extern Datum mc_audit_event_datum(const StageEvent *ev, TupleDesc desc);
 
 /* stage.c */
 extern void mc_stage_init(void);
