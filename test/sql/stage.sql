@@ -112,7 +112,7 @@ SELECT lives_ok($$UPDATE mineconsol.schemes SET note = 'draft on file', stage = 
   'an UPDATE that sets stage to itself is no change');
 SELECT lives_ok($$UPDATE mineconsol.schemes SET stage = 'submitted',
   stage_evidence = '{"date": "2022-11-05", "doc_no": "忻府政〔2022〕40号"}' WHERE id = 901$$, 'noticed → submitted by UPDATE with evidence');
-SELECT is((SELECT row(due, days_late)::text FROM stage_events WHERE row_id = 901 AND to_stage = 'submitted'),
+SELECT is((SELECT row(to_char(due, 'YYYY-MM-DD'), days_late)::text FROM stage_events WHERE row_id = 901 AND to_stage = 'submitted'),
   '(2022-10-30,6)', 'submitted 6 days after the 2022-10-30 deadline: allowed, recorded as late');
 
 -- Backward: only the city, through revert_stage().
@@ -167,7 +167,7 @@ SELECT lives_ok($$SELECT pg_temp.as_role('mc_test_clerk', $q$INSERT INTO minecon
   'now the clerk can create the unit');
 INSERT INTO unit_members (unit_id, mine_id) VALUES (911, 9101), (911, 9102), (911, 9103);
 INSERT INTO closures (mine_id, unit_id) VALUES (9102, 911);
-SELECT is((SELECT row(to_stage, due, days_late)::text FROM advance('unit', 911, 'reserves_verified', '{"date": "2023-03-10", "doc_no": "晋自然资储备〔2023〕7号"}')),
+SELECT is((SELECT row(to_stage, to_char(due, 'YYYY-MM-DD'), days_late)::text FROM advance('unit', 911, 'reserves_verified', '{"date": "2023-03-10", "doc_no": "晋自然资储备〔2023〕7号"}')),
   '(reserves_verified,2023-02-28,10)', 'reserves verified 10 days after the 2023-02-28 deadline');
 SELECT lives_ok($$SELECT mineconsol.advance('unit', 911, 'valued', '{"date": "2023-03-20", "doc_no": "评估〔2023〕3号"}')$$, 'valued');
 SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('unit', 911, 'transferred', '{"date": "2023-05-01", "doc_no": "挂牌〔2023〕1号"}')$$),
@@ -208,7 +208,7 @@ SELECT is((SELECT row(to_stage, days_late)::text FROM advance('unit', 911, 'lice
 SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('unit', 911, 'restored', '{"date": "2024-12-01", "doc_no": "验收〔2024〕1号"}')$$),
   E'23514: unit 911 (county 140921) cannot move from "licensed" to "restored"\nAllowed next stage: "restored". Missing evidence: accepted_by.',
   'restoration needs the county''s acceptance');
-SELECT is((SELECT row(to_stage, due, days_late)::text FROM advance('unit', 911, 'restored',
+SELECT is((SELECT row(to_stage, to_char(due, 'YYYY-MM-DD'), days_late)::text FROM advance('unit', 911, 'restored',
   '{"date": "2024-12-01", "doc_no": "验收〔2024〕1号", "accepted_by": "定襄县自然资源局"}')),
   '(restored,2024-11-01,30)', 'restoration is due restoration_years (1) after licensing: 30 days late');
 
@@ -216,7 +216,7 @@ SELECT is((SELECT row(to_stage, due, days_late)::text FROM advance('unit', 911, 
 SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9102, 'announced', '{"date": "2023-10-05", "doc_no": "公告〔2023〕1号"}')$$),
   E'23514: closure of mine 9102 (county 140921) cannot move from "license_cancelled" to "announced"\nAllowed next stage: "announced". Missing evidence: media.',
   'the announcement needs its media');
-SELECT is((SELECT row(to_stage, due, days_late)::text FROM advance('closure', 9102, 'announced',
+SELECT is((SELECT row(to_stage, to_char(due, 'YYYY-MM-DD'), days_late)::text FROM advance('closure', 9102, 'announced',
   '{"date": "2023-10-05", "doc_no": "公告〔2023〕1号", "media": "忻州日报"}')), '(announced,,)', 'announced: no deadline, no days late');
 
 -- -------------------------------------------------- the cached graph follows the table
