@@ -5,10 +5,15 @@
  *
  * Chain.  Events are numbered 1, 2, 3 … without gaps.  The head of the
  * chain (id and hash of the last event) is the single row of audit_head.
- * An append locks that row (SELECT … FOR UPDATE) before it takes the next
- * id, and keeps the lock to the end of its transaction, so ids, chain order
- * and commit order agree under any concurrency, and an aborted append
- * leaves neither an event nor a gap.
+ * An append takes a transaction-level advisory lock (the one
+ * pg_advisory_xact_lock(1835626085, 1635083380) takes) before it reads the
+ * head, and keeps it to the end of its transaction, so ids, chain order and
+ * commit order agree under any concurrency, and an aborted append leaves
+ * neither an event nor a gap.  (An advisory lock hands over to one waiter
+ * at a time; a row lock on audit_head would wake every waiter at each
+ * commit.)  Under REPEATABLE READ a concurrent append makes the head stale;
+ * the conditional update of audit_head then fails with a serialization
+ * error instead of forking the chain.
  *
  *	  hash(e) = SHA-256(prev_hash(e) ‖ canonical(e))
  *	  prev_hash(event 1) = 32 zero bytes; prev_hash(e) = hash(e - 1)
@@ -55,6 +60,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -64,6 +70,13 @@
 #include "stage.h"
 
 #define AUDIT_TAG			"mineconsol-event-v1"
+
+/*
+ * The advisory lock that serialises appends, as pg_advisory_xact_lock(int4,
+ * int4) would take it: keys 'mine', 'audt'.
+ */
+#define AUDIT_LOCK_KEY1		0x6D696E65
+#define AUDIT_LOCK_KEY2		0x61756474
 #define VERIFY_BATCH		1000
 
 /*
@@ -360,9 +373,19 @@ audit_prepare(const char *sql, int nargs, Oid *argtypes)
 	return plan;
 }
 
+/* Serialise appends: see the head comment. */
+static void
+audit_lock_chain(void)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, AUDIT_LOCK_KEY1, AUDIT_LOCK_KEY2, 2);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
 /*
  * mc_audit_append
- *		Append ev to the chain: lock the head, take the next id, stamp the
+ *		Append ev to the chain: lock the chain, take the next id, stamp the
  *		time, compute the hash and insert (the insert trigger checks and
  *		moves the head).  The caller is connected to SPI and has filled in
  *		everything but id, at, prev_hash and hash.
@@ -378,7 +401,7 @@ mc_audit_append(StageEvent *ev)
 
 	if (head_lock_plan == NULL)
 		head_lock_plan = audit_prepare(
-			"SELECT last_id, hash FROM mineconsol.audit_head FOR UPDATE", 0, NULL);
+			"SELECT last_id, hash FROM mineconsol.audit_head", 0, NULL);
 	if (event_insert_plan == NULL)
 	{
 		Oid			types[13] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID,
@@ -392,6 +415,7 @@ mc_audit_append(StageEvent *ev)
 			13, types);
 	}
 
+	audit_lock_chain();
 	rc = SPI_execute_plan(head_lock_plan, NULL, NULL, false, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
@@ -568,11 +592,12 @@ stage_events_append(PG_FUNCTION_ARGS)
 	event_attnums(tupdesc, &a);
 	event_from_tuple(tuple, tupdesc, &a, &ev);
 
-	if (!ev.id_set || !ev.prev_hash_set || !ev.hash_set)
+	if (!ev.id_set || !ev.prev_hash_set || !ev.hash_set ||
+		(ev.days_late_set && ev.days_late < 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("stage event does not extend the audit chain"),
-				 errdetail("An event needs its id, and prev_hash and hash of 32 bytes each."),
+				 errdetail("An event needs its id, prev_hash and hash of 32 bytes each, and days_late is never negative."),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
 	audit_hash(&ev, ev.prev_hash, expect);
 	if (memcmp(expect, ev.hash, AUDIT_HASH_LEN) != 0)
@@ -583,6 +608,7 @@ stage_events_append(PG_FUNCTION_ARGS)
 						   hash_hex(expect)),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
 
+	audit_lock_chain();			/* held already when called from mc_audit_append */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (head_move_plan == NULL)

@@ -123,6 +123,8 @@ typedef struct StageGraph
 	int			nstages;
 	char	  **stages;
 	int		   *depth;			/* steps from the first stage */
+	bool	   *has_due;		/* milestones has a deadline for the stage */
+	DateADT    *due;
 	int			first;			/* index of the first stage */
 	int			nsteps;
 	StageStep  *steps;
@@ -136,7 +138,8 @@ static MemoryContext stage_cache_cxt = NULL;
 static StageGraph stage_graphs[NTRACKS];
 static bool stage_cache_valid = false;
 static uint64 stage_cache_inval_count = 0;
-static Oid	stage_cache_relid = InvalidOid;
+static Oid	stage_cache_relid = InvalidOid; /* stage_transitions */
+static Oid	stage_cache_milestones_relid = InvalidOid;
 
 /* The one backward move revert_stage() is making (see head comment). */
 typedef struct PendingRevert
@@ -153,7 +156,6 @@ static PendingRevert pending_revert = {false};
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr scheme_stage_plan = NULL;
 static SPIPlanPtr members_plan = NULL;
-static SPIPlanPtr milestone_plan = NULL;
 static SPIPlanPtr relative_due_plan = NULL;
 static SPIPlanPtr advance_plans[NTRACKS];
 static SPIPlanPtr revert_plans[NTRACKS];
@@ -163,7 +165,8 @@ static SPIPlanPtr revert_plans[NTRACKS];
 static void
 stage_cache_callback(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == stage_cache_relid)
+	if (relid == InvalidOid || relid == stage_cache_relid ||
+		relid == stage_cache_milestones_relid)
 	{
 		stage_cache_valid = false;
 		stage_cache_inval_count++;
@@ -306,10 +309,11 @@ stage_cache_load(void)
 
 	nsp = get_namespace_oid("mineconsol", false);
 	stage_cache_relid = get_relname_relid("stage_transitions", nsp);
-	if (!OidIsValid(stage_cache_relid))
+	stage_cache_milestones_relid = get_relname_relid("milestones", nsp);
+	if (!OidIsValid(stage_cache_relid) || !OidIsValid(stage_cache_milestones_relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation \"mineconsol.stage_transitions\" does not exist")));
+				 errmsg("relation \"mineconsol.stage_transitions\" or \"mineconsol.milestones\" does not exist")));
 
 	if (SPI_execute("SELECT track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param"
 					" FROM mineconsol.stage_transitions ORDER BY track, from_stage, to_stage",
@@ -360,6 +364,38 @@ stage_cache_load(void)
 	}
 	for (t = 0; t < NTRACKS; t++)
 		graph_finish(&stage_graphs[t], track_defs[t].name);
+	MemoryContextSwitchTo(oldcxt);
+	SPI_freetuptable(SPI_tuptable);
+
+	/* Deadlines of the stages (milestones). */
+	if (SPI_execute("SELECT track, stage, due FROM mineconsol.milestones", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read mineconsol.milestones");
+	oldcxt = MemoryContextSwitchTo(stage_cache_cxt);
+	for (t = 0; t < NTRACKS; t++)
+	{
+		StageGraph *g = &stage_graphs[t];
+
+		g->has_due = palloc0(sizeof(bool) * Max(g->nstages, 1));
+		g->due = palloc0(sizeof(DateADT) * Max(g->nstages, 1));
+	}
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		due;
+		int			s;
+
+		t = track_of_name(SPI_getvalue(tup, desc, 1), true);
+		if (t == NTRACKS)
+			continue;
+		s = graph_stage_index(&stage_graphs[t], SPI_getvalue(tup, desc, 2));
+		due = SPI_getbinval(tup, desc, 3, &isnull);
+		if (s < 0 || isnull)
+			continue;			/* a milestone for a stage not in the graph */
+		stage_graphs[t].has_due[s] = true;
+		stage_graphs[t].due[s] = DatumGetDateADT(due);
+	}
 	MemoryContextSwitchTo(oldcxt);
 	SPI_freetuptable(SPI_tuptable);
 
@@ -852,18 +888,9 @@ step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 	}
 	else
 	{
-		if (milestone_plan == NULL)
-		{
-			Oid			types[2] = {TEXTOID, TEXTOID};
-
-			milestone_plan = stage_prepare(
-				"SELECT due FROM mineconsol.milestones"
-				" WHERE track OPERATOR(pg_catalog.=) $1 AND stage OPERATOR(pg_catalog.=) $2",
-				2, types);
-		}
-		values[0] = CStringGetTextDatum(track_defs[t].name);
-		values[1] = CStringGetTextDatum(g->stages[step->to]);
-		rc = SPI_execute_plan(milestone_plan, values, NULL, false, 1);
+		if (g->has_due[step->to])
+			*due = g->due[step->to];
+		return g->has_due[step->to];
 	}
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read the deadline of stage \"%s\"", g->stages[step->to]);
@@ -1187,25 +1214,25 @@ stage_guard(PG_FUNCTION_ARGS)
 }
 
 /*
- * stage_transitions_changed()
- *		AFTER statement trigger on stage_transitions: invalidate the cached
- *		graph in every backend (relcache invalidation of the table, sent at
- *		command end locally and at commit to the others).
+ * stage_cache_invalidate()
+ *		AFTER statement trigger on stage_transitions and milestones:
+ *		invalidate the cache in every backend (relcache invalidation of the
+ *		table, processed at command end locally and at commit by the others).
  */
-PG_FUNCTION_INFO_V1(stage_transitions_changed);
+PG_FUNCTION_INFO_V1(stage_cache_invalidate);
 Datum
-stage_transitions_changed(PG_FUNCTION_ARGS)
+stage_cache_invalidate(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_transitions_changed() must be called as a trigger")));
+				 errmsg("stage_cache_invalidate() must be called as a trigger")));
 	if (!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_transitions_changed() must be fired FOR EACH STATEMENT")));
+				 errmsg("stage_cache_invalidate() must be fired FOR EACH STATEMENT")));
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);
 }

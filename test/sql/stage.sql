@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(83);
+SELECT plan(85);
 
 -- refusal(sql [, role]): 'SQLSTATE: message' and the detail on the next line,
 -- or 'no error'.  With a role, the statement runs as that role.
@@ -220,8 +220,12 @@ SELECT is((SELECT row(to_stage, to_char(due, 'YYYY-MM-DD'), days_late)::text FRO
   '{"date": "2023-10-05", "doc_no": "公告〔2023〕1号", "media": "忻州日报"}')), '(announced,,)', 'announced: no deadline, no days late');
 
 -- -------------------------------------------------- the cached graph follows the table
+SELECT lives_ok($$INSERT INTO mineconsol.milestones (track, stage, due, description)
+  VALUES ('closure', 'explosives_disposed', '2023-10-10', 'county deadline for the police')$$, 'the DBA adds a deadline (graph and deadlines cached)');
 SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9102, 'explosives_disposed', '{"date": "2023-10-20", "doc_no": "公安〔2023〕8号"}')$$),
-  'no error', 'explosives_disposed needs date and doc_no (graph now cached)');
+  'no error', 'explosives_disposed needs date and doc_no');
+SELECT is((SELECT row(to_char(due, 'YYYY-MM-DD'), days_late)::text FROM stage_events WHERE track = 'closure' AND row_id = 9102
+  AND to_stage = 'explosives_disposed'), '(2023-10-10,10)', 'the new deadline applies at once: 10 days late');
 SELECT lives_ok($$UPDATE mineconsol.stage_transitions SET evidence_keys = evidence_keys || '{police_station}'
   WHERE track = 'closure' AND to_stage = 'restored'$$, 'the DBA adds a key to a step');
 SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9102, 'restored', '{"date": "2023-12-01", "doc_no": "复垦〔2023〕3号"}')$$),
