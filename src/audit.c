@@ -476,8 +476,11 @@ mc_audit_append(StageEvent *ev)
 		d->from_stage = pstrdup(ev->from_stage);
 		d->to_stage = pstrdup(ev->to_stage);
 		d->actor = pstrdup(ev->actor);
-		d->evidence = palloc(VARSIZE(ev->evidence));
-		memcpy(d->evidence, ev->evidence, VARSIZE(ev->evidence));
+		if (ev->evidence != NULL)
+		{
+			d->evidence = palloc(VARSIZE(ev->evidence));
+			memcpy(d->evidence, ev->evidence, VARSIZE(ev->evidence));
+		}
 		d->reason = ev->reason ? pstrdup(ev->reason) : NULL;
 		MemoryContextSwitchTo(oldcxt);
 		receiver.filled = true;
@@ -530,7 +533,8 @@ mc_audit_event_datum(const StageEvent *ev, TupleDesc desc)
 	SET(a.to_stage, CStringGetTextDatum(ev->to_stage));
 	SET(a.actor, CStringGetTextDatum(ev->actor));
 	SET(a.at, TimestampTzGetDatum(ev->at));
-	SET(a.evidence, JsonbPGetDatum(ev->evidence));
+	if (ev->evidence)
+		SET(a.evidence, JsonbPGetDatum(ev->evidence));
 	if (ev->due_set)
 		SET(a.due, DateADTGetDatum(ev->due));
 	if (ev->days_late_set)

@@ -31,7 +31,7 @@ if [ -z "${PGHOST:-}" ]; then
 	start_cluster 9>&-
 fi
 
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION mineconsol CASCADE;
@@ -76,7 +76,7 @@ SQL
 
 run() { # run SCRIPT → tps
 	pgbench -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -t "$PER_CLIENT" -D n=0 -f "$1" $db 2>"$work/pgbench.err" |
-		sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p'
+		sed -n 's/^tps = \([0-9]*\)\.[0-9]* (without initial connection time)$/\1/p'
 }
 tps_unchecked=$(run "$work/unchecked.sql")
 tps_enforced=$(run "$work/enforced.sql")
