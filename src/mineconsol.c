@@ -12,6 +12,7 @@
 #include "utils/guc.h"
 
 #include "mineconsol.h"
+#include "stage.h"
 
 PG_MODULE_MAGIC;
 
@@ -22,4 +23,5 @@ _PG_init(void)
 {
 	mc_define_as_of_setting();
 	MarkGUCPrefixReserved("mineconsol");
+	mc_stage_init();
 }

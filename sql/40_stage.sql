@@ -1,0 +1,272 @@
+-- Stage workflow (RULES.md 四) and its audit trail.
+--
+-- Three tracks, each a stage column guarded by the C trigger stage_guard():
+--   scheme   schemes.stage    one row per county
+--   unit     units.stage      one row per consolidation unit (retained mine)
+--   closure  closures.stage   one row per mine to be closed
+-- The stages, their order and the evidence each step needs are data
+-- (stage_transitions), read and cached by the C code; the cache is dropped
+-- whenever stage_transitions changes.
+--
+-- A row changes stage either through advance() / revert_stage(), or through a
+-- direct UPDATE that sets stage and stage_evidence together; both are checked
+-- by the same trigger.  Every change appends one event to stage_events,
+-- hash-chained with SHA-256 (src/audit.c).
+
+-- Availability: 0.1.0
+CREATE TABLE stage_transitions (
+	track            text NOT NULL
+	                 CONSTRAINT stage_transitions_track_check CHECK (track IN ('scheme', 'unit', 'closure')),
+	from_stage       text NOT NULL,
+	to_stage         text NOT NULL,
+	evidence_keys    text[] NOT NULL DEFAULT '{date,doc_no}',
+	due_after_stage  text,
+	due_within_param text,
+	clause           text,
+	description      text NOT NULL,
+	seeded           boolean NOT NULL DEFAULT false,
+	PRIMARY KEY (track, from_stage, to_stage),
+	CONSTRAINT stage_transitions_forward CHECK (from_stage <> to_stage),
+	CONSTRAINT stage_transitions_date_and_doc_no CHECK (evidence_keys @> '{date,doc_no}'),
+	CONSTRAINT stage_transitions_relative_due CHECK ((due_after_stage IS NULL) = (due_within_param IS NULL))
+);
+COMMENT ON TABLE stage_transitions IS
+  'The stage graph of each track: one row per allowed step forward, with the evidence keys it requires. The first stage of a track is the one that is never a to_stage. Read and cached by the stage trigger; any change here takes effect at the next statement. Config table: edits survive pg_dump.';
+COMMENT ON COLUMN stage_transitions.track IS '''scheme'', ''unit'' or ''closure''';
+COMMENT ON COLUMN stage_transitions.from_stage IS 'Stage the row is at';
+COMMENT ON COLUMN stage_transitions.to_stage IS 'Stage the row may move to in one step';
+COMMENT ON COLUMN stage_transitions.evidence_keys IS 'Keys the evidence object must hold for this step (always date and doc_no; date is an ISO date, shares an object holder → fraction summing to 1, license_no a valid licence number, any other key a non-empty value)';
+COMMENT ON COLUMN stage_transitions.due_after_stage IS 'For a deadline relative to an earlier step: the stage whose evidence date starts the period (NULL: the deadline, if any, is milestones.due)';
+COMMENT ON COLUMN stage_transitions.due_within_param IS 'With due_after_stage: the parameter (in years) that gives the length of the period';
+COMMENT ON COLUMN stage_transitions.clause IS 'Clause of the plan that names the step';
+COMMENT ON COLUMN stage_transitions.description IS 'What the step means';
+COMMENT ON COLUMN stage_transitions.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
+
+CREATE TRIGGER stage_transitions_replaces_seed BEFORE INSERT OR UPDATE ON stage_transitions
+	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('track', 'from_stage', 'to_stage');
+
+INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param, clause, description, seeded) VALUES
+	('scheme', 'survey', 'drafted', '{date,doc_no}', NULL, NULL, '四(一)',
+	 'The county has surveyed its mines and drafted the consolidation scheme', true),
+	('scheme', 'drafted', 'hearing_held', '{date,doc_no}', NULL, NULL, '四(二)',
+	 'A hearing on the draft scheme was held', true),
+	('scheme', 'hearing_held', 'noticed', '{date,doc_no,media}', NULL, NULL, '四(二)',
+	 'The scheme was publicly noticed in local media (media: where)', true),
+	('scheme', 'noticed', 'submitted', '{date,doc_no}', NULL, NULL, '四(二)',
+	 'The county submitted the scheme to the city', true),
+	('scheme', 'submitted', 'approved', '{date,doc_no}', NULL, NULL, '四(二)',
+	 'The city approved the scheme', true),
+	('unit', 'planned', 'reserves_verified', '{date,doc_no}', NULL, NULL, '四(三)',
+	 'Reserves of the retained mine verified and filed', true),
+	('unit', 'reserves_verified', 'valued', '{date,doc_no}', NULL, NULL, '四(四)',
+	 'Transfer income of the mining right valued', true),
+	('unit', 'valued', 'transferred', '{date,doc_no}', NULL, NULL, '四(四)',
+	 'Mining right transferred by public sale (only once the county''s scheme is approved)', true),
+	('unit', 'transferred', 'rights_settled', '{date,doc_no,shares}', NULL, NULL, '四(六)1',
+	 'Property rights settled: consolidation subject, members and their shares (shares: holder → fraction, summing to 1)', true),
+	('unit', 'rights_settled', 'plans_approved', '{date,doc_no}', NULL, NULL, '四(六)2',
+	 'Development plan, "three-in-one" plan and EIA approved', true),
+	('unit', 'plans_approved', 'licensed', '{date,doc_no,license_no}', NULL, NULL, '四(六)3',
+	 'Licence registered (license_no: the new licence); only once every merged mine''s licence is cancelled', true),
+	('unit', 'licensed', 'restored', '{date,doc_no,accepted_by}', 'licensed', 'restoration_years', '四(八)',
+	 'Former areas of the merged mines restored and accepted by the county (accepted_by: the accepting body)', true),
+	('closure', 'to_close', 'closure_decided', '{date,doc_no}', NULL, NULL, '四(七)',
+	 'The county government decided the closure', true),
+	('closure', 'closure_decided', 'license_cancelled', '{date,doc_no}', NULL, NULL, '四(七)',
+	 'The issuing authority cancelled the licence', true),
+	('closure', 'license_cancelled', 'announced', '{date,doc_no,media}', NULL, NULL, '四(七)',
+	 'The cancellation was publicly announced (media: where)', true),
+	('closure', 'announced', 'explosives_disposed', '{date,doc_no}', NULL, NULL, '四(七)',
+	 'The police disposed of the remaining explosives', true),
+	('closure', 'explosives_disposed', 'restored', '{date,doc_no}', NULL, NULL, '四(七)',
+	 'The site was restored', true);
+
+-- Availability: 0.1.0
+CREATE FUNCTION stage_cache_invalidate() RETURNS trigger
+AS 'MODULE_PATHNAME', 'stage_cache_invalidate'
+LANGUAGE C;
+COMMENT ON FUNCTION stage_cache_invalidate() IS
+  'Statement trigger on stage_transitions and milestones: drops every backend''s cached stage graph and deadlines (a relcache invalidation of the table), so the next check reads them again: in this session at the next statement, in others once the change commits.';
+
+CREATE TRIGGER stage_transitions_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON stage_transitions
+	FOR EACH STATEMENT EXECUTE FUNCTION stage_cache_invalidate();
+CREATE TRIGGER milestones_stage_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON milestones
+	FOR EACH STATEMENT EXECUTE FUNCTION stage_cache_invalidate();
+
+-- Availability: 0.1.0
+CREATE TABLE schemes (
+	id             bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	county_code    text NOT NULL UNIQUE REFERENCES counties (code),
+	stage          text NOT NULL DEFAULT 'survey',
+	stage_evidence jsonb,
+	note           text
+);
+COMMENT ON TABLE schemes IS
+  'One consolidation scheme (整合方案) per county, moving survey → drafted → hearing_held → noticed → submitted → approved (track ''scheme'').';
+COMMENT ON COLUMN schemes.id IS 'Key';
+COMMENT ON COLUMN schemes.county_code IS 'The county, mineconsol.counties (one scheme each)';
+COMMENT ON COLUMN schemes.stage IS 'Current stage; changes only one step forward with evidence (advance() or UPDATE … SET stage, stage_evidence), backward only through revert_stage()';
+COMMENT ON COLUMN schemes.stage_evidence IS 'Evidence (JSON object) of the step that reached the current stage; a direct UPDATE of stage sets it in the same statement';
+COMMENT ON COLUMN schemes.note IS 'Free text';
+
+-- Availability: 0.1.0
+CREATE TABLE units (
+	id               bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	county_code      text NOT NULL REFERENCES counties (code),
+	retained_mine_id bigint REFERENCES mines (id),
+	cluster_id       integer,
+	stage            text NOT NULL DEFAULT 'planned',
+	stage_evidence   jsonb,
+	note             text
+);
+CREATE INDEX units_county_idx ON units (county_code);
+COMMENT ON TABLE units IS
+  'Consolidation units (整合单元): one retained mine and the mines merged into it, moving planned → reserves_verified → valued → transferred → rights_settled → plans_approved → licensed → restored (track ''unit''). A county''s units are created only once its scheme is drafted.';
+COMMENT ON COLUMN units.id IS 'Key';
+COMMENT ON COLUMN units.county_code IS 'The county, mineconsol.counties';
+COMMENT ON COLUMN units.retained_mine_id IS 'The retained mine (整合主体), mineconsol.mines; NULL while none qualifies';
+COMMENT ON COLUMN units.cluster_id IS 'The merge_plan cluster the unit was adopted from';
+COMMENT ON COLUMN units.stage IS 'Current stage; changes only one step forward with evidence (advance() or UPDATE … SET stage, stage_evidence), backward only through revert_stage()';
+COMMENT ON COLUMN units.stage_evidence IS 'Evidence (JSON object) of the step that reached the current stage; a direct UPDATE of stage sets it in the same statement';
+COMMENT ON COLUMN units.note IS 'Free text';
+
+-- Availability: 0.1.0
+CREATE TABLE unit_members (
+	unit_id bigint NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+	mine_id bigint NOT NULL UNIQUE REFERENCES mines (id),
+	PRIMARY KEY (unit_id, mine_id)
+);
+COMMENT ON TABLE unit_members IS
+  'The mines of a consolidation unit, the retained mine included; a mine belongs to at most one unit. A unit is licensed only once the closure of every member other than the retained mine has reached license_cancelled.';
+COMMENT ON COLUMN unit_members.unit_id IS 'The unit, mineconsol.units';
+COMMENT ON COLUMN unit_members.mine_id IS 'A member mine, mineconsol.mines';
+
+-- Availability: 0.1.0
+CREATE TABLE closures (
+	mine_id        bigint PRIMARY KEY REFERENCES mines (id),
+	unit_id        bigint REFERENCES units (id),
+	stage          text NOT NULL DEFAULT 'to_close',
+	stage_evidence jsonb,
+	note           text
+);
+CREATE INDEX closures_unit_idx ON closures (unit_id);
+COMMENT ON TABLE closures IS
+  'Mines being closed, moving to_close → closure_decided → license_cancelled → announced → explosives_disposed → restored (track ''closure'').';
+COMMENT ON COLUMN closures.mine_id IS 'The mine, mineconsol.mines (key: a mine is closed once)';
+COMMENT ON COLUMN closures.unit_id IS 'The unit the mine is merged into, when it closes because of a merge (C6); NULL otherwise';
+COMMENT ON COLUMN closures.stage IS 'Current stage; changes only one step forward with evidence (advance() or UPDATE … SET stage, stage_evidence), backward only through revert_stage()';
+COMMENT ON COLUMN closures.stage_evidence IS 'Evidence (JSON object) of the step that reached the current stage; a direct UPDATE of stage sets it in the same statement';
+COMMENT ON COLUMN closures.note IS 'Free text';
+
+-- Availability: 0.1.0
+CREATE TABLE stage_events (
+	id         bigint PRIMARY KEY,
+	track      text NOT NULL,
+	row_id     bigint NOT NULL,
+	from_stage text NOT NULL,
+	to_stage   text NOT NULL,
+	actor      text NOT NULL,
+	at         timestamptz NOT NULL,
+	evidence   jsonb NOT NULL,
+	due        date,
+	days_late  integer,
+	prev_hash  bytea NOT NULL,
+	hash       bytea NOT NULL,
+	reason     text
+);
+-- No CHECK constraints: the insert trigger checks every row (ids from 1
+-- without gaps, 32-byte hashes, days_late not negative), and a CHECK would
+-- cost every append its expression set-up.
+CREATE INDEX stage_events_row_idx ON stage_events (track, row_id, id);
+COMMENT ON TABLE stage_events IS
+  'Append-only audit trail: one event per change of stage, hash-chained: hash = SHA-256(prev_hash ‖ canonical serialisation of the event), prev_hash of event 1 is 32 zero bytes, ids run 1, 2, 3 … without gaps. UPDATE, DELETE and TRUNCATE are refused (55000); an INSERT must extend the chain. verify_audit() checks it.';
+COMMENT ON COLUMN stage_events.id IS 'Position in the chain: 1, 2, 3 … without gaps';
+COMMENT ON COLUMN stage_events.track IS '''scheme'', ''unit'' or ''closure''';
+COMMENT ON COLUMN stage_events.row_id IS 'The row: schemes.id, units.id or closures.mine_id';
+COMMENT ON COLUMN stage_events.from_stage IS 'Stage before the change';
+COMMENT ON COLUMN stage_events.to_stage IS 'Stage after the change';
+COMMENT ON COLUMN stage_events.actor IS 'The role that made the change (current_user)';
+COMMENT ON COLUMN stage_events.at IS 'When the change was recorded';
+COMMENT ON COLUMN stage_events.evidence IS 'The evidence of the step as given (unknown keys kept); {} for a revert';
+COMMENT ON COLUMN stage_events.due IS 'Deadline of the step (milestones, or relative to an earlier step); NULL when it has none';
+COMMENT ON COLUMN stage_events.days_late IS 'Days from due to the evidence date when later, else 0; NULL without a deadline';
+COMMENT ON COLUMN stage_events.prev_hash IS 'hash of the previous event (32 zero bytes for event 1)';
+COMMENT ON COLUMN stage_events.hash IS 'SHA-256(prev_hash ‖ canonical serialisation of this event), see verify_audit()';
+COMMENT ON COLUMN stage_events.reason IS 'Why a stage was reverted (revert_stage()); NULL for a step forward';
+
+-- Availability: 0.1.0
+CREATE TABLE audit_head (
+	last_id   bigint NOT NULL,
+	hash      bytea NOT NULL
+) WITH (fillfactor = 10);
+-- One row: a unique index on a constant.  The row is updated by every
+-- append; the low fillfactor makes PostgreSQL prune its dead versions early,
+-- so locking it does not wade through a page of them.
+CREATE UNIQUE INDEX audit_head_one_row ON audit_head ((true));
+COMMENT ON TABLE audit_head IS
+  'The head of the stage_events chain (one row): appends lock it, so event ids and chain order agree under concurrency. Maintained by the stage_events insert trigger; not dumped (a restore rebuilds it as the events are loaded in id order).';
+COMMENT ON COLUMN audit_head.last_id IS 'id of the last event (0 when there is none)';
+COMMENT ON COLUMN audit_head.hash IS 'hash of the last event (32 zero bytes when there is none)';
+INSERT INTO audit_head (last_id, hash) VALUES (0, '\x0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Availability: 0.1.0
+CREATE FUNCTION stage_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'stage_guard'
+LANGUAGE C;
+COMMENT ON FUNCTION stage_guard() IS
+  'Row trigger on schemes, units and closures (argument: the track). INSERT: a new row starts at the first stage, and a unit only once its county''s scheme is drafted (a superuser may insert at any stage: restore, migration). UPDATE of stage: one step forward with the evidence in stage_evidence, cross-track prerequisites; appends the event to stage_events. Refusals are 23514.';
+
+CREATE TRIGGER schemes_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence ON schemes
+	FOR EACH ROW EXECUTE FUNCTION stage_guard('scheme');
+CREATE TRIGGER units_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence ON units
+	FOR EACH ROW EXECUTE FUNCTION stage_guard('unit');
+CREATE TRIGGER closures_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence ON closures
+	FOR EACH ROW EXECUTE FUNCTION stage_guard('closure');
+
+-- Availability: 0.1.0
+CREATE FUNCTION stage_events_append() RETURNS trigger
+AS 'MODULE_PATHNAME', 'stage_events_append'
+LANGUAGE C;
+COMMENT ON FUNCTION stage_events_append() IS
+  'Row trigger before INSERT on stage_events: accepts only an event that extends the chain (id = head + 1, prev_hash = head hash, hash = SHA-256(prev_hash ‖ canonical event)) and moves audit_head to it; anything else is refused with 23514.';
+
+CREATE TRIGGER stage_events_append BEFORE INSERT ON stage_events
+	FOR EACH ROW EXECUTE FUNCTION stage_events_append();
+
+-- Availability: 0.1.0
+CREATE FUNCTION stage_events_append_only() RETURNS trigger
+AS 'MODULE_PATHNAME', 'stage_events_append_only'
+LANGUAGE C;
+COMMENT ON FUNCTION stage_events_append_only() IS
+  'Statement trigger on stage_events: refuses UPDATE, DELETE and TRUNCATE for everyone (55000).';
+
+CREATE TRIGGER stage_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON stage_events
+	FOR EACH STATEMENT EXECUTE FUNCTION stage_events_append_only();
+
+-- Availability: 0.1.0
+CREATE FUNCTION advance(track text, id bigint, to_stage text, evidence jsonb) RETURNS stage_events
+AS 'MODULE_PATHNAME', 'stage_advance'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION advance(text, bigint, text, jsonb) IS
+  'Moves a row of a track (''scheme'': schemes.id, ''unit'': units.id, ''closure'': closures.mine_id) one step forward to to_stage with the evidence (a JSON object with at least date and doc_no), and returns the event recorded. Refusals are 23514 naming the row, the step, the allowed next stages and the missing evidence.';
+
+-- Availability: 0.1.0
+CREATE FUNCTION revert_stage(track text, id bigint, to_stage text, reason text) RETURNS stage_events
+AS 'MODULE_PATHNAME', 'stage_revert'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION revert_stage(text, bigint, text, text) IS
+  'Moves a row back to an earlier stage, for members of mineconsol_admin (the city) or a superuser only (42501 for anyone else); the reason is required and recorded in the event, which is returned.';
+
+-- Availability: 0.1.0
+CREATE FUNCTION verify_audit(OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
+AS 'MODULE_PATHNAME', 'verify_audit'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION verify_audit() IS
+  'Walks stage_events in id order and recomputes the chain: ok when every event links to its predecessor, its hash matches SHA-256(prev_hash ‖ canonical event) and the last one is audit_head; otherwise first_bad_event names the first event that fails (or the first missing one). checked counts the events found intact.';
+
+-- Availability: 0.1.0
+CREATE FUNCTION audit_canonical(e stage_events) RETURNS bytea
+AS 'MODULE_PATHNAME', 'audit_canonical'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION audit_canonical(stage_events) IS
+  'The canonical serialisation of an event that its hash covers (see README, "Audit trail"): for checking the chain outside the database, sha256(prev_hash || audit_canonical(e)) = hash.';

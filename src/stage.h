@@ -1,0 +1,58 @@
+/*
+ * stage.h
+ *		Declarations shared by the stage workflow (stage.c) and its audit
+ *		trail (audit.c).
+ */
+#ifndef MINECONSOL_STAGE_H
+#define MINECONSOL_STAGE_H
+
+#include "postgres.h"
+
+#include "access/htup.h"
+#include "access/tupdesc.h"
+#include "datatype/timestamp.h"
+#include "utils/date.h"
+#include "utils/jsonb.h"
+
+#define AUDIT_HASH_LEN	32		/* SHA-256 */
+
+/*
+ * One event of stage_events, as the canonical serialisation sees it.
+ * Strings are NUL-terminated in the server encoding; a NULL pointer (or a
+ * false *_set flag) is SQL NULL.
+ */
+typedef struct StageEvent
+{
+	int64		id;
+	bool		id_set;
+	const char *track;
+	int64		row_id;
+	bool		row_id_set;
+	const char *from_stage;
+	const char *to_stage;
+	const char *actor;
+	TimestampTz at;
+	bool		at_set;
+	Jsonb	   *evidence;
+	DateADT		due;
+	bool		due_set;
+	int32		days_late;
+	bool		days_late_set;
+	const char *reason;
+	uint8		prev_hash[AUDIT_HASH_LEN];
+	bool		prev_hash_set;
+	uint8		hash[AUDIT_HASH_LEN];
+	bool		hash_set;
+} StageEvent;
+
+/* audit.c */
+extern void mc_audit_append(StageEvent *ev);
+extern void mc_audit_expect(StageEvent *dest, MemoryContext cxt,
+							const char *track, int64 row_id);
+extern bool mc_audit_expect_end(void);
+extern Datum mc_audit_event_datum(const StageEvent *ev, TupleDesc desc);
+
+/* stage.c */
+extern void mc_stage_init(void);
+
+#endif							/* MINECONSOL_STAGE_H */
