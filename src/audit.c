@@ -63,6 +63,10 @@
 #include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
@@ -384,14 +388,52 @@ audit_lock_chain(void)
 }
 
 /*
+ * The owner of mineconsol.stage_events.  Events are written as the owner, so
+ * that county staff change stages (and so append events) without any
+ * privilege on the audit trail itself: they can neither read it nor forge
+ * an entry by a direct INSERT.
+ */
+static void audit_append_as_owner(StageEvent *ev);
+
+static Oid
+audit_owner(void)
+{
+	Oid			relid = get_relname_relid("stage_events", get_namespace_oid("mineconsol", false));
+	HeapTuple	tup;
+	Oid			owner;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
  * mc_audit_append
  *		Append ev to the chain: lock the chain, take the next id, stamp the
  *		time, compute the hash and insert (the insert trigger checks and
  *		moves the head).  The caller is connected to SPI and has filled in
- *		everything but id, at, prev_hash and hash.
+ *		everything but id, at, prev_hash and hash (the actor is the caller's
+ *		role).  The writes run as the owner of stage_events; an error
+ *		restores the caller's identity with the (sub)transaction's abort.
  */
 void
 mc_audit_append(StageEvent *ev)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(audit_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	audit_append_as_owner(ev);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+static void
+audit_append_as_owner(StageEvent *ev)
 {
 	Datum		values[13];
 	char		nulls[13];

@@ -1,0 +1,91 @@
+-- Adoption (四(三)): a county turns its current merge plan into consolidation
+-- units (one per merge cluster with a retained mine, all members listed) and
+-- closures (every member that merges into another mine, and every mine whose
+-- own verdict is ban or close), all at their first stage.
+
+-- Availability: 0.1.0
+CREATE FUNCTION adopt_merge_plan(county_code text) RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $fn$
+#variable_conflict use_variable
+DECLARE
+	v_county constant text := adopt_merge_plan.county_code;
+	v_stage text;
+	moved record;
+	n_units integer;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM mineconsol.counties c WHERE c.code = v_county) THEN
+		RAISE EXCEPTION 'unknown county "%"', v_county
+			USING ERRCODE = 'foreign_key_violation',
+				  HINT = 'SELECT code, name FROM mineconsol.counties lists them.';
+	END IF;
+
+	-- The scheme row lock serialises two adoptions of one county.
+	SELECT s.stage INTO v_stage FROM mineconsol.schemes s WHERE s.county_code = v_county FOR UPDATE;
+	IF v_stage IS NULL OR v_stage = 'survey' THEN
+		RAISE EXCEPTION 'cannot adopt the merge plan of county %: its scheme is at "%"',
+			v_county, COALESCE(v_stage, 'none')
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'A county''s units are adopted once its scheme is at least "drafted".',
+				  HINT = format('advance(''scheme'', <id>, ''drafted'', <evidence>) first.');
+	END IF;
+
+	SELECT 'unit' AS track, u.id::text AS row_id, u.stage INTO moved
+	  FROM mineconsol.units u
+	 WHERE u.county_code = v_county AND u.stage <> 'planned'
+	 ORDER BY u.id LIMIT 1;
+	IF NOT FOUND THEN
+		SELECT 'closure' AS track, c.mine_id::text AS row_id, c.stage INTO moved
+		  FROM mineconsol.closures c JOIN mineconsol.mines m ON m.id = c.mine_id
+		 WHERE m.county_code = v_county AND c.stage <> 'to_close'
+		 ORDER BY c.mine_id LIMIT 1;
+	END IF;
+	IF FOUND THEN
+		RAISE EXCEPTION 'cannot adopt the merge plan of county % again: % % is at "%"',
+			v_county, moved.track, moved.row_id, moved.stage
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'The merge plan is adopted again only while every unit of the county is "planned" and every closure "to_close".',
+				  HINT = 'revert_stage() (the city) moves rows back first, or keep the units as they are.';
+	END IF;
+
+	-- Adopting again replaces the previous, untouched adoption.
+	DELETE FROM mineconsol.closures c USING mineconsol.mines m
+	 WHERE m.id = c.mine_id AND m.county_code = v_county;
+	DELETE FROM mineconsol.units u WHERE u.county_code = v_county;
+
+	WITH plan AS MATERIALIZED (
+		SELECT p.cluster_id, p.retained_mine_id, p.member_ids
+		  FROM mineconsol.merge_plan p
+		 WHERE p.county_code = v_county AND p.retained_mine_id IS NOT NULL
+	), made AS (
+		INSERT INTO mineconsol.units (county_code, retained_mine_id, cluster_id)
+		SELECT v_county, p.retained_mine_id, p.cluster_id
+		  FROM plan p
+		 ORDER BY p.cluster_id
+		RETURNING id, cluster_id, retained_mine_id
+	), members AS (
+		INSERT INTO mineconsol.unit_members (unit_id, mine_id)
+		SELECT made.id, unnest(p.member_ids)
+		  FROM made JOIN plan p ON p.cluster_id = made.cluster_id
+		RETURNING unit_id, mine_id
+	)
+	INSERT INTO mineconsol.closures (mine_id, unit_id)
+	SELECT m.mine_id, m.unit_id
+	  FROM members m JOIN made ON made.id = m.unit_id
+	 WHERE m.mine_id <> made.retained_mine_id;
+
+	-- Mines closed on their own verdict (ban, close), merged or not.
+	INSERT INTO mineconsol.closures (mine_id)
+	SELECT d.id
+	  FROM mineconsol.dispositions d
+	 WHERE d.county_code = v_county
+	   AND d.disposition IN ('ban', 'close')
+	ON CONFLICT (mine_id) DO NOTHING;
+
+	SELECT count(*) INTO n_units FROM mineconsol.units u WHERE u.county_code = v_county;
+	RETURN n_units;
+END
+$fn$;
+COMMENT ON FUNCTION adopt_merge_plan(text) IS
+  'Turns the county''s current merge_plan into consolidation units (stage planned: one per cluster with a retained mine, every member in unit_members) and closures (stage to_close: every member merging into another mine, and every mine of the county whose verdict is ban or close). Needs the county''s scheme at least drafted; adopting again replaces the previous adoption while every unit is still planned and every closure to_close, and is refused (23514) once one has moved. Returns the number of units.';
