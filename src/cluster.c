@@ -647,6 +647,7 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 
 			if (a->anchor)
 				continue;
+			CHECK_FOR_INTERRUPTS();	/* a crowded cell can take long */
 			for (int32 q = p + 1; q < t; q++)
 			{
 				const McEntry *b = &e[q];
@@ -690,6 +691,7 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 		{
 			const McEntry *a = &e[p];
 
+			CHECK_FOR_INTERRUPTS();
 			for (int32 q = p + 1; q < t; q++)
 			{
 				const McEntry *b = &e[q];
