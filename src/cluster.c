@@ -493,6 +493,16 @@ boxes_near(const McRow *a, const McRow *b, double r)
 	return dx <= r && dy <= r && dx * dx + dy * dy <= r * r * (1 + 1e-12);
 }
 
+/* Is every point of one box within r of every point of the other? */
+static inline bool
+boxes_within(const McRow *a, const McRow *b, double r)
+{
+	double		dx = Max(a->box.xmax - b->box.xmin, b->box.xmax - a->box.xmin);
+	double		dy = Max(a->box.ymax - b->box.ymin, b->box.ymax - a->box.ymin);
+
+	return dx * dx + dy * dy <= r * r * (1 - 1e-12);
+}
+
 /*
  * Pass 1: non-anchors i and j are in different groups; join them if they
  * are within reach.  Returns whether they were joined.
@@ -507,10 +517,13 @@ join_pair(McWork *w, int32 i, int32 j)
 	w->n_pairs++;
 	if (!boxes_near(a, b, r))
 		return false;
-	w->n_distances++;
-	if (mc_distance(&w->dist, a->geom, &a->box, b->geom, &b->box, r,
-					MC_DIST_WITHIN) > r)
-		return false;
+	if (!boxes_within(a, b, r))
+	{
+		w->n_distances++;
+		if (mc_distance(&w->dist, a->geom, &a->box, b->geom, &b->box, r,
+						MC_DIST_WITHIN) > r)
+			return false;
+	}
 	uf_union(w, i, j);
 	return true;
 }
@@ -547,6 +560,97 @@ offer_anchor(McWork *w, int32 m, int32 an)
 		w->best_d[g] = d;
 		w->best_a[g] = an;
 	}
+}
+
+/*
+ * Do the grown boxes of two entries of cell (cx, cy) overlap, and is this
+ * the cell that owns the pair (the first cell both boxes cover)?
+ */
+static inline bool
+entries_meet(const McEntry *a, const McEntry *b, int32 cx, int32 cy)
+{
+	return !(b->xmin > a->xmax || b->xmax < a->xmin ||
+			 b->ymin > a->ymax || b->ymax < a->ymin) &&
+		Max(a->cx0, b->cx0) == cx && Max(a->cy0, b->cy0) == cy;
+}
+
+/* A cell with more entries than this is joined block by block. */
+#define MC_CROWDED 48
+
+typedef struct McRootPos
+{
+	int32		root;
+	int32		pos;
+} McRootPos;
+
+static int
+cmp_rootpos(const void *a, const void *b)
+{
+	const McRootPos *x = a,
+			   *y = b;
+
+	if (x->root != y->root)
+		return (x->root > y->root) - (x->root < y->root);
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/*
+ * Pass 1 in a crowded cell (a quarry district can put thousands of rows in
+ * one cell).  The non-anchor entries are sorted by group into blocks, and
+ * only pairs across two blocks that are still apart are looked at; a block
+ * pair stops at its first join.  When most rows already form one group this
+ * costs about k times the number of other groups instead of k squared.
+ */
+static void
+join_crowded_cell(McWork *w, const McEntry *e, int32 k, int32 cx, int32 cy,
+				  int32 *scratch)
+{
+	McRootPos  *rp = (McRootPos *) palloc(sizeof(McRootPos) * k);
+	int32	   *bstart = scratch;	/* block starts, k + 1 fit */
+	int32		n = 0,
+				nb = 0;
+
+	for (int32 i = 0; i < k; i++)
+		if (!e[i].anchor)
+		{
+			rp[n].root = uf_find(w->parent, e[i].row);
+			rp[n].pos = i;
+			n++;
+		}
+	qsort(rp, n, sizeof(McRootPos), cmp_rootpos);
+	for (int32 i = 0; i < n; i++)
+		if (i == 0 || rp[i].root != rp[i - 1].root)
+			bstart[nb++] = i;
+	bstart[nb] = n;
+
+	for (int32 bi = 0; bi < nb; bi++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int32 bj = bi + 1; bj < nb; bj++)
+		{
+			bool		joined = false;
+
+			if (uf_find(w->parent, rp[bstart[bi]].root) ==
+				uf_find(w->parent, rp[bstart[bj]].root))
+				continue;
+			for (int32 x = bstart[bi]; x < bstart[bi + 1] && !joined; x++)
+			{
+				const McEntry *a = &e[rp[x].pos];
+
+				for (int32 y = bstart[bj]; y < bstart[bj + 1]; y++)
+				{
+					const McEntry *b = &e[rp[y].pos];
+
+					if (entries_meet(a, b, cx, cy) && join_pair(w, a->row, b->row))
+					{
+						joined = true;
+						break;
+					}
+				}
+			}
+		}
+	}
+	pfree(rp);
 }
 
 /* Steps 2 and 3 for one ore body. */
@@ -627,9 +731,9 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 		 * The group of every entry, at hand; a cell whose rows all belong
 		 * to one group already has nothing left to join.
 		 */
-		if (t - s > ccap)
+		if (t - s + 1 > ccap)
 		{
-			ccap = Max(t - s, ccap * 2);
+			ccap = Max(t - s + 1, ccap * 2);
 			croot = repalloc(croot, sizeof(int32) * ccap);
 		}
 		for (int32 p = s; p < t; p++)
@@ -641,36 +745,37 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 		if (one_group)
 			continue;
 
+		if (t - s > MC_CROWDED)
+		{
+			join_crowded_cell(w, e + s, t - s, cx, cy, croot);
+			continue;
+		}
+
+		/*
+		 * croot[] may go stale as groups join; a stale root still finds the
+		 * current one in a step or two, so it is refreshed only when it
+		 * differs from the row's own.
+		 */
 		for (int32 p = s; p < t; p++)
 		{
 			const McEntry *a = &e[p];
+			int32		rp;
 
 			if (a->anchor)
 				continue;
-			CHECK_FOR_INTERRUPTS();	/* a crowded cell can take long */
+			rp = croot[p - s] = uf_find(w->parent, croot[p - s]);
 			for (int32 q = p + 1; q < t; q++)
 			{
 				const McEntry *b = &e[q];
 
-				if (croot[q - s] == croot[p - s] || b->anchor)
+				if (croot[q - s] == rp || b->anchor)
 					continue;
-				if (b->xmin > a->xmax || b->xmax < a->xmin ||
-					b->ymin > a->ymax || b->ymax < a->ymin)
+				if (!entries_meet(a, b, cx, cy))
 					continue;
-				/* a pair belongs to the first cell both boxes cover */
-				if (Max(a->cx0, b->cx0) != cx || Max(a->cy0, b->cy0) != cy)
+				if ((croot[q - s] = uf_find(w->parent, croot[q - s])) == rp)
 					continue;
 				if (join_pair(w, a->row, b->row))
-				{
-					/* the two groups are one now: say so for the whole cell */
-					int32		old1 = croot[p - s],
-								old2 = croot[q - s],
-								now = uf_find(w->parent, a->row);
-
-					for (int32 k = 0; k < t - s; k++)
-						if (croot[k] == old1 || croot[k] == old2)
-							croot[k] = now;
-				}
+					rp = croot[p - s] = uf_find(w->parent, rp);
 			}
 		}
 	}
@@ -696,12 +801,7 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 			{
 				const McEntry *b = &e[q];
 
-				if (a->anchor == b->anchor)
-					continue;
-				if (b->xmin > a->xmax || b->xmax < a->xmin ||
-					b->ymin > a->ymax || b->ymax < a->ymin)
-					continue;
-				if (Max(a->cx0, b->cx0) != cx || Max(a->cy0, b->cy0) != cy)
+				if (a->anchor == b->anchor || !entries_meet(a, b, cx, cy))
 					continue;
 				offer_anchor(w, a->anchor ? b->row : a->row,
 							 a->anchor ? a->row : b->row);
