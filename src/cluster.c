@@ -543,11 +543,17 @@ offer_anchor(McWork *w, int32 m, int32 an)
 	int32		g;
 
 	w->n_pairs++;
+	g = uf_find(w->parent, m);
+	if (w->best_a[g] >= 0)
+	{
+		/* only a nearer anchor, or as near and earlier, can take over */
+		if (w->best_d[g] < bound)
+			bound = w->best_d[g];
+		if (bound == 0 && an > w->best_a[g])
+			return;
+	}
 	if (!boxes_near(rm, ra, bound))
 		return;
-	g = uf_find(w->parent, m);
-	if (w->best_a[g] >= 0 && w->best_d[g] < bound)
-		bound = w->best_d[g];
 	w->n_distances++;
 	/* always the member first, so that one pair always measures the same */
 	d = mc_distance(&w->dist, rm->geom, &rm->box, ra->geom, &ra->box, bound,

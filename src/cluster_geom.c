@@ -834,28 +834,34 @@ mc_distance(McDistScratch *s, const McGeom *a, const McBox *abox,
 	best.mode = mode;
 
 	/*
-	 * Most pairs asked about in WITHIN mode are well within reach (dense
-	 * districts): two vertices within reach settle it without chunking.
+	 * Two vertices within the bound: in WITHIN mode that settles it (most
+	 * pairs asked about in dense districts are well within reach); in
+	 * NEAREST mode it is a tighter bound to prune with.
 	 */
-	if (mode == MC_DIST_WITHIN)
 	{
 		double		d = vertex_upper_bound(a, b, bbox);
 
 		if (d <= bound)
-			return d;
+		{
+			if (mode == MC_DIST_WITHIN || d == 0)
+				return d;
+			/* NEAREST: the minimum is at most this; prune with it */
+			best.found = best.lim = d;
+			best.lim2 = d * d * (1 + 1e-12);
+		}
 	}
 
-	na = collect_chunks(s, true, a, bbox, bound);
-	nb = na > 0 ? collect_chunks(s, false, b, abox, bound) : 0;
+	na = collect_chunks(s, true, a, bbox, best.lim);
+	nb = na > 0 ? collect_chunks(s, false, b, abox, best.lim) : 0;
 	for (int round = 0; round < 2 && na > 0 && nb > 0; round++)
 	{
 		McBox		box = chunks_box(s->a, na);
 
-		nb = filter_chunks(s->b, nb, &box, bound);
+		nb = filter_chunks(s->b, nb, &box, best.lim);
 		if (nb == 0)
 			break;
 		box = chunks_box(s->b, nb);
-		na = filter_chunks(s->a, na, &box, bound);
+		na = filter_chunks(s->a, na, &box, best.lim);
 	}
 	if (na > 0 && nb > 0)
 	{
