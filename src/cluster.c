@@ -14,13 +14,15 @@
  *      bodies are interned to small integers.  Rows with a NULL or empty
  *      geometry or a NULL ore body take no part.
  *   2. Per ore body, a uniform grid over the bounding boxes grown by half
- *      the ore body's largest reach: every box is entered in the cells it
- *      covers, the entries are radix-sorted by cell, and each candidate pair
- *      is looked at in exactly one cell (the one holding the lower-left
- *      corner of the two grown boxes' overlap).
- *   3. Pass 1, non-anchor pairs: skip pairs already in one group (union-find),
- *      drop pairs whose boxes are further apart than max(reach), and join
- *      the rest when the exact distance is within reach (early exit).
+ *      the ore body's largest reach (cell about the median grown box): every
+ *      box is entered in the cells it covers (a counting sort into one dense
+ *      array), and each candidate pair is looked at only in the first cell
+ *      both boxes cover.
+ *   3. Pass 1, non-anchor pairs: skip cells and pairs already in one group
+ *      (union-find; a crowded cell is sorted into groups and compared only
+ *      across them), drop pairs whose boxes are further apart than
+ *      max(reach), accept pairs whose boxes or two vertices are within reach,
+ *      and measure the rest (cluster_geom.c, stopping once within reach).
  *      Pass 2, anchor/non-anchor pairs: the exact distance, bounded by the
  *      group's best anchor so far, keeps the nearest anchor per group (ties:
  *      the anchor first in window order).
@@ -278,11 +280,14 @@ read_partition(WindowObject winobj, McCallCache *cache, McWork *w)
 	{
 		McRow	   *row = &w->rows[i];
 		MemoryContext old;
-		int32		ore;
+		int32		ore = -1;
 
 		CHECK_FOR_INTERRUPTS();
 		row->geom = NULL;
 		row->ore = -1;
+
+		/* argument expressions and the send function allocate per row */
+		old = MemoryContextSwitchTo(w->rowcxt);
 		if (cache->reach_stable)
 			row->reach = reach_all;
 		else
@@ -306,25 +311,23 @@ read_partition(WindowObject winobj, McCallCache *cache, McWork *w)
 		 */
 		d = WinGetFuncArgInPartition(winobj, 1, i, WINDOW_SEEK_HEAD, false,
 									 &isnull, &isout);
-		if (isnull)
-			continue;
-		old = MemoryContextSwitchTo(w->rowcxt);
+		if (!isnull)
 		{
 			text	   *t = DatumGetTextPP(d);
 
 			ore = intern_ore(w, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		}
-		d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD, false,
-									 &isnull, &isout);
-		if (!isnull)
-		{
-			bytea	   *wkb = SendFunctionCall(&cache->send, d);
-			int32		srid;
+			d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD, false,
+										 &isnull, &isout);
+			if (!isnull)
+			{
+				bytea	   *wkb = SendFunctionCall(&cache->send, d);
+				int32		srid;
 
-			row->geom = mc_read_ewkb(&w->arena, VARDATA_ANY(wkb),
-									 VARSIZE_ANY_EXHDR(wkb), (int64) i + 1,
-									 &row->box, &srid);
-			check_srid(w, srid, (int64) i + 1);
+				row->geom = mc_read_ewkb(&w->arena, VARDATA_ANY(wkb),
+										 VARSIZE_ANY_EXHDR(wkb), (int64) i + 1,
+										 &row->box, &srid);
+				check_srid(w, srid, (int64) i + 1);
+			}
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(w->rowcxt);
@@ -945,6 +948,7 @@ mineconsol_merge_cluster(PG_FUNCTION_ARGS)
 	{
 		McCallCache *cache = get_call_cache(fcinfo);
 		McWork		w;
+		MemoryContext old;
 		instr_time	t0,
 					t1,
 					t2;
@@ -966,13 +970,15 @@ mineconsol_merge_cluster(PG_FUNCTION_ARGS)
 		w.last_ore = -1;
 
 		INSTR_TIME_SET_CURRENT(t0);
+		old = MemoryContextSwitchTo(w.cxt);
 		read_partition(winobj, cache, &w);
 		INSTR_TIME_SET_CURRENT(t1);
 		cluster_partition(&w, part->cluster);
+		MemoryContextSwitchTo(old);
 		INSTR_TIME_SET_CURRENT(t2);
 		INSTR_TIME_SUBTRACT(t2, t1);
 		INSTR_TIME_SUBTRACT(t1, t0);
-		elog(DEBUG1, "merge_cluster: %d rows, %d ore bodies; read %.3f s (%zu kB of geometry), "
+		elog(DEBUG1, "merge_cluster: %d rows, %d ore bodies; read %.3f s (%zu kB of work memory), "
 			 "clustered %.3f s (%lld grid entries, %lld box pairs, %lld distances)",
 			 w.nrows, w.nores, INSTR_TIME_GET_DOUBLE(t1),
 			 MemoryContextMemAllocated(w.cxt, true) / 1024,

@@ -8,7 +8,9 @@
 # faster time and the larger peak memory (VmHWM of the backend, read from
 # /proc/self/status by the backend itself).  "above scan" is the peak minus the
 # plain scan's: what the query needs beyond reading the table (the scan's peak
-# is mostly the shared buffers it touched).
+# is mostly the shared buffers it touched).  The "window floor" rows are
+# first_value(geom) over the same windows: what any window function over the
+# geometries costs before it does any work (sort or spool of the rows).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DB=${MINECONSOL_BENCH_DB:?run me through make bench}
@@ -44,12 +46,18 @@ machine() {
 }
 
 psql_q -f test/bench/synthetic_mines.sql >/dev/null
+settings=$(psql_q -c "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name)
+                      FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit')")
+case "$settings" in
+	*"max_parallel_workers_per_gather 0"*) ;;
+	*) echo "bench_cluster: the server runs with parallel workers ($settings); use make bench" >&2; exit 1 ;;
+esac
 
 {
 	echo "## merge_cluster benchmark"
 	echo
 	echo "Machine: $(machine)"
-	echo "Settings: shared_buffers 2GB, work_mem 2GB, no parallel workers, no JIT."
+	echo "Settings: $settings."
 	echo "Data: synthetic_mines(N) (test/bench/synthetic_mines.sql, seed 42); reach $REACH m, every mine a non-anchor."
 	echo
 	echo "| N | query | time (s) | × DBSCAN | × scan | peak memory (MB) | above scan (MB) |"
@@ -59,6 +67,7 @@ psql_q -f test/bench/synthetic_mines.sql >/dev/null
 for N in $MINECONSOL_BENCH_N; do
 	printf '== generating %s mines\n' "$N" >&2
 	psql_q >/dev/null <<SQL
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS bench_mines;
 CREATE UNLOGGED TABLE bench_mines AS SELECT * FROM synthetic_mines($N);
 VACUUM (FREEZE, ANALYZE) bench_mines;
@@ -73,11 +82,17 @@ SQL
 	dbscan="SELECT count(c) FROM (SELECT ST_ClusterDBSCAN(geom, $REACH, 1) OVER (PARTITION BY ore_body) AS c FROM bench_mines) AS s"
 	mc_part="SELECT count(c) FROM (SELECT mineconsol.merge_cluster(geom, ore_body, $REACH, false) OVER (PARTITION BY ore_body) AS c FROM bench_mines) AS s"
 	mc_all="SELECT count(c) FROM (SELECT mineconsol.merge_cluster(geom, ore_body, $REACH, false) OVER () AS c FROM bench_mines) AS s"
+	# the floor of any window function over the geometries: sort (or spool)
+	# the rows with their geometries, touch the first one
+	floor_part="SELECT count(c) FROM (SELECT first_value(geom) OVER (PARTITION BY ore_body) IS NULL AS c FROM bench_mines) AS s"
+	floor_all="SELECT count(c) FROM (SELECT first_value(geom) OVER () IS NULL AS c FROM bench_mines) AS s"
 
 	read -r t_scan m_scan < <(best "$scan")
 	read -r t_db m_db < <(best "$dbscan")
 	read -r t_mp m_mp < <(best "$mc_part")
 	read -r t_ma m_ma < <(best "$mc_all")
+	read -r t_fp m_fp < <(best "$floor_part")
+	read -r t_fa m_fa < <(best "$floor_all")
 
 	row() { # LABEL MS KB
 		awk -v n="$N" -v label="$1" -v ms="$2" -v kb="$3" -v db="$t_db" -v sc="$t_scan" -v kbs="$m_scan" \
@@ -88,6 +103,8 @@ SQL
 		row "ST_ClusterDBSCAN(geom, $REACH, 1) OVER (PARTITION BY ore_body)" "$t_db" "$m_db"
 		row "merge_cluster(geom, ore_body, $REACH, false) OVER (PARTITION BY ore_body)" "$t_mp" "$m_mp"
 		row "merge_cluster(geom, ore_body, $REACH, false) OVER ()" "$t_ma" "$m_ma"
+		row "window floor: first_value(geom) OVER (PARTITION BY ore_body)" "$t_fp" "$m_fp"
+		row "window floor: first_value(geom) OVER ()" "$t_fa" "$m_fa"
 	} | tee -a "$OUT"
 
 	clustered=$(psql_q -c "$mc_all")

@@ -20,16 +20,19 @@ CLUSTER_PORT=${CLUSTER_PORT:-54339}
 # sort and the window's partition; no parallel scans or JIT, so that every
 # query runs the same way.  The library is preloaded, so the benchmark keeps
 # the mineconsol it was built with even if the shared install changes later.
-CLUSTER_OPTS="-c shared_buffers=2GB -c work_mem=2GB -c maintenance_work_mem=1GB
- -c max_parallel_workers_per_gather=0 -c jit=off -c max_wal_size=8GB
- -c shared_preload_libraries=mineconsol ${CLUSTER_OPTS:-}"
+# (One line: pg_ctl passes these through a shell.)
+CLUSTER_OPTS="-c shared_buffers=2GB -c work_mem=2GB -c maintenance_work_mem=1GB"
+CLUSTER_OPTS+=" -c max_parallel_workers_per_gather=0 -c jit=off -c max_wal_size=8GB"
+CLUSTER_OPTS+=" -c shared_preload_libraries=mineconsol ${CLUSTER_OPTS_EXTRA:-}"
 
 ensure_deps bc
 exec 9>/tmp/mineconsol-install.lock
 flock 9
 build_and_install
 trap stop_cluster EXIT
-start_cluster
+# The server must not inherit the lock's descriptor: a server left behind
+# would hold the lock for everyone.
+start_cluster 9>&-
 as_pg "$PGBIN/createdb" -h "$PGHOST" -p "$PGPORT" -U postgres "$MINECONSOL_BENCH_DB"
 psql -X -q -v ON_ERROR_STOP=1 -d "$MINECONSOL_BENCH_DB" \
 	-c "SET client_min_messages = warning" -c "CREATE EXTENSION mineconsol CASCADE"
