@@ -11,15 +11,21 @@
  * mc_distance() is the minimum distance between two such geometries (0 when
  * they touch, overlap or one contains the other), over every part, answered
  * against a bound:
- *   1. keep only the segments of each side that lie within the bound of the
- *      other side's bounding box, and narrow both sets against each other's
- *      box twice more;
- *   2. sweep the two sets in x order, comparing only segment pairs whose
- *      boxes are within the current best distance, and stop as soon as the
- *      answer is known (a crossing gives 0; in WITHIN mode anything <= bound);
+ *   0. two vertices within the bound: in WITHIN mode that is the answer, in
+ *      NEAREST mode a tighter bound;
+ *   1. cut every path into chunks of up to MC_CHUNK segments with a box, keep
+ *      the chunks of each side within the bound of the other side's box, and
+ *      narrow both sets against each other's box twice more;
+ *   2. sweep the chunks in x order, comparing the segments of chunk pairs
+ *      whose boxes are within the current best distance, and stop as soon as
+ *      the answer is known (a crossing gives 0; in WITHIN mode anything <=
+ *      bound);
  *   3. if no boundary crossing was found, test whether a part of one lies
  *      inside a polygon of the other (one point-in-polygon per part, only
  *      where the boxes nest).
+ * Segment distances are computed as PostGIS's lw_dist2d does (projection of
+ * an end point, orientation tests for crossings), so results agree with
+ * ST_Distance / ST_DWithin except for rounding in the last bits.
  */
 #include "postgres.h"
 
