@@ -14,13 +14,15 @@
  *      bodies are interned to small integers.  Rows with a NULL or empty
  *      geometry or a NULL ore body take no part.
  *   2. Per ore body, a uniform grid over the bounding boxes grown by half
- *      the ore body's largest reach: every box is entered in the cells it
- *      covers, the entries are radix-sorted by cell, and each candidate pair
- *      is looked at in exactly one cell (the one holding the lower-left
- *      corner of the two grown boxes' overlap).
- *   3. Pass 1, non-anchor pairs: skip pairs already in one group (union-find),
- *      drop pairs whose boxes are further apart than max(reach), and join
- *      the rest when the exact distance is within reach (early exit).
+ *      the ore body's largest reach (cell about the median grown box): every
+ *      box is entered in the cells it covers (a counting sort into one dense
+ *      array), and each candidate pair is looked at only in the first cell
+ *      both boxes cover.
+ *   3. Pass 1, non-anchor pairs: skip cells and pairs already in one group
+ *      (union-find; a crowded cell is sorted into groups and compared only
+ *      across them), drop pairs whose boxes are further apart than
+ *      max(reach), accept pairs whose boxes or two vertices are within reach,
+ *      and measure the rest (cluster_geom.c, stopping once within reach).
  *      Pass 2, anchor/non-anchor pairs: the exact distance, bounded by the
  *      group's best anchor so far, keeps the nearest anchor per group (ties:
  *      the anchor first in window order).
@@ -39,6 +41,7 @@
 #include "common/hashfn.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/lsyscache.h"
@@ -82,11 +85,20 @@ typedef struct McOre
 	bool		has_anchor;
 } McOre;
 
-/* Grid entry: a cell key and a row. */
+/*
+ * Grid entry: a row entered in one cell, with what the pair loop needs close
+ * at hand (the grown box, rounded outward to float, and the box's first cell).
+ */
 typedef struct McEntry
 {
-	uint64		key;
+	float		xmin,
+				ymin,
+				xmax,
+				ymax;
 	int32		row;
+	int32		cx0,
+				cy0;			/* first cell the box covers */
+	bool		anchor;
 } McEntry;
 
 typedef struct McWork
@@ -116,17 +128,22 @@ typedef struct McWork
 	int32	   *size;
 	double	   *best_d;			/* per group root: distance to best anchor */
 	int32	   *best_a;			/* per group root: best anchor, -1 none */
+
+	/* counters for the DEBUG1 trace */
+	int64		n_entries;
+	int64		n_pairs;		/* pairs whose grown boxes overlap */
+	int64		n_distances;	/* exact distance computations */
 } McWork;
 
-/* The grid of one ore body. */
+/* The grid of one ore body: ncx * ncy cells of side cell from (ox, oy). */
 typedef struct McGrid
 {
 	double		ox,
-				oy;				/* origin */
-	double		cell;			/* cell size */
+				oy;
+	double		cell;
 	double		grow;			/* boxes grown by this much */
-	int			ybits;			/* key = cx << ybits | cy */
-	int			keybits;		/* bits of the largest key */
+	int32		ncx,
+				ncy;
 } McGrid;
 
 /* ---------------------------------------------------------------- input */
@@ -263,11 +280,14 @@ read_partition(WindowObject winobj, McCallCache *cache, McWork *w)
 	{
 		McRow	   *row = &w->rows[i];
 		MemoryContext old;
-		int32		ore;
+		int32		ore = -1;
 
 		CHECK_FOR_INTERRUPTS();
 		row->geom = NULL;
 		row->ore = -1;
+
+		/* argument expressions and the send function allocate per row */
+		old = MemoryContextSwitchTo(w->rowcxt);
 		if (cache->reach_stable)
 			row->reach = reach_all;
 		else
@@ -291,25 +311,23 @@ read_partition(WindowObject winobj, McCallCache *cache, McWork *w)
 		 */
 		d = WinGetFuncArgInPartition(winobj, 1, i, WINDOW_SEEK_HEAD, false,
 									 &isnull, &isout);
-		if (isnull)
-			continue;
-		old = MemoryContextSwitchTo(w->rowcxt);
+		if (!isnull)
 		{
 			text	   *t = DatumGetTextPP(d);
 
 			ore = intern_ore(w, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		}
-		d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD, false,
-									 &isnull, &isout);
-		if (!isnull)
-		{
-			bytea	   *wkb = SendFunctionCall(&cache->send, d);
-			int32		srid;
+			d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD, false,
+										 &isnull, &isout);
+			if (!isnull)
+			{
+				bytea	   *wkb = SendFunctionCall(&cache->send, d);
+				int32		srid;
 
-			row->geom = mc_read_ewkb(&w->arena, VARDATA_ANY(wkb),
-									 VARSIZE_ANY_EXHDR(wkb), (int64) i + 1,
-									 &row->box, &srid);
-			check_srid(w, srid, (int64) i + 1);
+				row->geom = mc_read_ewkb(&w->arena, VARDATA_ANY(wkb),
+										 VARSIZE_ANY_EXHDR(wkb), (int64) i + 1,
+										 &row->box, &srid);
+				check_srid(w, srid, (int64) i + 1);
+			}
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(w->rowcxt);
@@ -384,20 +402,10 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int
-bits_for(int64 v)
-{
-	int			b = 1;
-
-	while (b < 62 && (INT64CONST(1) << b) <= v)
-		b++;
-	return b;
-}
-
 /*
  * Choose the grid of one ore body: the cell is about the median grown box,
- * doubled while large boxes would make too many entries.  Returns the number
- * of entries.
+ * doubled while large boxes would make too many entries or the extent too
+ * many cells.  Returns the number of entries.
  */
 static int64
 grid_plan(McWork *w, const int32 *members, int32 m, double grow, McGrid *g)
@@ -433,7 +441,7 @@ grid_plan(McWork *w, const int32 *members, int32 m, double grow, McGrid *g)
 	g->cell = sample[nsample / 2];
 	pfree(sample);
 
-	/* at most 2^20 cells along an axis, never a zero cell */
+	/* never a zero cell, at most 2^20 cells along an axis */
 	extent = Max(xmax - xmin, ymax - ymin) + 2 * grow;
 	g->cell = Max(g->cell, extent / (1 << 20));
 	if (!(g->cell > 0) || !isfinite(g->cell))
@@ -441,48 +449,41 @@ grid_plan(McWork *w, const int32 *members, int32 m, double grow, McGrid *g)
 
 	for (;;)
 	{
-		entries = 0;
-		for (int32 k = 0; k < m; k++)
+		g->ncx = grid_cx(g, xmax + grow) + 1;
+		g->ncy = grid_cy(g, ymax + grow) + 1;
+		if ((int64) g->ncx * g->ncy <= (int64) 4 * m + 65536)
 		{
-			const McBox *b = &w->rows[members[k]].box;
+			entries = 0;
+			for (int32 k = 0; k < m; k++)
+			{
+				const McBox *b = &w->rows[members[k]].box;
 
-			entries += (int64) (grid_cx(g, b->xmax + grow) - grid_cx(g, b->xmin - grow) + 1) *
-				(grid_cy(g, b->ymax + grow) - grid_cy(g, b->ymin - grow) + 1);
+				entries += (int64) (grid_cx(g, b->xmax + grow) - grid_cx(g, b->xmin - grow) + 1) *
+					(grid_cy(g, b->ymax + grow) - grid_cy(g, b->ymin - grow) + 1);
+			}
+			if (entries <= (int64) 8 * m + 1024)
+				break;
 		}
-		if (entries <= (int64) 8 * m + 1024)
-			break;
 		g->cell *= 2;
 	}
-	g->ybits = bits_for(grid_cy(g, ymax + grow) + 1);
-	g->keybits = g->ybits + bits_for(grid_cx(g, xmax + grow) + 1);
 	return entries;
 }
 
-/* Stable LSD radix sort by key (11-bit digits). */
-static void
-sort_entries(McEntry *e, McEntry *tmp, Size n, int keybits)
+/* float bounds that contain the double ones */
+static inline float
+float_down(double v)
 {
-	Size		count[2048];
+	float		f = (float) v;
 
-	for (int shift = 0; shift < keybits; shift += 11)
-	{
-		Size		sum = 0;
+	return ((double) f > v) ? nextafterf(f, -INFINITY) : f;
+}
 
-		memset(count, 0, sizeof(count));
-		for (Size i = 0; i < n; i++)
-			count[(e[i].key >> shift) & 2047]++;
-		for (int d = 0; d < 2048; d++)
-		{
-			Size		c = count[d];
+static inline float
+float_up(double v)
+{
+	float		f = (float) v;
 
-			count[d] = sum;
-			sum += c;
-		}
-		for (Size i = 0; i < n; i++)
-			tmp[count[(e[i].key >> shift) & 2047]++] = e[i];
-		memcpy(e, tmp, sizeof(McEntry) * n);
-		CHECK_FOR_INTERRUPTS();
-	}
+	return ((double) f < v) ? nextafterf(f, INFINITY) : f;
 }
 
 /* Are the two rows close enough, by their boxes, to be worth a distance? */
@@ -495,51 +496,170 @@ boxes_near(const McRow *a, const McRow *b, double r)
 	return dx <= r && dy <= r && dx * dx + dy * dy <= r * r * (1 + 1e-12);
 }
 
+/* Is every point of one box within r of every point of the other? */
+static inline bool
+boxes_within(const McRow *a, const McRow *b, double r)
+{
+	double		dx = Max(a->box.xmax - b->box.xmin, b->box.xmax - a->box.xmin);
+	double		dy = Max(a->box.ymax - b->box.ymin, b->box.ymax - a->box.ymin);
+
+	return dx * dx + dy * dy <= r * r * (1 - 1e-12);
+}
+
 /*
- * One pair, seen in the cell that owns it.  anchors == false: pass 1,
- * non-anchor pairs join groups; anchors == true: pass 2, anchor/non-anchor
- * pairs offer the anchor to the member's group.
+ * Pass 1: non-anchors i and j are in different groups; join them if they
+ * are within reach.  Returns whether they were joined.
  */
-static inline void
-visit_pair(McWork *w, int32 i, int32 j, bool anchors)
+static bool
+join_pair(McWork *w, int32 i, int32 j)
 {
 	const McRow *a = &w->rows[i],
 			   *b = &w->rows[j];
 	double		r = Max(a->reach, b->reach);
 
-	if (!anchors)
+	w->n_pairs++;
+	if (!boxes_near(a, b, r))
+		return false;
+	if (!boxes_within(a, b, r))
 	{
-		if (uf_find(w->parent, i) == uf_find(w->parent, j) || !boxes_near(a, b, r))
-			return;
+		w->n_distances++;
 		if (mc_distance(&w->dist, a->geom, &a->box, b->geom, &b->box, r,
-						MC_DIST_WITHIN) <= r)
-			uf_union(w, i, j);
+						MC_DIST_WITHIN) > r)
+			return false;
 	}
-	else
-	{
-		int32		m = a->anchor ? j : i;
-		int32		an = a->anchor ? i : j;
-		int32		g;
-		double		bound = r,
-					d;
+	uf_union(w, i, j);
+	return true;
+}
 
-		if (!boxes_near(a, b, r))
-			return;
-		g = uf_find(w->parent, m);
-		if (w->best_a[g] >= 0 && w->best_d[g] < bound)
+/*
+ * Pass 2: anchor an is a candidate for the group of non-anchor m; keep it if
+ * it is within reach and nearer than the group's best so far (ties: the
+ * anchor first in window order).
+ */
+static void
+offer_anchor(McWork *w, int32 m, int32 an)
+{
+	const McRow *rm = &w->rows[m],
+			   *ra = &w->rows[an];
+	double		bound = Max(rm->reach, ra->reach),
+				d;
+	int32		g;
+
+	w->n_pairs++;
+	g = uf_find(w->parent, m);
+	if (w->best_a[g] >= 0)
+	{
+		/* only a nearer anchor, or as near and earlier, can take over */
+		if (w->best_d[g] < bound)
 			bound = w->best_d[g];
-		/* the member first, so that one pair always measures the same way */
-		d = mc_distance(&w->dist, w->rows[m].geom, &w->rows[m].box,
-						w->rows[an].geom, &w->rows[an].box, bound, MC_DIST_NEAREST);
-		if (d > bound)
+		if (bound == 0 && an > w->best_a[g])
 			return;
-		if (w->best_a[g] < 0 || d < w->best_d[g] ||
-			(d == w->best_d[g] && an < w->best_a[g]))
+	}
+	if (!boxes_near(rm, ra, bound))
+		return;
+	w->n_distances++;
+	/* always the member first, so that one pair always measures the same */
+	d = mc_distance(&w->dist, rm->geom, &rm->box, ra->geom, &ra->box, bound,
+					MC_DIST_NEAREST);
+	if (d > bound)
+		return;
+	if (w->best_a[g] < 0 || d < w->best_d[g] ||
+		(d == w->best_d[g] && an < w->best_a[g]))
+	{
+		w->best_d[g] = d;
+		w->best_a[g] = an;
+	}
+}
+
+/*
+ * Do the grown boxes of two entries of cell (cx, cy) overlap, and is this
+ * the cell that owns the pair (the first cell both boxes cover)?
+ */
+static inline bool
+entries_meet(const McEntry *a, const McEntry *b, int32 cx, int32 cy)
+{
+	return !(b->xmin > a->xmax || b->xmax < a->xmin ||
+			 b->ymin > a->ymax || b->ymax < a->ymin) &&
+		Max(a->cx0, b->cx0) == cx && Max(a->cy0, b->cy0) == cy;
+}
+
+/* A cell with more entries than this is joined block by block. */
+#define MC_CROWDED 48
+
+typedef struct McRootPos
+{
+	int32		root;
+	int32		pos;
+} McRootPos;
+
+static int
+cmp_rootpos(const void *a, const void *b)
+{
+	const McRootPos *x = a,
+			   *y = b;
+
+	if (x->root != y->root)
+		return (x->root > y->root) - (x->root < y->root);
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/*
+ * Pass 1 in a crowded cell (a quarry district can put thousands of rows in
+ * one cell).  The non-anchor entries are sorted by group into blocks, and
+ * only pairs across two blocks that are still apart are looked at; a block
+ * pair stops at its first join.  When most rows already form one group this
+ * costs about k times the number of other groups instead of k squared.
+ */
+static void
+join_crowded_cell(McWork *w, const McEntry *e, int32 k, int32 cx, int32 cy,
+				  int32 *scratch)
+{
+	McRootPos  *rp = (McRootPos *) palloc(sizeof(McRootPos) * k);
+	int32	   *bstart = scratch;	/* block starts, k + 1 fit */
+	int32		n = 0,
+				nb = 0;
+
+	for (int32 i = 0; i < k; i++)
+		if (!e[i].anchor)
 		{
-			w->best_d[g] = d;
-			w->best_a[g] = an;
+			rp[n].root = uf_find(w->parent, e[i].row);
+			rp[n].pos = i;
+			n++;
+		}
+	qsort(rp, n, sizeof(McRootPos), cmp_rootpos);
+	for (int32 i = 0; i < n; i++)
+		if (i == 0 || rp[i].root != rp[i - 1].root)
+			bstart[nb++] = i;
+	bstart[nb] = n;
+
+	for (int32 bi = 0; bi < nb; bi++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int32 bj = bi + 1; bj < nb; bj++)
+		{
+			bool		joined = false;
+
+			if (uf_find(w->parent, rp[bstart[bi]].root) ==
+				uf_find(w->parent, rp[bstart[bj]].root))
+				continue;
+			for (int32 x = bstart[bi]; x < bstart[bi + 1] && !joined; x++)
+			{
+				const McEntry *a = &e[rp[x].pos];
+
+				for (int32 y = bstart[bj]; y < bstart[bj + 1]; y++)
+				{
+					const McEntry *b = &e[rp[y].pos];
+
+					if (entries_meet(a, b, cx, cy) && join_pair(w, a->row, b->row))
+					{
+						joined = true;
+						break;
+					}
+				}
+			}
 		}
 	}
+	pfree(rp);
 }
 
 /* Steps 2 and 3 for one ore body. */
@@ -548,90 +668,157 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 {
 	McGrid		g;
 	int64		n;
-	McEntry    *e,
-			   *tmp;
-	Size		k = 0;
+	int32		ncells;
+	int32	   *start;
+	McEntry    *e;
+	int32	   *croot;
+	int32		ccap;
 
 	if (m < 2)
 		return;
 	n = grid_plan(w, members, m, ore->maxreach / 2, &g);
-	e = MemoryContextAllocHuge(w->cxt, sizeof(McEntry) * n);
+	ncells = g.ncx * g.ncy;
+	w->n_entries += n;
+
+	/* counting sort of the entries by cell; rows stay in window order */
+	start = MemoryContextAllocHuge(w->cxt, sizeof(int32) * ((Size) ncells + 1));
+	memset(start, 0, sizeof(int32) * ((Size) ncells + 1));
 	for (int32 q = 0; q < m; q++)
 	{
-		int32		i = members[q];
-		const McBox *b = &w->rows[i].box;
+		const McBox *b = &w->rows[members[q]].box;
 		int32		cx0 = grid_cx(&g, b->xmin - g.grow),
 					cx1 = grid_cx(&g, b->xmax + g.grow),
 					cy0 = grid_cy(&g, b->ymin - g.grow),
 					cy1 = grid_cy(&g, b->ymax + g.grow);
 
-		for (int32 cx = cx0; cx <= cx1; cx++)
-			for (int32 cy = cy0; cy <= cy1; cy++)
-			{
-				e[k].key = ((uint64) cx << g.ybits) | (uint64) cy;
-				e[k].row = i;
-				k++;
-			}
+		for (int32 cy = cy0; cy <= cy1; cy++)
+			for (int32 cx = cx0; cx <= cx1; cx++)
+				start[cy * g.ncx + cx + 1]++;
 	}
-	Assert((int64) k == n);
-	tmp = MemoryContextAllocHuge(w->cxt, sizeof(McEntry) * n);
-	sort_entries(e, tmp, n, g.keybits);
-	pfree(tmp);
-
-	for (int pass = 0; pass < 2; pass++)
+	for (int32 c = 0; c < ncells; c++)
+		start[c + 1] += start[c];
+	e = MemoryContextAllocHuge(w->cxt, sizeof(McEntry) * n);
+	for (int32 q = 0; q < m; q++)
 	{
-		bool		anchors = (pass == 1);
+		const McRow *row = &w->rows[members[q]];
+		McEntry		proto;
+		int32		cx1,
+					cy1;
 
-		if (anchors && !ore->has_anchor)
-			break;
-		for (Size s = 0; s < (Size) n;)
+		proto.xmin = float_down(row->box.xmin - g.grow);
+		proto.ymin = float_down(row->box.ymin - g.grow);
+		proto.xmax = float_up(row->box.xmax + g.grow);
+		proto.ymax = float_up(row->box.ymax + g.grow);
+		proto.row = members[q];
+		proto.anchor = row->anchor;
+		proto.cx0 = grid_cx(&g, row->box.xmin - g.grow);
+		proto.cy0 = grid_cy(&g, row->box.ymin - g.grow);
+		cx1 = grid_cx(&g, row->box.xmax + g.grow);
+		cy1 = grid_cy(&g, row->box.ymax + g.grow);
+		for (int32 cy = proto.cy0; cy <= cy1; cy++)
+			for (int32 cx = proto.cx0; cx <= cx1; cx++)
+				e[start[cy * g.ncx + cx]++] = proto;
+	}
+	/* start[c] now holds the end of cell c, i.e. the start of cell c + 1 */
+
+	/* pass 1: groups of non-anchors */
+	croot = palloc(sizeof(int32) * 64);
+	ccap = 64;
+	for (int32 c = 0; c < ncells; c++)
+	{
+		int32		s = c == 0 ? 0 : start[c - 1],
+					t = start[c];
+		int32		cx = c % g.ncx,
+					cy = c / g.ncx;
+		bool		one_group = true;
+
+		if (t - s < 2)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+
+		/*
+		 * The group of every entry, at hand; a cell whose rows all belong
+		 * to one group already has nothing left to join.
+		 */
+		if (t - s + 1 > ccap)
 		{
-			Size		t = s + 1;
-			int32		cx,
-						cy;
+			ccap = Max(t - s + 1, ccap * 2);
+			croot = repalloc(croot, sizeof(int32) * ccap);
+		}
+		for (int32 p = s; p < t; p++)
+		{
+			croot[p - s] = e[p].anchor ? -1 : uf_find(w->parent, e[p].row);
+			if (croot[p - s] != croot[0])
+				one_group = false;
+		}
+		if (one_group)
+			continue;
 
-			while (t < (Size) n && e[t].key == e[s].key)
-				t++;
-			if (t - s < 2)
-			{
-				s = t;
+		if (t - s > MC_CROWDED)
+		{
+			join_crowded_cell(w, e + s, t - s, cx, cy, croot);
+			continue;
+		}
+
+		/*
+		 * croot[] may go stale as groups join; a stale root still finds the
+		 * current one in a step or two, so it is refreshed only when it
+		 * differs from the row's own.
+		 */
+		for (int32 p = s; p < t; p++)
+		{
+			const McEntry *a = &e[p];
+			int32		rp;
+
+			if (a->anchor)
 				continue;
-			}
-			CHECK_FOR_INTERRUPTS();
-			cx = (int32) (e[s].key >> g.ybits);
-			cy = (int32) (e[s].key & ((UINT64CONST(1) << g.ybits) - 1));
-			for (Size p = s; p < t; p++)
+			rp = croot[p - s] = uf_find(w->parent, croot[p - s]);
+			for (int32 q = p + 1; q < t; q++)
 			{
-				const McRow *a = &w->rows[e[p].row];
-				double		axmin = a->box.xmin - g.grow,
-							aymin = a->box.ymin - g.grow,
-							axmax = a->box.xmax + g.grow,
-							aymax = a->box.ymax + g.grow;
+				const McEntry *b = &e[q];
 
-				if (!anchors && a->anchor)
+				if (croot[q - s] == rp || b->anchor)
 					continue;
-				for (Size q = p + 1; q < t; q++)
-				{
-					const McRow *b = &w->rows[e[q].row];
-					double		bxmin = b->box.xmin - g.grow,
-								bymin = b->box.ymin - g.grow;
-
-					if (anchors ? (a->anchor == b->anchor) : b->anchor)
-						continue;
-					if (bxmin > axmax || b->box.xmax + g.grow < axmin ||
-						bymin > aymax || b->box.ymax + g.grow < aymin)
-						continue;
-					/* the cell owning the pair holds the overlap's lower-left corner */
-					if (grid_cx(&g, Max(axmin, bxmin)) != cx ||
-						grid_cy(&g, Max(aymin, bymin)) != cy)
-						continue;
-					visit_pair(w, e[p].row, e[q].row, anchors);
-				}
+				if (!entries_meet(a, b, cx, cy))
+					continue;
+				if ((croot[q - s] = uf_find(w->parent, croot[q - s])) == rp)
+					continue;
+				if (join_pair(w, a->row, b->row))
+					rp = croot[p - s] = uf_find(w->parent, rp);
 			}
-			s = t;
+		}
+	}
+	pfree(croot);
+
+	/* pass 2: every anchor/non-anchor pair offers the anchor to the group */
+	for (int32 c = 0; ore->has_anchor && c < ncells; c++)
+	{
+		int32		s = c == 0 ? 0 : start[c - 1],
+					t = start[c];
+		int32		cx = c % g.ncx,
+					cy = c / g.ncx;
+
+		if (t - s < 2)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		for (int32 p = s; p < t; p++)
+		{
+			const McEntry *a = &e[p];
+
+			CHECK_FOR_INTERRUPTS();
+			for (int32 q = p + 1; q < t; q++)
+			{
+				const McEntry *b = &e[q];
+
+				if (a->anchor == b->anchor || !entries_meet(a, b, cx, cy))
+					continue;
+				offer_anchor(w, a->anchor ? b->row : a->row,
+							 a->anchor ? a->row : b->row);
+			}
 		}
 	}
 	pfree(e);
+	pfree(start);
 }
 
 /* Steps 2-4 for the whole partition. */
@@ -761,6 +948,10 @@ mineconsol_merge_cluster(PG_FUNCTION_ARGS)
 	{
 		McCallCache *cache = get_call_cache(fcinfo);
 		McWork		w;
+		MemoryContext old;
+		instr_time	t0,
+					t1,
+					t2;
 
 		memset(&w, 0, sizeof(w));
 		w.cxt = AllocSetContextCreate(CurrentMemoryContext, "merge_cluster",
@@ -778,8 +969,21 @@ mineconsol_merge_cluster(PG_FUNCTION_ARGS)
 		memset(w.ore_slots, -1, sizeof(int32) * (w.ore_mask + 1));
 		w.last_ore = -1;
 
+		INSTR_TIME_SET_CURRENT(t0);
+		old = MemoryContextSwitchTo(w.cxt);
 		read_partition(winobj, cache, &w);
+		INSTR_TIME_SET_CURRENT(t1);
 		cluster_partition(&w, part->cluster);
+		MemoryContextSwitchTo(old);
+		INSTR_TIME_SET_CURRENT(t2);
+		INSTR_TIME_SUBTRACT(t2, t1);
+		INSTR_TIME_SUBTRACT(t1, t0);
+		elog(DEBUG1, "merge_cluster: %d rows, %d ore bodies; read %.3f s (%zu kB of work memory), "
+			 "clustered %.3f s (%lld grid entries, %lld box pairs, %lld distances)",
+			 w.nrows, w.nores, INSTR_TIME_GET_DOUBLE(t1),
+			 MemoryContextMemAllocated(w.cxt, true) / 1024,
+			 INSTR_TIME_GET_DOUBLE(t2), (long long) w.n_entries,
+			 (long long) w.n_pairs, (long long) w.n_distances);
 
 		/* nothing but the answers outlives the computation */
 		MemoryContextDelete(w.cxt);

@@ -53,24 +53,27 @@ typedef struct McGeom
 	double	   *xy;				/* x0, y0, x1, y1, ... */
 } McGeom;
 
-/* A segment as the distance kernel sees it. */
-typedef struct McSeg
+/*
+ * A run of up to MC_CHUNK consecutive segments of one path (or a lone point)
+ * with its bounding box: the unit the distance kernel prunes with.
+ */
+#define MC_CHUNK 16
+
+typedef struct McChunk
 {
-	double		x1,
-				y1,
-				x2,
-				y2;
 	double		xmin,
 				xmax,
 				ymin,
 				ymax;
-} McSeg;
+	const double *pts;			/* first point, x/y interleaved */
+	int32		npts;			/* 1 (a point) or 2 .. MC_CHUNK + 1 */
+} McChunk;
 
 /* Scratch space of the distance kernel, reused across pairs. */
 typedef struct McDistScratch
 {
 	MemoryContext cxt;
-	McSeg	   *a,
+	McChunk    *a,
 			   *b;
 	int32		cap_a,
 				cap_b;

@@ -11,15 +11,21 @@
  * mc_distance() is the minimum distance between two such geometries (0 when
  * they touch, overlap or one contains the other), over every part, answered
  * against a bound:
- *   1. keep only the segments of each side that lie within the bound of the
- *      other side's bounding box, and narrow both sets against each other's
- *      box twice more;
- *   2. sweep the two sets in x order, comparing only segment pairs whose
- *      boxes are within the current best distance, and stop as soon as the
- *      answer is known (a crossing gives 0; in WITHIN mode anything <= bound);
+ *   0. two vertices within the bound: in WITHIN mode that is the answer, in
+ *      NEAREST mode a tighter bound;
+ *   1. cut every path into chunks of up to MC_CHUNK segments with a box, keep
+ *      the chunks of each side within the bound of the other side's box, and
+ *      narrow both sets against each other's box twice more;
+ *   2. sweep the chunks in x order, comparing the segments of chunk pairs
+ *      whose boxes are within the current best distance, and stop as soon as
+ *      the answer is known (a crossing gives 0; in WITHIN mode anything <=
+ *      bound);
  *   3. if no boundary crossing was found, test whether a part of one lies
  *      inside a polygon of the other (one point-in-polygon per part, only
  *      where the boxes nest).
+ * Segment distances are computed as PostGIS's lw_dist2d does (projection of
+ * an end point, orientation tests for crossings), so results agree with
+ * ST_Distance / ST_DWithin except for rounding in the last bits.
  */
 #include "postgres.h"
 
@@ -415,37 +421,37 @@ orient(double ax, double ay, double bx, double by, double cx, double cy)
 	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
 }
 
-static inline bool
-on_seg_box(const McSeg *s, double x, double y)
-{
-	return x >= s->xmin && x <= s->xmax && y >= s->ymin && y <= s->ymax;
-}
-
-/* Squared distance between two segments (0 when they meet). */
+/*
+ * Squared distance between segments a1-a2 and b1-b2 (0 when they meet; a
+ * segment may be a single point).
+ */
 static inline double
-seg_seg_d2(const McSeg *s, const McSeg *o)
+seg_seg_d2(double ax1, double ay1, double ax2, double ay2,
+		   double bx1, double by1, double bx2, double by2)
 {
-	double		o1 = orient(s->x1, s->y1, s->x2, s->y2, o->x1, o->y1);
-	double		o2 = orient(s->x1, s->y1, s->x2, s->y2, o->x2, o->y2);
-	double		o3 = orient(o->x1, o->y1, o->x2, o->y2, s->x1, s->y1);
-	double		o4 = orient(o->x1, o->y1, o->x2, o->y2, s->x2, s->y2);
+	double		o1 = orient(ax1, ay1, ax2, ay2, bx1, by1);
+	double		o2 = orient(ax1, ay1, ax2, ay2, bx2, by2);
+	double		o3 = orient(bx1, by1, bx2, by2, ax1, ay1);
+	double		o4 = orient(bx1, by1, bx2, by2, ax2, ay2);
 	double		d,
 				m;
 
 	if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) &&
 		((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)))
-		return 0;
-	if ((o1 == 0 && on_seg_box(s, o->x1, o->y1)) ||
-		(o2 == 0 && on_seg_box(s, o->x2, o->y2)) ||
-		(o3 == 0 && on_seg_box(o, s->x1, s->y1)) ||
-		(o4 == 0 && on_seg_box(o, s->x2, s->y2)))
+		return 0;				/* proper crossing */
+#define IN_SPAN(v, p, q) ((v) >= Min(p, q) && (v) <= Max(p, q))
+	if ((o1 == 0 && IN_SPAN(bx1, ax1, ax2) && IN_SPAN(by1, ay1, ay2)) ||
+		(o2 == 0 && IN_SPAN(bx2, ax1, ax2) && IN_SPAN(by2, ay1, ay2)) ||
+		(o3 == 0 && IN_SPAN(ax1, bx1, bx2) && IN_SPAN(ay1, by1, by2)) ||
+		(o4 == 0 && IN_SPAN(ax2, bx1, bx2) && IN_SPAN(ay2, by1, by2)))
 		return 0;				/* an end point lies on the other segment */
-	m = pt_seg_d2(o->x1, o->y1, s->x1, s->y1, s->x2, s->y2);
-	d = pt_seg_d2(o->x2, o->y2, s->x1, s->y1, s->x2, s->y2);
+#undef IN_SPAN
+	m = pt_seg_d2(bx1, by1, ax1, ay1, ax2, ay2);
+	d = pt_seg_d2(bx2, by2, ax1, ay1, ax2, ay2);
 	m = Min(m, d);
-	d = pt_seg_d2(s->x1, s->y1, o->x1, o->y1, o->x2, o->y2);
+	d = pt_seg_d2(ax1, ay1, bx1, by1, bx2, by2);
 	m = Min(m, d);
-	d = pt_seg_d2(s->x2, s->y2, o->x1, o->y1, o->x2, o->y2);
+	d = pt_seg_d2(ax2, ay2, bx1, by1, bx2, by2);
 	return Min(m, d);
 }
 
@@ -454,49 +460,54 @@ scratch_grow(McDistScratch *s, bool side_a, int32 need)
 {
 	int32		cap = side_a ? s->cap_a : s->cap_b;
 	Size		newcap;
+	McChunk    *chunks;
+	int32	   *act;
 
 	if (need <= cap)
 		return;
 	newcap = Max((Size) need, (Size) cap * 2);
-	newcap = Max(newcap, 256);
+	newcap = Max(newcap, 64);
+	chunks = MemoryContextAllocHuge(s->cxt, newcap * sizeof(McChunk));
+	act = MemoryContextAllocHuge(s->cxt, newcap * sizeof(int32));
 	if (side_a)
 	{
 		if (s->a)
-			pfree(s->a), pfree(s->act_a);
-		s->a = MemoryContextAllocHuge(s->cxt, newcap * sizeof(McSeg));
-		s->act_a = MemoryContextAllocHuge(s->cxt, newcap * sizeof(int32));
+		{
+			memcpy(chunks, s->a, sizeof(McChunk) * cap);
+			pfree(s->a);
+			pfree(s->act_a);
+		}
+		s->a = chunks;
+		s->act_a = act;
 		s->cap_a = (int32) newcap;
 	}
 	else
 	{
 		if (s->b)
-			pfree(s->b), pfree(s->act_b);
-		s->b = MemoryContextAllocHuge(s->cxt, newcap * sizeof(McSeg));
-		s->act_b = MemoryContextAllocHuge(s->cxt, newcap * sizeof(int32));
+		{
+			memcpy(chunks, s->b, sizeof(McChunk) * cap);
+			pfree(s->b);
+			pfree(s->act_b);
+		}
+		s->b = chunks;
+		s->act_b = act;
 		s->cap_b = (int32) newcap;
 	}
 }
 
-static inline void
-seg_set(McSeg *s, double x1, double y1, double x2, double y2)
+static inline bool
+chunk_near(const McChunk *c, double xmin, double ymin, double xmax, double ymax)
 {
-	s->x1 = x1;
-	s->y1 = y1;
-	s->x2 = x2;
-	s->y2 = y2;
-	s->xmin = Min(x1, x2);
-	s->xmax = Max(x1, x2);
-	s->ymin = Min(y1, y2);
-	s->ymax = Max(y1, y2);
+	return !(c->xmax < xmin || c->xmin > xmax || c->ymax < ymin || c->ymin > ymax);
 }
 
 /*
- * The segments of g that come within bound of box (points count as
- * zero-length segments), into side a or b of the scratch space.
+ * Cut the paths of g into chunks and keep those within bound of box, into
+ * side a or b of the scratch space.
  */
 static int32
-collect_segments(McDistScratch *s, bool side_a, const McGeom *g,
-				 const McBox *box, double bound)
+collect_chunks(McDistScratch *s, bool side_a, const McGeom *g,
+			   const McBox *box, double bound)
 {
 	double		xmin = box->xmin - bound,
 				ymin = box->ymin - bound,
@@ -514,55 +525,64 @@ collect_segments(McDistScratch *s, bool side_a, const McGeom *g,
 		{
 			const McPath *path = &g->paths[k];
 			const double *xy = g->xy + 2 * (Size) path->first;
-			int32		nseg = Max(path->npoints - 1, 1);
-			McSeg	   *out;
+			int32		nseg = path->npoints - 1;
+			McChunk    *out;
 
-			scratch_grow(s, side_a, n + nseg);
+			scratch_grow(s, side_a, n + nseg / MC_CHUNK + 1);
 			out = side_a ? s->a : s->b;
-			if (path->npoints == 1)
+			for (int32 first = 0; first < Max(nseg, 1); first += MC_CHUNK)
 			{
-				if (xy[0] >= xmin && xy[0] <= xmax && xy[1] >= ymin && xy[1] <= ymax)
-					seg_set(&out[n++], xy[0], xy[1], xy[0], xy[1]);
-				continue;
-			}
-			for (int32 i = 0; i < path->npoints - 1; i++)
-			{
-				const double *q = xy + 2 * i;
+				int32		npts = Min(MC_CHUNK, nseg - first) + 1;
+				const double *q = xy + 2 * first;
+				McChunk    *c = &out[n];
 
-				if (Max(q[0], q[2]) < xmin || Min(q[0], q[2]) > xmax ||
-					Max(q[1], q[3]) < ymin || Min(q[1], q[3]) > ymax)
-					continue;
-				seg_set(&out[n++], q[0], q[1], q[2], q[3]);
+				npts = Max(npts, 1);
+				c->pts = q;
+				c->npts = npts;
+				c->xmin = c->xmax = q[0];
+				c->ymin = c->ymax = q[1];
+				for (int32 i = 1; i < npts; i++)
+				{
+					double		x = q[2 * i],
+								y = q[2 * i + 1];
+
+					if (x < c->xmin)
+						c->xmin = x;
+					else if (x > c->xmax)
+						c->xmax = x;
+					if (y < c->ymin)
+						c->ymin = y;
+					else if (y > c->ymax)
+						c->ymax = y;
+				}
+				if (chunk_near(c, xmin, ymin, xmax, ymax))
+					n++;
 			}
 		}
 	}
 	return n;
 }
 
-/* Keep only the segments within bound of box; returns the new count. */
+/* Keep only the chunks within bound of box; returns the new count. */
 static int32
-filter_segments(McSeg *segs, int32 n, const McBox *box, double bound)
+filter_chunks(McChunk *chunks, int32 n, const McBox *box, double bound)
 {
-	double		xmin = box->xmin - bound,
-				ymin = box->ymin - bound,
-				xmax = box->xmax + bound,
-				ymax = box->ymax + bound;
 	int32		m = 0;
 
 	for (int32 i = 0; i < n; i++)
 	{
-		if (segs[i].xmax < xmin || segs[i].xmin > xmax ||
-			segs[i].ymax < ymin || segs[i].ymin > ymax)
+		if (!chunk_near(&chunks[i], box->xmin - bound, box->ymin - bound,
+						box->xmax + bound, box->ymax + bound))
 			continue;
 		if (m != i)
-			segs[m] = segs[i];
+			chunks[m] = chunks[i];
 		m++;
 	}
 	return m;
 }
 
 static McBox
-segments_box(const McSeg *segs, int32 n)
+chunks_box(const McChunk *chunks, int32 n)
 {
 	McBox		b;
 
@@ -570,86 +590,131 @@ segments_box(const McSeg *segs, int32 n)
 	b.xmax = b.ymax = -get_float8_infinity();
 	for (int32 i = 0; i < n; i++)
 	{
-		b.xmin = Min(b.xmin, segs[i].xmin);
-		b.ymin = Min(b.ymin, segs[i].ymin);
-		b.xmax = Max(b.xmax, segs[i].xmax);
-		b.ymax = Max(b.ymax, segs[i].ymax);
+		b.xmin = Min(b.xmin, chunks[i].xmin);
+		b.ymin = Min(b.ymin, chunks[i].ymin);
+		b.xmax = Max(b.xmax, chunks[i].xmax);
+		b.ymax = Max(b.ymax, chunks[i].ymax);
 	}
 	return b;
 }
 
 static int
-seg_cmp_xmin(const void *a, const void *b)
+chunk_cmp_xmin(const void *a, const void *b)
 {
-	double		x = ((const McSeg *) a)->xmin;
-	double		y = ((const McSeg *) b)->xmin;
+	double		x = ((const McChunk *) a)->xmin;
+	double		y = ((const McChunk *) b)->xmin;
 
 	return (x > y) - (x < y);
 }
 
+/* Running answer of one mc_distance() call. */
+typedef struct McBest
+{
+	double		lim;			/* only distances <= lim matter */
+	double		lim2;			/* lim squared, with a hair of slack */
+	double		found;			/* smallest distance <= bound seen, or +Inf */
+	McDistMode	mode;
+} McBest;
+
+/* Compare the segments of two chunks; true when the answer is final. */
+static bool
+chunk_pair(const McChunk *ca, const McChunk *cb, McBest *best)
+{
+	int32		nsa = Max(ca->npts - 1, 1),
+				nsb = Max(cb->npts - 1, 1);
+
+	for (int32 i = 0; i < nsa; i++)
+	{
+		const double *p = ca->pts + 2 * i;
+		double		ax1 = p[0],
+					ay1 = p[1],
+					ax2 = ca->npts > 1 ? p[2] : p[0],
+					ay2 = ca->npts > 1 ? p[3] : p[1];
+
+		/* this segment against the other chunk's box */
+		if (Min(ax1, ax2) - cb->xmax > best->lim || cb->xmin - Max(ax1, ax2) > best->lim ||
+			Min(ay1, ay2) - cb->ymax > best->lim || cb->ymin - Max(ay1, ay2) > best->lim)
+			continue;
+		for (int32 j = 0; j < nsb; j++)
+		{
+			const double *q = cb->pts + 2 * j;
+			double		bx1 = q[0],
+						by1 = q[1],
+						bx2 = cb->npts > 1 ? q[2] : q[0],
+						by2 = cb->npts > 1 ? q[3] : q[1];
+			double		d2;
+
+			if (Min(bx1, bx2) - Max(ax1, ax2) > best->lim ||
+				Min(ax1, ax2) - Max(bx1, bx2) > best->lim ||
+				Min(by1, by2) - Max(ay1, ay2) > best->lim ||
+				Min(ay1, ay2) - Max(by1, by2) > best->lim)
+				continue;
+			d2 = seg_seg_d2(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2);
+			if (d2 <= best->lim2)
+			{
+				double		d = sqrt(d2);
+
+				if (d <= best->lim)
+				{
+					best->found = d;
+					if (d == 0 || best->mode == MC_DIST_WITHIN)
+						return true;
+					best->lim = d;
+					best->lim2 = d2 * (1 + 1e-12);
+				}
+			}
+		}
+	}
+	return false;
+}
+
 /*
- * Sweep the two sorted segment sets in x order.  Returns the smallest
- * distance found that is <= bound (stopping early as the mode allows), or
- * +Infinity.
+ * Sweep the two chunk sets in x order, comparing the segments of chunk pairs
+ * whose boxes are within the current best distance.
  */
-static double
-sweep(McDistScratch *s, int32 na, int32 nb, double bound, McDistMode mode)
+static void
+sweep(McDistScratch *s, int32 na, int32 nb, McBest *best)
 {
 	int32		ia = 0,
 				ib = 0,
 				nact_a = 0,
 				nact_b = 0;
-	double		lim = bound;
-	double		lim2 = bound * bound * (1 + 1e-12);
-	double		found = get_float8_infinity();
 	uint32		work = 0;
 
-	qsort(s->a, na, sizeof(McSeg), seg_cmp_xmin);
-	qsort(s->b, nb, sizeof(McSeg), seg_cmp_xmin);
+	if (na > 1)
+		qsort(s->a, na, sizeof(McChunk), chunk_cmp_xmin);
+	if (nb > 1)
+		qsort(s->b, nb, sizeof(McChunk), chunk_cmp_xmin);
 
 	while (ia < na || ib < nb)
 	{
 		bool		from_a = (ib == nb) || (ia < na && s->a[ia].xmin <= s->b[ib].xmin);
-		const McSeg *cur = from_a ? &s->a[ia] : &s->b[ib];
-		const McSeg *other = from_a ? s->b : s->a;
+		const McChunk *cur = from_a ? &s->a[ia] : &s->b[ib];
+		const McChunk *other = from_a ? s->b : s->a;
 		int32	   *act = from_a ? s->act_b : s->act_a;
 		int32	   *nact = from_a ? &nact_b : &nact_a;
 
 		for (int32 k = 0; k < *nact; k++)
 		{
-			const McSeg *o = &other[act[k]];
-			double		d2;
+			const McChunk *o = &other[act[k]];
 
-			if (o->xmax < cur->xmin - lim)
+			if (o->xmax < cur->xmin - best->lim)
 			{
 				act[k--] = act[--(*nact)];	/* passed for good */
 				continue;
 			}
-			if (o->ymin - cur->ymax > lim || cur->ymin - o->ymax > lim)
+			if (o->ymin - cur->ymax > best->lim || cur->ymin - o->ymax > best->lim)
 				continue;
-			if ((++work & 0xFFFF) == 0)
+			if ((++work & 0x3FF) == 0)
 				CHECK_FOR_INTERRUPTS();
-			d2 = seg_seg_d2(cur, o);
-			if (d2 <= lim2)
-			{
-				double		d = sqrt(d2);
-
-				if (d <= lim)
-				{
-					found = d;
-					if (d == 0 || mode == MC_DIST_WITHIN)
-						return d;
-					lim = d;
-					lim2 = d2 * (1 + 1e-12);
-				}
-			}
+			if (from_a ? chunk_pair(cur, o, best) : chunk_pair(o, cur, best))
+				return;
 		}
 		if (from_a)
 			s->act_a[nact_a++] = ia++;
 		else
 			s->act_b[nact_b++] = ib++;
 	}
-	return found;
 }
 
 static bool
@@ -717,6 +782,45 @@ some_part_inside(const McGeom *a, const McGeom *b)
 	return false;
 }
 
+/* The vertex of g nearest to (x, y), as an index into g->xy. */
+static inline int32
+nearest_vertex(const McGeom *g, double x, double y)
+{
+	int32		best = 0;
+	double		bd = get_float8_infinity();
+
+	for (int32 i = 0; i < g->npoints; i++)
+	{
+		double		dx = g->xy[2 * i] - x,
+					dy = g->xy[2 * i + 1] - y,
+					d = dx * dx + dy * dy;
+
+		if (d < bd)
+		{
+			bd = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/*
+ * An upper bound of the distance between a and b: from a's vertex nearest to
+ * the centre of b's box to b's vertex nearest to that one.
+ */
+static double
+vertex_upper_bound(const McGeom *a, const McGeom *b, const McBox *bbox)
+{
+	int32		ia = nearest_vertex(a, (bbox->xmin + bbox->xmax) / 2, (bbox->ymin + bbox->ymax) / 2);
+	double		ax = a->xy[2 * ia],
+				ay = a->xy[2 * ia + 1];
+	int32		ib = nearest_vertex(b, ax, ay);
+	double		dx = b->xy[2 * ib] - ax,
+				dy = b->xy[2 * ib + 1] - ay;
+
+	return sqrt(dx * dx + dy * dy);
+}
+
 /*
  * Minimum distance between a and b if it is <= bound, else +Infinity.  In
  * WITHIN mode any distance <= bound may come back (not necessarily the
@@ -728,28 +832,51 @@ mc_distance(McDistScratch *s, const McGeom *a, const McBox *abox,
 {
 	int32		na,
 				nb;
-	double		found = get_float8_infinity();
+	McBest		best;
 
-	na = collect_segments(s, true, a, bbox, bound);
-	nb = na > 0 ? collect_segments(s, false, b, abox, bound) : 0;
+	best.lim = bound;
+	best.lim2 = bound * bound * (1 + 1e-12);
+	best.found = get_float8_infinity();
+	best.mode = mode;
+
+	/*
+	 * Two vertices within the bound: in WITHIN mode that settles it (most
+	 * pairs asked about in dense districts are well within reach); in
+	 * NEAREST mode it is a tighter bound to prune with.
+	 */
+	{
+		double		d = vertex_upper_bound(a, b, bbox);
+
+		if (d <= bound)
+		{
+			if (mode == MC_DIST_WITHIN || d == 0)
+				return d;
+			/* NEAREST: the minimum is at most this; prune with it */
+			best.found = best.lim = d;
+			best.lim2 = d * d * (1 + 1e-12);
+		}
+	}
+
+	na = collect_chunks(s, true, a, bbox, best.lim);
+	nb = na > 0 ? collect_chunks(s, false, b, abox, best.lim) : 0;
 	for (int round = 0; round < 2 && na > 0 && nb > 0; round++)
 	{
-		McBox		box = segments_box(s->a, na);
+		McBox		box = chunks_box(s->a, na);
 
-		nb = filter_segments(s->b, nb, &box, bound);
+		nb = filter_chunks(s->b, nb, &box, best.lim);
 		if (nb == 0)
 			break;
-		box = segments_box(s->b, nb);
-		na = filter_segments(s->a, na, &box, bound);
+		box = chunks_box(s->b, nb);
+		na = filter_chunks(s->a, na, &box, best.lim);
 	}
 	if (na > 0 && nb > 0)
 	{
-		found = sweep(s, na, nb, bound, mode);
-		if (found == 0 || (mode == MC_DIST_WITHIN && found <= bound))
-			return found;
+		sweep(s, na, nb, &best);
+		if (best.found == 0 || (mode == MC_DIST_WITHIN && best.found <= bound))
+			return best.found;
 	}
 	/* no crossing: 0 only if one lies inside the other */
 	if (some_part_inside(a, b) || some_part_inside(b, a))
 		return 0;
-	return found;
+	return best.found;
 }

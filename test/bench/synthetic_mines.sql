@@ -16,7 +16,8 @@
 --   id            1..n
 --   county_code   one of Xinzhou's 14 county codes, by position
 --   ore_body      'OB01'.. : a quarry district's ore body (80 %, else the next
---                 one), or, in open country, the ore body of a coarse region cell
+--                 one), or, in open country, one of the two ore bodies of its
+--                 10 km cell
 --   geom          valid MultiPolygon: 45 % ellipses from buffers with 5-197
 --                 vertices, 35 % rotated rectangles (aspect 1-12, some long and
 --                 thin), 20 % two or three separate parts
@@ -124,8 +125,10 @@ SELECT s.i::bigint AS id,
 		 AS county_code,
 	   'OB' || lpad((1 + CASE WHEN s.in_district
 							  THEN (s.district_ore + (s.u_ore < 0.2)::int) % n_ore_bodies
-							  ELSE (floor((s.x - 300000) / 37143)::int
-									+ 7 * floor((s.y - 4220000) / 43750)::int) % n_ore_bodies
+							  ELSE floor(n_ore_bodies * synthetic_mines_u(
+									   floor((s.x - 300000) / 10000)::bigint * 1000
+									   + floor((s.y - 4220000) / 10000)::bigint * 10
+									   + (s.u_ore < 0.5)::int, seed + 1))::int
 						 END)::text, 2, '0') AS ore_body,
 	   g.geom,
 	   ST_Area(g.geom) / 1e6 AS area_km2,

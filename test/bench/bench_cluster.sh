@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# merge_cluster against ST_ClusterDBSCAN and a plain scan, on the same table of
+# synthetic mines (test/bench/synthetic_mines.sql), for each N in
+# MINECONSOL_BENCH_N.  Run by `make bench` (test/bench/run.sh), which provides
+# the cluster and the database.
+#
+# Each query runs twice, each time in a fresh backend; the table shows the
+# faster time and the larger peak memory (VmHWM of the backend, read from
+# /proc/self/status by the backend itself).  "above scan" is the peak minus the
+# plain scan's: what the query needs beyond reading the table (the scan's peak
+# is mostly the shared buffers it touched).  The "window floor" rows are
+# first_value(geom) over the same windows: what any window function over the
+# geometries costs before it does any work (sort or spool of the rows).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DB=${MINECONSOL_BENCH_DB:?run me through make bench}
+OUT=test/bench/out/cluster.md
+REACH=500
+
+psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+# measure QUERY: prints "<ms> <VmHWM kB>" for one run in a fresh backend
+measure() {
+	psql_q -c '\timing on' -c "$1" \
+		-c '\timing off' \
+		-c "SELECT 'hwm ' || substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s+([0-9]+)')" |
+		awk '/^Time:/ { ms = $2 } /^hwm / { kb = $2 } END { print ms, kb }'
+}
+
+# best QUERY: two runs; prints "<best ms> <max VmHWM kB>"
+best() {
+	local a b
+	a=$(measure "$1")
+	b=$(measure "$1")
+	printf '%s\n%s\n' "$a" "$b" |
+		awk 'NR == 1 || $1 < ms { ms = $1 } $2 > kb { kb = $2 } END { print ms, kb }'
+}
+
+machine() {
+	printf '%s, %s cores, %s GB RAM; %s; PostGIS %s; GEOS %s\n' \
+		"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)" "$(nproc)" \
+		"$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
+		"$(psql_q -c "SELECT split_part(version(), ' on ', 1)")" \
+		"$(psql_q -c "SELECT extversion FROM pg_extension WHERE extname = 'postgis'")" \
+		"$(psql_q -c "SELECT split_part(postgis_geos_version(), '-', 1)")"
+}
+
+psql_q -f test/bench/synthetic_mines.sql >/dev/null
+settings=$(psql_q -c "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name)
+                      FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit')")
+case "$settings" in
+	*"max_parallel_workers_per_gather 0"*) ;;
+	*) echo "bench_cluster: the server runs with parallel workers ($settings); use make bench" >&2; exit 1 ;;
+esac
+
+{
+	echo "## merge_cluster benchmark"
+	echo
+	echo "Machine: $(machine)"
+	echo "Settings: $settings."
+	echo "Data: synthetic_mines(N) (test/bench/synthetic_mines.sql, seed 42); reach $REACH m, every mine a non-anchor."
+	echo
+	echo "| N | query | time (s) | × DBSCAN | × scan | peak memory (MB) | above scan (MB) |"
+	echo "|---|---|---:|---:|---:|---:|---:|"
+} | tee "$OUT"
+
+for N in $MINECONSOL_BENCH_N; do
+	printf '== generating %s mines\n' "$N" >&2
+	psql_q >/dev/null <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS bench_mines;
+CREATE UNLOGGED TABLE bench_mines AS SELECT * FROM synthetic_mines($N);
+VACUUM (FREEZE, ANALYZE) bench_mines;
+SELECT sum(ST_NPoints(geom)) FROM bench_mines;	-- warm up
+SQL
+	stats=$(psql_q -c "SELECT format('%s ore bodies, %s vertices on average, %s MB on disk',
+	                   count(DISTINCT ore_body), round(avg(npoints)), pg_total_relation_size('bench_mines') / 1048576)
+	                   FROM bench_mines")
+	printf '== %s: %s\n' "$N" "$stats" >&2
+
+	scan="SELECT sum(ST_NPoints(geom)) FROM bench_mines"
+	dbscan="SELECT count(c) FROM (SELECT ST_ClusterDBSCAN(geom, $REACH, 1) OVER (PARTITION BY ore_body) AS c FROM bench_mines) AS s"
+	mc_part="SELECT count(c) FROM (SELECT mineconsol.merge_cluster(geom, ore_body, $REACH, false) OVER (PARTITION BY ore_body) AS c FROM bench_mines) AS s"
+	mc_all="SELECT count(c) FROM (SELECT mineconsol.merge_cluster(geom, ore_body, $REACH, false) OVER () AS c FROM bench_mines) AS s"
+	# the floor of any window function over the geometries: sort (or spool)
+	# the rows with their geometries, touch the first one
+	floor_part="SELECT count(c) FROM (SELECT first_value(geom) OVER (PARTITION BY ore_body) IS NULL AS c FROM bench_mines) AS s"
+	floor_all="SELECT count(c) FROM (SELECT first_value(geom) OVER () IS NULL AS c FROM bench_mines) AS s"
+
+	read -r t_scan m_scan < <(best "$scan")
+	read -r t_db m_db < <(best "$dbscan")
+	read -r t_mp m_mp < <(best "$mc_part")
+	read -r t_ma m_ma < <(best "$mc_all")
+	read -r t_fp m_fp < <(best "$floor_part")
+	read -r t_fa m_fa < <(best "$floor_all")
+
+	row() { # LABEL MS KB
+		awk -v n="$N" -v label="$1" -v ms="$2" -v kb="$3" -v db="$t_db" -v sc="$t_scan" -v kbs="$m_scan" \
+			'BEGIN { printf "| %d | %s | %.2f | %.2f | %.1f | %.0f | %.0f |\n", n, label, ms / 1000, ms / db, ms / sc, kb / 1024, (kb - kbs) / 1024 }'
+	}
+	{
+		row "plain scan: sum(ST_NPoints(geom))" "$t_scan" "$m_scan"
+		row "ST_ClusterDBSCAN(geom, $REACH, 1) OVER (PARTITION BY ore_body)" "$t_db" "$m_db"
+		row "merge_cluster(geom, ore_body, $REACH, false) OVER (PARTITION BY ore_body)" "$t_mp" "$m_mp"
+		row "merge_cluster(geom, ore_body, $REACH, false) OVER ()" "$t_ma" "$m_ma"
+		row "window floor: first_value(geom) OVER (PARTITION BY ore_body)" "$t_fp" "$m_fp"
+		row "window floor: first_value(geom) OVER ()" "$t_fa" "$m_fa"
+	} | tee -a "$OUT"
+
+	clustered=$(psql_q -c "$mc_all")
+	printf '== %s: %s mines in merge clusters (%s)\n' "$N" "$clustered" "$stats" >&2
+	echo "<!-- N=$N: $stats; $clustered mines in merge clusters -->" >>"$OUT"
+	psql_q -c "DROP TABLE bench_mines"
+done
+echo "(report in $OUT)" >&2
