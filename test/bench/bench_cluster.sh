@@ -17,33 +17,7 @@ DB=${MINECONSOL_BENCH_DB:?run me through make bench}
 OUT=test/bench/out/cluster.md
 REACH=500
 
-psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
-
-# measure QUERY: prints "<ms> <VmHWM kB>" for one run in a fresh backend
-measure() {
-	psql_q -c '\timing on' -c "$1" \
-		-c '\timing off' \
-		-c "SELECT 'hwm ' || substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s+([0-9]+)')" |
-		awk '/^Time:/ { ms = $2 } /^hwm / { kb = $2 } END { print ms, kb }'
-}
-
-# best QUERY: two runs; prints "<best ms> <max VmHWM kB>"
-best() {
-	local a b
-	a=$(measure "$1")
-	b=$(measure "$1")
-	printf '%s\n%s\n' "$a" "$b" |
-		awk 'NR == 1 || $1 < ms { ms = $1 } $2 > kb { kb = $2 } END { print ms, kb }'
-}
-
-machine() {
-	printf '%s, %s cores, %s GB RAM; %s; PostGIS %s; GEOS %s\n' \
-		"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)" "$(nproc)" \
-		"$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
-		"$(psql_q -c "SELECT split_part(version(), ' on ', 1)")" \
-		"$(psql_q -c "SELECT extversion FROM pg_extension WHERE extname = 'postgis'")" \
-		"$(psql_q -c "SELECT split_part(postgis_geos_version(), '-', 1)")"
-}
+. test/bench/lib.sh
 
 psql_q -f test/bench/synthetic_mines.sql >/dev/null
 settings=$(psql_q -c "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name)

@@ -24,11 +24,9 @@ db=mineconsol_bench_stage
 
 if [ -z "${PGHOST:-}" ]; then
 	ensure_deps
-	exec 9>/tmp/mineconsol-install.lock
-	flock 9
-	build_and_install
+	build
 	trap stop_cluster EXIT
-	start_cluster 9>&-
+	start_cluster
 fi
 
 PGOPTIONS="-c client_min_messages=warning" psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null

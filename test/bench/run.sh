@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make bench: install what is missing, build and install mineconsol, start a
-# throwaway cluster sized for a million mines, run every test/bench/bench_*.sh
-# in name order against it, and remove the cluster.
+# make bench: install what is missing, build mineconsol, start a throwaway
+# cluster with this build privately installed, sized for a million mines,
+# run every test/bench/bench_*.sh in name order against it, remove the cluster.
 #
 #   make bench                                   # N = 100 000 and 1 000 000
 #   MINECONSOL_BENCH_N="10000 100000" make bench # other sizes
@@ -18,26 +18,20 @@ export MINECONSOL_BENCH_DB=mineconsol_bench
 CLUSTER_PORT=${CLUSTER_PORT:-54339}
 # Everything in memory: shared_buffers holds the 1M-row table, work_mem the
 # sort and the window's partition; no parallel scans or JIT, so that every
-# query runs the same way.  The library is preloaded, so the benchmark keeps
-# the mineconsol it was built with even if the shared install changes later.
+# query runs the same way.  The cluster runs this build from a private
+# install (test/lib/cluster.sh), preloaded.
 # (One line: pg_ctl passes these through a shell.)
 CLUSTER_OPTS="-c shared_buffers=2GB -c work_mem=2GB -c maintenance_work_mem=1GB"
 CLUSTER_OPTS+=" -c max_parallel_workers_per_gather=0 -c jit=off -c max_wal_size=8GB"
 CLUSTER_OPTS+=" -c shared_preload_libraries=mineconsol ${CLUSTER_OPTS_EXTRA:-}"
 
 ensure_deps bc
-exec 9>/tmp/mineconsol-install.lock
-flock 9
-build_and_install
+build
 trap stop_cluster EXIT
-# The server must not inherit the lock's descriptor: a server left behind
-# would hold the lock for everyone.
-start_cluster 9>&-
+start_cluster
 as_pg "$PGBIN/createdb" -h "$PGHOST" -p "$PGPORT" -U postgres "$MINECONSOL_BENCH_DB"
 psql -X -q -v ON_ERROR_STOP=1 -d "$MINECONSOL_BENCH_DB" \
 	-c "SET client_min_messages = warning" -c "CREATE EXTENSION mineconsol CASCADE"
-# The extension is in and the library loaded: let other installs go on.
-flock -u 9
 
 mkdir -p test/bench/out
 status=0
