@@ -312,6 +312,20 @@ COMMENT ON COLUMN dispositions.rules IS 'Every matched rule code, decisive first
 COMMENT ON COLUMN dispositions.reasons IS 'One sentence per rule code, with the facts behind it';
 
 -- Availability: 0.1.0
+CREATE FUNCTION gap_resources(merged geometry, merge_distance float8) RETURNS geometry
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path FROM CURRENT
+AS $fn$
+	-- Slivers under 1 m² that the buffers' arc approximation leaves are dropped.
+	SELECT ST_Multi(COALESCE(ST_Union(g.geom), ST_GeomFromText('POLYGON EMPTY', ST_SRID(merged))))
+	  FROM ST_Dump(ST_CollectionExtract(
+			 ST_Difference(ST_Buffer(ST_Buffer(merged, merge_distance / 2), -merge_distance / 2), merged), 3)) g
+	 WHERE ST_Area(g.geom) >= 1
+$fn$;
+COMMENT ON FUNCTION gap_resources(geometry, float8) IS
+  'Gap resources (夹缝资源) of a merged area: its morphological closing by half the merge distance (buffer out, then in) minus the area itself, as a MultiPolygon (empty when there is no gap; parts under 1 m² dropped).';
+
+-- Availability: 0.1.0
 CREATE VIEW merge_plan AS
 WITH members AS (
 	SELECT f.county_code, f.cluster_id, f.id, f.ore_body, m.geom, f.reserves_t, f.area_km2,
@@ -328,7 +342,7 @@ clusters AS (
 		   ST_Union(m.geom) AS merged,
 		   sum(m.reserves_t) AS total_reserves_t,
 		   min(m.cluster_scale_class) AS scale_class,
-		   min(m.merge_distance_m)::float8 / 2 AS half_reach
+		   min(m.merge_distance_m)::float8 AS merge_distance
 	  FROM members m
 	 GROUP BY m.county_code, m.cluster_id
 )
@@ -337,12 +351,7 @@ SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
 			THEN 'every member is banned, closed or referred: no mine can be retained' END AS note,
 	   c.member_ids,
 	   ST_Multi(c.merged)::geometry(MultiPolygon) AS geom,
-	   -- 夹缝资源: closing of the union by half the merge distance, minus the union;
-	   -- slivers under 1 m² left by the buffers' arc approximation are dropped.
-	   (SELECT ST_Multi(COALESCE(ST_Union(g.geom), ST_GeomFromText('POLYGON EMPTY', ST_SRID(c.merged))))
-		  FROM ST_Dump(ST_CollectionExtract(
-				 ST_Difference(ST_Buffer(ST_Buffer(c.merged, c.half_reach), -c.half_reach), c.merged), 3)) g
-		 WHERE ST_Area(g.geom) >= 1)::geometry(MultiPolygon) AS gap_geom,
+	   gap_resources(c.merged, c.merge_distance)::geometry(MultiPolygon) AS gap_geom,
 	   c.total_reserves_t,
 	   ST_Area(c.merged) / 1e6 AS total_area_km2,
 	   c.scale_class,

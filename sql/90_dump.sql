@@ -28,3 +28,9 @@ SELECT pg_extension_config_dump('units_id_seq', '');
 SELECT pg_extension_config_dump('unit_members', '');
 SELECT pg_extension_config_dump('closures', '');
 SELECT pg_extension_config_dump('stage_events', 'WHERE true ORDER BY id');
+
+-- Security and results.
+SELECT pg_extension_config_dump('role_counties', '');
+SELECT pg_extension_config_dump('duties', 'WHERE NOT seeded');
+SELECT pg_extension_config_dump('disposition_results', '');
+SELECT pg_extension_config_dump('merge_plan_results', '');

@@ -1,4 +1,78 @@
 #!/usr/bin/env bash
-# make demo: the main job (issue 7). Not built yet.
-echo "mineconsol: 'make demo' is not available yet; 'make test' runs the suite." >&2
-exit 2
+# make demo: a city's consolidation, end to end.
+#
+# Installs what is missing, builds mineconsol and, on a throwaway cluster
+# (or, when PGHOST and PGDATABASE are both set, in that database of a server
+# where mineconsol is installed), creates the extension, generates a sample
+# Xinzhou-like city (test/demo/sample.sql), loads its registers through the
+# corner-point parser and import_mines, classifies every mine, adopts each
+# county's merge plan, walks schemes, units and closures through their stages
+# (some late), prints the report and writes a map.
+#
+#   make demo                                  # seed 2022, as of 2023-07-15
+#   MINECONSOL_DEMO_SEED=7 make demo           # another city
+#   PGHOST=/var/run/postgresql PGDATABASE=demo make demo
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. test/lib/cluster.sh
+
+SEED=${MINECONSOL_DEMO_SEED:-2022}
+AS_OF=${MINECONSOL_DEMO_AS_OF:-2023-07-15}
+OUT_DIR=${MINECONSOL_DEMO_OUT:-$PWD/demo-out}
+started=$(date +%s)
+step() { printf '\n== [%3ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
+
+ensure_deps
+build
+if [ -n "${PGHOST:-}" ] && [ -n "${PGDATABASE:-}" ]; then
+	DB=$PGDATABASE
+	step "using database $DB on $PGHOST (mineconsol must be installed there: sudo make install)"
+else
+	trap stop_cluster EXIT
+	start_cluster
+	DB=mineconsol_demo
+	as_pg "$PGBIN/createdb" -h "$PGHOST" -p "$PGPORT" -U postgres "$DB"
+fi
+export PGDATABASE=$DB
+export PGOPTIONS="-c mineconsol.as_of=$AS_OF -c client_min_messages=warning"
+q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+mkdir -p "$OUT_DIR"
+
+step "CREATE EXTENSION mineconsol CASCADE"
+q -c "CREATE EXTENSION IF NOT EXISTS mineconsol CASCADE"
+
+step "generating the sample city (seed $SEED): registers, violations, zones"
+q -v seed="$SEED" -f test/demo/sample.sql >/dev/null
+q -At -c "SELECT count(*) || ' licences in ' || count(DISTINCT county_code) || ' counties, '
+                 || (SELECT count(*) FROM demo.violations) || ' illegal-mining records, '
+                 || (SELECT count(*) FROM demo.zones) || ' zones' FROM demo.register"
+
+step "loading the registers: corner-point text -> mining areas (parse_corner_points), rows checked by import_mines"
+q -c "SELECT ok, count(*) AS rows, min(error) AS first_error
+        FROM mineconsol.import_mines('demo.register') GROUP BY ok ORDER BY ok DESC"
+q -c "INSERT INTO mineconsol.violations (mine_id, kind, occurred_on, penalized_on, doc_no)
+      SELECT m.id, v.kind, v.occurred_on, v.penalized_on, v.doc_no
+        FROM demo.violations v JOIN mineconsol.mines m ON m.license_no::text = v.license_no" \
+   -c "INSERT INTO mineconsol.zones (kind, name, county_code, geom)
+      SELECT kind, name, county_code, ST_Multi(geom) FROM demo.zones"
+
+step "classifying every mine as of $AS_OF (mine_facts, merge_cluster, classify) and storing the results"
+q -c "SELECT * FROM mineconsol.refresh_results()"
+
+step "schemes: every county surveys and drafts; units and closures adopted from its merge plan"
+q -f test/demo/walk.sql
+
+step "the results again, now that the plans are adopted"
+q -c "SELECT * FROM mineconsol.refresh_results()" >/dev/null
+
+step "REPORT (as of $AS_OF)"
+q -f test/demo/report.sql
+
+step "map"
+if [ -f test/demo/map.sql ]; then
+	q -v out="$OUT_DIR/map.html" -f test/demo/map.sql >/dev/null
+	echo "map: $OUT_DIR/map.html (open it in a browser)"
+fi
+q -At -c "SELECT 'audit trail: ' || CASE WHEN ok THEN 'verifies' ELSE 'BROKEN at event ' || first_bad_event END
+                 || ' (' || checked || ' events)' FROM mineconsol.verify_audit()"
+step "done"

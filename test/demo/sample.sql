@@ -65,13 +65,13 @@ SELECT c.code, c.zone, d,
 	   LATERAL (SELECT (c.code::bigint * 10 + d) AS k) key
  WHERE d <= 2 + floor(3 * demo.u(c.code::bigint, 7))::int;
 
--- Mines: small ones on a jittered grid in each district (neighbours 350-650 m
--- apart, so some are within 500 m and some are not), the district's large
+-- Mines: small ones on a jittered grid in each district (700 m pitch, so some
+-- neighbours are within 500 m and some are not), the district's large
 -- mine, and isolated mines scattered over each county.
 CREATE TABLE demo.mine AS
 WITH small AS (
 	SELECT d.code, d.zone, d.ore_body, 'small' AS kind, d.planned,
-		   ST_Translate(d.centre, (i % 4) * 520 + 260 * (demo.u(key, 8) - 0.5), (i / 4) * 520 + 260 * (demo.u(key, 9) - 0.5)) AS at,
+		   ST_Translate(d.centre, (i % 4) * 700 + 360 * (demo.u(key, 8) - 0.5), (i / 4) * 700 + 360 * (demo.u(key, 9) - 0.5)) AS at,
 		   120 + 160 * demo.u(key, 10) AS w, 120 + 160 * demo.u(key, 11) AS h, key
 	  FROM demo.district d, generate_series(0, 11) AS i,
 		   LATERAL (SELECT d.code::bigint * 1000 + d.d * 50 + i AS key) k
@@ -108,8 +108,8 @@ WITH shaped AS (
 	  FROM demo.mine m
 ), dated AS (
 	SELECT s.*,
-		   (date '2012-01-01' + (3300 * s.u_issue)::int) AS issued,
-		   CASE WHEN s.kind = 'large' THEN 10 + floor(10 * s.u_term)::int ELSE 3 + floor(8 * s.u_term)::int END AS years
+		   (date '2014-01-01' + (3000 * s.u_issue)::int) AS issued,
+		   CASE WHEN s.kind = 'large' THEN 10 + floor(10 * s.u_term)::int ELSE 5 + floor(6 * s.u_term)::int END AS years
 	  FROM shaped s
 ), texts AS (
 	SELECT d.*,
@@ -137,14 +137,14 @@ SELECT t.n AS row_no,
 	   'm3/yr' AS capacity_unit,
 	   t.issued::text AS valid_from,
 	   (t.issued + make_interval(years => t.years) - interval '1 day')::date::text AS valid_to,
-	   CASE WHEN t.u_fate < 0.5 THEN 'own' ELSE 'other' END AS expiry_cause,
+	   CASE WHEN t.u_fate < 0.35 THEN 'own' ELSE 'other' END AS expiry_cause,
 	   CASE WHEN t.u_mode < 0.5 THEN 'term' WHEN t.u_mode < 0.92 THEN 'reserves' END AS transfer_mode,
 	   (t.u_flags BETWEEN 0.30 AND 0.33)::text AS eco_ok_fails,
 	   CASE WHEN t.u_flags BETWEEN 0.30 AND 0.36 THEN 'false' ELSE 'true' END AS eco_ok,
 	   CASE WHEN t.u_flags BETWEEN 0.40 AND 0.44 THEN 'false' ELSE 'true' END AS safety_ok,
 	   'true' AS product_ok,
 	   CASE WHEN t.u_flags BETWEEN 0.30 AND 0.44
-			THEN (date '2022-09-30' + (120 * t.u_term)::int)::text END AS rectify_by,
+			THEN (date '2023-03-31' + (450 * t.u_term)::int)::text END AS rectify_by,
 	   (t.kind <> 'large' AND t.u_flags BETWEEN 0.50 AND 0.58)::text AS backward_process,
 	   (NOT (t.u_flags BETWEEN 0.55 AND 0.62))::text AS restoration_ok,
 	   (t.kind = 'large')::text AS group_enterprise,

@@ -35,8 +35,11 @@ END
 $fn$;
 
 -- A county clerk and a city officer (member of mineconsol_admin).
-CREATE ROLE mc_test_clerk;
+CREATE ROLE mc_test_clerk IN ROLE mineconsol_editor;
 CREATE ROLE mc_test_city IN ROLE mineconsol_admin;
+-- The clerk works for every county here (row-level security is tested in security.sql).
+INSERT INTO mineconsol.role_counties (role_name, county_code)
+SELECT 'mc_test_clerk', code FROM mineconsol.counties;
 GRANT USAGE ON SCHEMA mineconsol TO mc_test_clerk, mc_test_city;
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA mineconsol TO mc_test_clerk, mc_test_city;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA mineconsol TO mc_test_clerk, mc_test_city;

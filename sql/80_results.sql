@@ -1,0 +1,599 @@
+-- Results for reporting tools (五(二), 五(五)): the verdicts and the merge plan
+-- as of the last refresh_results(), and the v_* views that QGIS, GDAL and BI
+-- tools read.  Classifying a city is a computation (mine_facts runs
+-- merge_cluster over every county); the views read its stored result, so they
+-- answer in milliseconds and every tool sees the same run.  Geometry columns
+-- carry their type and the working SRID (4547), and every view has an id
+-- column that GIS clients can use as a key.
+
+-- Availability: 0.1.0
+CREATE TABLE disposition_results (
+	mine_id          bigint PRIMARY KEY REFERENCES mines (id) ON DELETE CASCADE,
+	county_code      text NOT NULL,
+	in_scope         boolean NOT NULL,
+	mineral_group    text NOT NULL,
+	disposition      disposition NOT NULL,
+	rules            text[] NOT NULL,
+	reasons          text[] NOT NULL,
+	cluster_id       integer,
+	retained_mine_id bigint,
+	scale_class      text NOT NULL,
+	as_of            date NOT NULL,
+	refreshed_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX disposition_results_county_idx ON disposition_results (county_code);
+COMMENT ON TABLE disposition_results IS
+  'Every mine''s verdict as of the last refresh_results() (one row per mine the refreshing role could see). Read by the v_* views.';
+COMMENT ON COLUMN disposition_results.mine_id IS 'The mine, mineconsol.mines';
+COMMENT ON COLUMN disposition_results.county_code IS 'Its county';
+COMMENT ON COLUMN disposition_results.in_scope IS 'In the programme''s scope (mine_facts.in_scope)';
+COMMENT ON COLUMN disposition_results.mineral_group IS '''sand_gravel_clay'' (counted by target T1) or ''other''';
+COMMENT ON COLUMN disposition_results.disposition IS 'Decisive disposition';
+COMMENT ON COLUMN disposition_results.rules IS 'Every matched rule code, decisive first';
+COMMENT ON COLUMN disposition_results.reasons IS 'One reason per rule code';
+COMMENT ON COLUMN disposition_results.cluster_id IS 'Merge cluster within the county; NULL when in none';
+COMMENT ON COLUMN disposition_results.retained_mine_id IS 'The cluster''s retained mine';
+COMMENT ON COLUMN disposition_results.scale_class IS 'Scale class after consolidation: the merged mine''s for a retained mine, the mine''s own otherwise';
+COMMENT ON COLUMN disposition_results.as_of IS 'The day the verdict judged at';
+COMMENT ON COLUMN disposition_results.refreshed_at IS 'When refresh_results() computed it';
+
+-- Availability: 0.1.0
+CREATE TABLE merge_plan_results (
+	county_code      text NOT NULL,
+	cluster_id       integer NOT NULL,
+	ore_body         text,
+	retained_mine_id bigint,
+	note             text,
+	member_ids       bigint[] NOT NULL,
+	geom             geometry(MultiPolygon) NOT NULL,
+	gap_geom         geometry(MultiPolygon) NOT NULL,
+	total_reserves_t numeric,
+	total_area_km2   double precision,
+	scale_class      text NOT NULL,
+	reaches_medium   boolean,
+	as_of            date NOT NULL,
+	refreshed_at     timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (county_code, cluster_id)
+);
+COMMENT ON TABLE merge_plan_results IS
+  'The merge plan (one row per cluster, columns of the merge_plan view) as of the last refresh_results(). Read by the v_* views.';
+COMMENT ON COLUMN merge_plan_results.county_code IS 'County';
+COMMENT ON COLUMN merge_plan_results.cluster_id IS 'Cluster number within the county';
+COMMENT ON COLUMN merge_plan_results.ore_body IS 'Ore body';
+COMMENT ON COLUMN merge_plan_results.retained_mine_id IS 'The retained mine; NULL when every member is disqualified';
+COMMENT ON COLUMN merge_plan_results.note IS 'Why there is no retained mine';
+COMMENT ON COLUMN merge_plan_results.member_ids IS 'All members';
+COMMENT ON COLUMN merge_plan_results.geom IS 'Merged area';
+COMMENT ON COLUMN merge_plan_results.gap_geom IS 'Gap resources (夹缝资源)';
+COMMENT ON COLUMN merge_plan_results.total_reserves_t IS 'Sum of the members'' reserves, t';
+COMMENT ON COLUMN merge_plan_results.total_area_km2 IS 'Area of the merged area, km²';
+COMMENT ON COLUMN merge_plan_results.scale_class IS 'Scale class of the merged mine';
+COMMENT ON COLUMN merge_plan_results.reaches_medium IS 'L3: large or medium';
+COMMENT ON COLUMN merge_plan_results.as_of IS 'The day the plan judged at';
+COMMENT ON COLUMN merge_plan_results.refreshed_at IS 'When refresh_results() computed it';
+
+ALTER TABLE disposition_results ENABLE ROW LEVEL SECURITY;
+ALTER TABLE merge_plan_results ENABLE ROW LEVEL SECURITY;
+CREATE POLICY disposition_results_county ON disposition_results FOR ALL
+	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]))
+	WITH CHECK ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+CREATE POLICY merge_plan_results_county ON merge_plan_results FOR ALL
+	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]))
+	WITH CHECK ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+
+-- Availability: 0.1.0
+CREATE FUNCTION refresh_results() RETURNS TABLE (mines bigint, clusters bigint)
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $fn$
+BEGIN
+	-- One classification for both tables: the facts are computed once.
+	CREATE TEMPORARY TABLE refresh_facts ON COMMIT DROP AS
+	SELECT f.id, f.county_code, f.in_scope, f.mineral_group, f.cluster_id, f.retained_mine_id,
+		   f.ore_body, f.reserves_t, f.area_km2, f.merge_distance_m, f.as_of,
+		   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
+		   f.cluster_scale_class, v.disposition, v.rules, v.reasons
+	  FROM mineconsol.mine_facts f
+	 CROSS JOIN LATERAL mineconsol.classify(f) v;
+
+	-- Row-level security limits both the facts and these deletes to the
+	-- counties the caller may see: a county refreshes its own results.
+	DELETE FROM mineconsol.disposition_results;
+	DELETE FROM mineconsol.merge_plan_results;
+
+	INSERT INTO mineconsol.disposition_results
+		(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
+		 cluster_id, retained_mine_id, scale_class, as_of)
+	SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules, r.reasons,
+		   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of
+	  FROM refresh_facts r;
+	mines := (SELECT count(*) FROM refresh_facts);
+
+	INSERT INTO mineconsol.merge_plan_results
+		(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
+		 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of)
+	SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
+		   CASE WHEN c.retained_mine_id IS NULL
+				THEN 'every member is banned, closed or referred: no mine can be retained' END,
+		   c.member_ids, ST_Multi(c.merged), mineconsol.gap_resources(c.merged, c.merge_distance),
+		   c.total_reserves_t, ST_Area(c.merged) / 1e6, c.scale_class,
+		   CASE WHEN c.scale_class = 'unknown' THEN NULL ELSE c.scale_class IN ('large', 'medium') END,
+		   c.as_of
+	  FROM (SELECT r.county_code, r.cluster_id, min(r.ore_body) AS ore_body,
+				   min(r.retained_mine_id) AS retained_mine_id,
+				   array_agg(r.id ORDER BY r.id) AS member_ids,
+				   ST_Union(m.geom) AS merged,
+				   sum(r.reserves_t) AS total_reserves_t,
+				   min(r.cluster_scale_class) AS scale_class,
+				   min(r.merge_distance_m)::float8 AS merge_distance,
+				   min(r.as_of) AS as_of
+			  FROM refresh_facts r JOIN mineconsol.mines m ON m.id = r.id
+			 WHERE r.cluster_id IS NOT NULL
+			 GROUP BY r.county_code, r.cluster_id) c;
+	GET DIAGNOSTICS clusters = ROW_COUNT;
+
+	DROP TABLE refresh_facts;
+	RETURN NEXT;
+END
+$fn$;
+COMMENT ON FUNCTION refresh_results() IS
+  'Classifies every mine the caller may see at as_of() and stores the verdicts (disposition_results) and the merge plan (merge_plan_results) that the v_* views read, replacing the caller''s counties'' previous results. Returns how many mines and clusters were stored. Run it after loading registers or changing parameters.';
+
+-- Stage order of each track, from stage_transitions (first stage: 1).
+-- Availability: 0.1.0
+CREATE VIEW stage_order WITH (security_invoker = true) AS
+WITH RECURSIVE walk AS (
+	SELECT t.track, t.from_stage AS stage, 1 AS pos
+	  FROM stage_transitions t
+	 WHERE NOT EXISTS (SELECT 1 FROM stage_transitions u
+						WHERE u.track = t.track AND u.to_stage = t.from_stage)
+	UNION
+	SELECT t.track, t.to_stage, w.pos + 1
+	  FROM walk w JOIN stage_transitions t ON t.track = w.track AND t.from_stage = w.stage
+	 WHERE w.pos < 50
+)
+SELECT track, stage, max(pos) AS pos FROM walk GROUP BY track, stage;
+COMMENT ON VIEW stage_order IS 'Position of each stage in its track (1 = the first stage), from stage_transitions.';
+COMMENT ON COLUMN stage_order.track IS 'Track';
+COMMENT ON COLUMN stage_order.stage IS 'Stage';
+COMMENT ON COLUMN stage_order.pos IS 'Position, 1 for the first stage';
+
+-- Availability: 0.1.0
+CREATE TABLE duties (
+	track      text NOT NULL,
+	stage      text NOT NULL,
+	department text NOT NULL,
+	clause     text,
+	seeded     boolean NOT NULL DEFAULT false,
+	PRIMARY KEY (track, stage)
+);
+COMMENT ON TABLE duties IS
+  'Which department (五(二)) must bring a row of a track to a stage: used by v_overdue and v_department_tasks. Config table: edits survive pg_dump.';
+COMMENT ON COLUMN duties.track IS '''scheme'', ''unit'' or ''closure''';
+COMMENT ON COLUMN duties.stage IS 'The stage to reach';
+COMMENT ON COLUMN duties.department IS 'The responsible department';
+COMMENT ON COLUMN duties.clause IS 'Clause of the plan';
+COMMENT ON COLUMN duties.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
+CREATE TRIGGER duties_replaces_seed BEFORE INSERT OR UPDATE ON duties
+	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('track', 'stage');
+INSERT INTO duties (track, stage, department, clause, seeded) VALUES
+	('scheme', 'drafted', 'county government (survey: natural resources)', '四(一), 五(二)', true),
+	('scheme', 'hearing_held', 'county government', '四(三)', true),
+	('scheme', 'noticed', 'county government', '四(三)', true),
+	('scheme', 'submitted', 'county government', '四(三), 四(五)', true),
+	('scheme', 'approved', 'city government (leadership group office, planning and natural resources bureau)', '四(五), 五(一)', true),
+	('unit', 'reserves_verified', 'natural resources', '四(四)', true),
+	('unit', 'valued', 'natural resources', '四(五), 五(二)', true),
+	('unit', 'transferred', 'natural resources', '四(五), 五(二)', true),
+	('unit', 'rights_settled', 'county government', '四(六)1', true),
+	('unit', 'plans_approved', 'natural resources; ecology and environment (EIA); administrative approval', '四(六)2, 五(二)', true),
+	('unit', 'licensed', 'natural resources', '四(六)3, 五(二)', true),
+	('unit', 'restored', 'retained mine, accepted by the county (natural resources)', '四(八)', true),
+	('closure', 'closure_decided', 'county government', '三(二)1(6)', true),
+	('closure', 'license_cancelled', 'natural resources (issuing authority)', '三(二)1(6), 五(二)', true),
+	('closure', 'announced', 'natural resources (issuing authority)', '三(二)1(6)', true),
+	('closure', 'explosives_disposed', 'public security', '五(二)', true),
+	('closure', 'restored', 'county government (natural resources)', '四(八)', true);
+
+-- Availability: 0.1.0
+CREATE VIEW v_dispositions WITH (security_invoker = true) AS
+SELECT m.id, m.license_no::text AS license_no, m.name, m.holder, m.holder_uscc::text AS holder_uscc,
+	   m.county_code, c.name AS county_name, m.licensed_by, m.mineral, m.ore_body,
+	   r.disposition::text AS disposition, r.rules[1] AS decisive_rule,
+	   array_to_string(r.rules, ',') AS rules, array_to_string(r.reasons, '; ') AS reasons,
+	   r.cluster_id, r.retained_mine_id, r.scale_class, m.area_km2, m.reserves_t, r.as_of,
+	   m.geom::geometry(MultiPolygon, 4547) AS geom
+  FROM disposition_results r
+  JOIN mines m ON m.id = r.mine_id
+  JOIN counties c ON c.code = m.county_code;
+COMMENT ON VIEW v_dispositions IS
+  'Every mine with its verdict as of the last refresh_results(): for maps and tables (rules and reasons as text).';
+COMMENT ON COLUMN v_dispositions.id IS 'Mine id (key)';
+COMMENT ON COLUMN v_dispositions.license_no IS 'Licence number';
+COMMENT ON COLUMN v_dispositions.name IS 'Mine';
+COMMENT ON COLUMN v_dispositions.holder IS 'Holder';
+COMMENT ON COLUMN v_dispositions.holder_uscc IS 'Holder''s credit code';
+COMMENT ON COLUMN v_dispositions.county_code IS 'County code';
+COMMENT ON COLUMN v_dispositions.county_name IS 'County';
+COMMENT ON COLUMN v_dispositions.licensed_by IS 'Issuing level';
+COMMENT ON COLUMN v_dispositions.mineral IS 'Mineral';
+COMMENT ON COLUMN v_dispositions.ore_body IS 'Ore body';
+COMMENT ON COLUMN v_dispositions.disposition IS 'Disposition';
+COMMENT ON COLUMN v_dispositions.decisive_rule IS 'The rule that decided it';
+COMMENT ON COLUMN v_dispositions.rules IS 'Every matched rule, comma-separated, decisive first';
+COMMENT ON COLUMN v_dispositions.reasons IS 'The reasons, separated by "; "';
+COMMENT ON COLUMN v_dispositions.cluster_id IS 'Merge cluster within the county';
+COMMENT ON COLUMN v_dispositions.retained_mine_id IS 'The cluster''s retained mine';
+COMMENT ON COLUMN v_dispositions.scale_class IS 'Scale class after consolidation';
+COMMENT ON COLUMN v_dispositions.area_km2 IS 'Area, km²';
+COMMENT ON COLUMN v_dispositions.reserves_t IS 'Retained reserves, t';
+COMMENT ON COLUMN v_dispositions.as_of IS 'Day of the verdict';
+COMMENT ON COLUMN v_dispositions.geom IS 'Mining area';
+
+-- Availability: 0.1.0
+CREATE VIEW v_merge_plan WITH (security_invoker = true) AS
+SELECT p.county_code::bigint * 100000 + p.cluster_id AS id,
+	   p.county_code, c.name AS county_name, p.cluster_id, p.ore_body,
+	   p.retained_mine_id, rm.name AS retained_mine_name, rm.holder AS retained_holder,
+	   cardinality(p.member_ids) AS member_count, array_to_string(p.member_ids, ',') AS member_ids,
+	   p.total_reserves_t, p.total_area_km2, p.scale_class, p.reaches_medium, p.note, p.as_of,
+	   p.geom::geometry(MultiPolygon, 4547) AS geom
+  FROM merge_plan_results p
+  JOIN counties c ON c.code = p.county_code
+  LEFT JOIN mines rm ON rm.id = p.retained_mine_id;
+COMMENT ON VIEW v_merge_plan IS
+  'The merge plan as of the last refresh_results(): one row per cluster with its merged area.';
+COMMENT ON COLUMN v_merge_plan.id IS 'Key: county code × 100000 + cluster number';
+COMMENT ON COLUMN v_merge_plan.county_code IS 'County code';
+COMMENT ON COLUMN v_merge_plan.county_name IS 'County';
+COMMENT ON COLUMN v_merge_plan.cluster_id IS 'Cluster number within the county';
+COMMENT ON COLUMN v_merge_plan.ore_body IS 'Ore body';
+COMMENT ON COLUMN v_merge_plan.retained_mine_id IS 'Retained mine';
+COMMENT ON COLUMN v_merge_plan.retained_mine_name IS 'Retained mine''s name';
+COMMENT ON COLUMN v_merge_plan.retained_holder IS 'Retained mine''s holder (the consolidation subject)';
+COMMENT ON COLUMN v_merge_plan.member_count IS 'Number of members';
+COMMENT ON COLUMN v_merge_plan.member_ids IS 'Member mine ids, comma-separated';
+COMMENT ON COLUMN v_merge_plan.total_reserves_t IS 'Total reserves, t';
+COMMENT ON COLUMN v_merge_plan.total_area_km2 IS 'Merged area, km²';
+COMMENT ON COLUMN v_merge_plan.scale_class IS 'Scale class of the merged mine';
+COMMENT ON COLUMN v_merge_plan.reaches_medium IS 'L3: large or medium';
+COMMENT ON COLUMN v_merge_plan.note IS 'Why there is no retained mine';
+COMMENT ON COLUMN v_merge_plan.as_of IS 'Day of the plan';
+COMMENT ON COLUMN v_merge_plan.geom IS 'Merged area';
+
+-- Availability: 0.1.0
+CREATE VIEW v_gap_resources WITH (security_invoker = true) AS
+SELECT p.county_code::bigint * 100000 + p.cluster_id AS id,
+	   p.county_code, c.name AS county_name, p.cluster_id, p.ore_body,
+	   ST_Area(p.gap_geom) / 1e6 AS gap_area_km2, p.as_of,
+	   p.gap_geom::geometry(MultiPolygon, 4547) AS geom
+  FROM merge_plan_results p
+  JOIN counties c ON c.code = p.county_code
+ WHERE NOT ST_IsEmpty(p.gap_geom);
+COMMENT ON VIEW v_gap_resources IS
+  'Gap resources (夹缝资源) between the members of each merge cluster, to be sold by competition (二(二)): closing of the members'' union by half the merge distance, minus the union.';
+COMMENT ON COLUMN v_gap_resources.id IS 'Key: county code × 100000 + cluster number';
+COMMENT ON COLUMN v_gap_resources.county_code IS 'County code';
+COMMENT ON COLUMN v_gap_resources.county_name IS 'County';
+COMMENT ON COLUMN v_gap_resources.cluster_id IS 'Cluster number within the county';
+COMMENT ON COLUMN v_gap_resources.ore_body IS 'Ore body';
+COMMENT ON COLUMN v_gap_resources.gap_area_km2 IS 'Area of the gap, km²';
+COMMENT ON COLUMN v_gap_resources.as_of IS 'Day of the plan';
+COMMENT ON COLUMN v_gap_resources.geom IS 'The gap';
+
+-- Availability: 0.1.0
+CREATE VIEW v_overlaps WITH (security_invoker = true) AS
+SELECT o.mine_id_a * 10000000000 + o.mine_id_b AS id,
+	   o.mine_id_a, a.name AS mine_name_a, o.mine_id_b, b.name AS mine_name_b,
+	   o.county_code_a, o.county_code_b, o.overlap_km2, o.elev_bottom, o.elev_top,
+	   o.geom::geometry(MultiPolygon, 4547) AS geom
+  FROM "overlaps" o
+  JOIN mines a ON a.id = o.mine_id_a
+  JOIN mines b ON b.id = o.mine_id_b;
+COMMENT ON VIEW v_overlaps IS
+  'Overlapping mining rights (矿权重叠) with intersecting elevation ranges: registry errors the counties must fix (live, from mines).';
+COMMENT ON COLUMN v_overlaps.id IS 'Key: mine_id_a × 10¹⁰ + mine_id_b';
+COMMENT ON COLUMN v_overlaps.mine_id_a IS 'Mine with the lower id';
+COMMENT ON COLUMN v_overlaps.mine_name_a IS 'Its name';
+COMMENT ON COLUMN v_overlaps.mine_id_b IS 'Mine with the higher id';
+COMMENT ON COLUMN v_overlaps.mine_name_b IS 'Its name';
+COMMENT ON COLUMN v_overlaps.county_code_a IS 'County of mine a';
+COMMENT ON COLUMN v_overlaps.county_code_b IS 'County of mine b';
+COMMENT ON COLUMN v_overlaps.overlap_km2 IS 'Overlap, km²';
+COMMENT ON COLUMN v_overlaps.elev_bottom IS 'Bottom of the shared elevation range, m';
+COMMENT ON COLUMN v_overlaps.elev_top IS 'Top of the shared elevation range, m';
+COMMENT ON COLUMN v_overlaps.geom IS 'The overlap';
+
+-- Rows of the three tracks with their current stage and county.
+-- Availability: 0.1.0
+CREATE VIEW track_rows WITH (security_invoker = true) AS
+SELECT 'scheme'::text AS track, s.id AS row_id, s.county_code, s.stage, s.stage_evidence, NULL::bigint AS mine_id
+  FROM schemes s
+UNION ALL
+SELECT 'unit', u.id, u.county_code, u.stage, u.stage_evidence, u.retained_mine_id
+  FROM units u
+UNION ALL
+SELECT 'closure', c.mine_id, m.county_code, c.stage, c.stage_evidence, c.mine_id
+  FROM closures c JOIN mines m ON m.id = c.mine_id;
+COMMENT ON VIEW track_rows IS 'Every scheme, unit and closure with its track, county and current stage.';
+COMMENT ON COLUMN track_rows.track IS 'Track';
+COMMENT ON COLUMN track_rows.row_id IS 'schemes.id, units.id or closures.mine_id';
+COMMENT ON COLUMN track_rows.county_code IS 'County';
+COMMENT ON COLUMN track_rows.stage IS 'Current stage';
+COMMENT ON COLUMN track_rows.stage_evidence IS 'Evidence of the step that reached it';
+COMMENT ON COLUMN track_rows.mine_id IS 'The retained mine (unit) or the closed mine (closure)';
+
+-- The deadlines each row has not met yet: milestones of later stages, and a
+-- unit's restoration (restoration_years after its licence).
+-- Availability: 0.1.0
+CREATE VIEW open_deadlines WITH (security_invoker = true) AS
+SELECT r.track, r.row_id, r.county_code, r.stage, r.mine_id, ms.stage AS due_stage, ms.due
+  FROM track_rows r
+  JOIN stage_order cur ON cur.track = r.track AND cur.stage = r.stage
+  JOIN milestones ms ON ms.track = r.track
+  JOIN stage_order tgt ON tgt.track = ms.track AND tgt.stage = ms.stage
+ WHERE tgt.pos > cur.pos
+UNION ALL
+SELECT r.track, r.row_id, r.county_code, r.stage, r.mine_id, 'restored',
+	   ((r.stage_evidence->>'date')::date + make_interval(years => param('restoration_years')::int))::date
+  FROM track_rows r
+ WHERE r.track = 'unit' AND r.stage = 'licensed';
+COMMENT ON VIEW open_deadlines IS 'For each scheme, unit and closure: every deadline of a stage it has not reached yet.';
+COMMENT ON COLUMN open_deadlines.track IS 'Track';
+COMMENT ON COLUMN open_deadlines.row_id IS 'Row of the track';
+COMMENT ON COLUMN open_deadlines.county_code IS 'County';
+COMMENT ON COLUMN open_deadlines.stage IS 'Current stage';
+COMMENT ON COLUMN open_deadlines.mine_id IS 'Retained or closed mine';
+COMMENT ON COLUMN open_deadlines.due_stage IS 'Stage that is due';
+COMMENT ON COLUMN open_deadlines.due IS 'By when';
+
+-- Availability: 0.1.0
+CREATE VIEW v_overdue WITH (security_invoker = true) AS
+SELECT row_number() OVER (ORDER BY d.due, d.track, d.row_id, d.due_stage) AS id,
+	   d.track, d.row_id, d.county_code, c.name AS county_name, d.stage AS current_stage,
+	   d.due_stage, d.due, as_of() - d.due AS days_overdue,
+	   COALESCE(du.department, 'county government') AS department, mi.name AS mine_name
+  FROM open_deadlines d
+  JOIN counties c ON c.code = d.county_code
+  LEFT JOIN duties du ON du.track = d.track AND du.stage = d.due_stage
+  LEFT JOIN mines mi ON mi.id = d.mine_id
+ WHERE d.due < as_of();
+COMMENT ON VIEW v_overdue IS
+  'Every scheme, unit and closure past a deadline at as_of(), with the stage that is due, the days overdue and the responsible department (五(二)).';
+COMMENT ON COLUMN v_overdue.id IS 'Row number (by due date)';
+COMMENT ON COLUMN v_overdue.track IS 'Track';
+COMMENT ON COLUMN v_overdue.row_id IS 'Row of the track';
+COMMENT ON COLUMN v_overdue.county_code IS 'County code';
+COMMENT ON COLUMN v_overdue.county_name IS 'County';
+COMMENT ON COLUMN v_overdue.current_stage IS 'Where the row is';
+COMMENT ON COLUMN v_overdue.due_stage IS 'The stage that is overdue';
+COMMENT ON COLUMN v_overdue.due IS 'Its deadline';
+COMMENT ON COLUMN v_overdue.days_overdue IS 'Days past the deadline at as_of()';
+COMMENT ON COLUMN v_overdue.department IS 'Responsible department';
+COMMENT ON COLUMN v_overdue.mine_name IS 'Retained or closed mine';
+
+-- Availability: 0.1.0
+CREATE VIEW v_county_progress WITH (security_invoker = true) AS
+WITH counts AS (
+	SELECT r.county_code,
+		   count(*) FILTER (WHERE r.in_scope) AS mines_before,
+		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
+		   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
+		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+							  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
+		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+							  AND r.scale_class = 'unknown') AS scale_unknown_after
+	  FROM disposition_results r
+	 WHERE r.mineral_group = 'sand_gravel_clay'
+	 GROUP BY r.county_code
+), next_due AS (
+	SELECT DISTINCT ON (d.county_code) d.county_code, d.due, d.track, d.due_stage
+	  FROM open_deadlines d
+	 ORDER BY d.county_code, d.due, d.track
+)
+SELECT c.code::bigint AS id, c.code AS county_code, c.name AS county_name,
+	   COALESCE(n.mines_before, 0) AS mines_before,
+	   COALESCE(n.mines_after, 0) AS mines_after,
+	   COALESCE(n.mines_exiting, 0) AS mines_exiting,
+	   COALESCE(n.mines_before - n.mines_after, 0) AS reduction,
+	   round(1 - n.mines_after::numeric / NULLIF(n.mines_before, 0), 3) AS reduction_ratio,
+	   param('reduction_target') AS reduction_target,
+	   1 - n.mines_after::numeric / NULLIF(n.mines_before, 0) >= param('reduction_target') AS meets_target,
+	   round(n.large_medium_after::numeric / NULLIF(n.mines_after, 0), 3) AS large_medium_share,
+	   COALESCE(n.scale_unknown_after, 0) AS scale_unknown_after,
+	   s.stage AS scheme_stage,
+	   nd.track || ' ' || nd.due_stage AS next_due,
+	   nd.due AS next_deadline,
+	   greatest(as_of() - nd.due, 0) AS days_overdue
+  FROM counties c
+  LEFT JOIN counts n ON n.county_code = c.code
+  LEFT JOIN schemes s ON s.county_code = c.code
+  LEFT JOIN next_due nd ON nd.county_code = c.code
+ WHERE c.kind = 'county'
+   AND (n.county_code IS NOT NULL OR s.county_code IS NOT NULL);
+COMMENT ON VIEW v_county_progress IS
+  'Per county (sand, gravel, stone and clay mines, as of the last refresh_results()): mines in scope before, mines kept after (merge_retain, retain, rectify; mines_exiting close later under C5), the reduction against reduction_target (T1), the large/medium share after (T2), the scheme''s stage, the next deadline not yet met and how many days it is overdue at as_of().';
+COMMENT ON COLUMN v_county_progress.id IS 'Key: the county code as a number';
+COMMENT ON COLUMN v_county_progress.county_code IS 'County code';
+COMMENT ON COLUMN v_county_progress.county_name IS 'County';
+COMMENT ON COLUMN v_county_progress.mines_before IS 'Sand/gravel/clay mines in scope';
+COMMENT ON COLUMN v_county_progress.mines_after IS 'Mines kept after consolidation: retained from a merge, retained alone, or rectifying';
+COMMENT ON COLUMN v_county_progress.mines_exiting IS 'Mines that exit later under C5 (at term, or once mined out)';
+COMMENT ON COLUMN v_county_progress.reduction IS 'mines_before - mines_after';
+COMMENT ON COLUMN v_county_progress.reduction_ratio IS '1 - mines_after / mines_before';
+COMMENT ON COLUMN v_county_progress.reduction_target IS 'Parameter reduction_target (T1)';
+COMMENT ON COLUMN v_county_progress.meets_target IS 'reduction_ratio >= reduction_target';
+COMMENT ON COLUMN v_county_progress.large_medium_share IS 'Share of the kept mines that are large or medium (T2)';
+COMMENT ON COLUMN v_county_progress.scale_unknown_after IS 'Kept mines whose scale class is unknown (no scale_thresholds row)';
+COMMENT ON COLUMN v_county_progress.scheme_stage IS 'Stage of the county''s scheme';
+COMMENT ON COLUMN v_county_progress.next_due IS 'The next deadline not yet met: track and stage';
+COMMENT ON COLUMN v_county_progress.next_deadline IS 'Its date';
+COMMENT ON COLUMN v_county_progress.days_overdue IS 'Days past it at as_of() (0 when not yet due)';
+
+-- Availability: 0.1.0
+CREATE VIEW v_department_tasks WITH (security_invoker = true) AS
+WITH tasks AS (
+	-- Each workflow row's next stage, by the department that must reach it.
+	SELECT du.department, r.track || ': ' || nx.to_stage AS task, r.county_code,
+		   r.track, r.row_id, r.mine_id, d.due,
+		   format('%s %s is at %s; next: %s', r.track, r.row_id, r.stage, nx.to_stage) AS detail
+	  FROM track_rows r
+	  JOIN stage_transitions nx ON nx.track = r.track AND nx.from_stage = r.stage
+	  LEFT JOIN duties du ON du.track = r.track AND du.stage = nx.to_stage
+	  LEFT JOIN open_deadlines d ON d.track = r.track AND d.row_id = r.row_id AND d.due_stage = nx.to_stage
+	 WHERE du.department IS NOT NULL
+	UNION ALL
+	-- Verdicts that call a department in (五(二)).
+	SELECT dep, task, x.county_code, 'mine', x.mine_id, x.mine_id, NULL::date, detail
+	  FROM (SELECT r.county_code, r.mine_id, m.safety_ok, m.eco_ok, m.mineral, r.rules, r.disposition,
+				   r.reasons
+			  FROM disposition_results r JOIN mines m ON m.id = r.mine_id) x
+	 CROSS JOIN LATERAL (VALUES
+		('emergency management', 'unsafe mine: rectify or propose closure (C3)',
+		 NOT x.safety_ok AND x.disposition IN ('rectify', 'close')),
+		('emergency management', 'mines closer than the safety distance: propose the merge (L2)',
+		 'L2' = ANY (x.rules)),
+		('ecology and environment', 'mine that damages ecology or pollutes: rectify or propose closure (C3)',
+		 NOT x.eco_ok AND x.disposition IN ('rectify', 'close')),
+		('water resources', 'river-sand mine: survey and public sale within the river channel',
+		 x.mineral ~ '河砂|河道'),
+		('discipline inspection', 'suspected fake consolidation or one ore body under several licences (L1)',
+		 'L1' = ANY (x.rules)),
+		('natural resources', 'refer to the protected area''s authority (C4)',
+		 x.disposition = 'refer')
+	 ) AS t(dep, task, applies)
+	 CROSS JOIN LATERAL (SELECT array_to_string(x.reasons, '; ') AS detail) dd
+	 WHERE t.applies
+)
+SELECT row_number() OVER (ORDER BY t.department, t.county_code, t.due NULLS LAST, t.track, t.row_id) AS id,
+	   t.department, t.task, t.county_code, c.name AS county_name, t.track, t.row_id,
+	   t.mine_id, m.name AS mine_name, t.due, t.detail
+  FROM tasks t
+  JOIN counties c ON c.code = t.county_code
+  LEFT JOIN mines m ON m.id = t.mine_id;
+COMMENT ON VIEW v_department_tasks IS
+  'What each department (五(二)) must do now: the next stage of every scheme, unit and closure by the department that must reach it (public security: explosives at closing mines; natural resources: reserves, sales, licences, cancellations), and the verdicts that call a department in (emergency management: unsafe mines and mines closer than the safety distance; ecology: C3 ecology; water resources: river sand; discipline inspection: L1).';
+COMMENT ON COLUMN v_department_tasks.id IS 'Row number';
+COMMENT ON COLUMN v_department_tasks.department IS 'Department';
+COMMENT ON COLUMN v_department_tasks.task IS 'What to do';
+COMMENT ON COLUMN v_department_tasks.county_code IS 'County code';
+COMMENT ON COLUMN v_department_tasks.county_name IS 'County';
+COMMENT ON COLUMN v_department_tasks.track IS 'Track (scheme, unit, closure) or ''mine'' for a verdict';
+COMMENT ON COLUMN v_department_tasks.row_id IS 'Row of the track, or the mine';
+COMMENT ON COLUMN v_department_tasks.mine_id IS 'The mine concerned';
+COMMENT ON COLUMN v_department_tasks.mine_name IS 'Its name';
+COMMENT ON COLUMN v_department_tasks.due IS 'Deadline of the task, when the plan sets one';
+COMMENT ON COLUMN v_department_tasks.detail IS 'Where the row stands, or the verdict''s reasons';
+
+-- Availability: 0.1.0
+CREATE VIEW v_restoration_due WITH (security_invoker = true) AS
+SELECT cl.mine_id AS id, cl.mine_id, m.name AS mine_name, u.id AS unit_id, u.retained_mine_id,
+	   m.county_code, c.name AS county_name,
+	   l.licensed_on, l.due,
+	   u.stage = 'restored' OR cl.stage = 'restored' AS restored,
+	   CASE WHEN u.stage = 'restored' OR cl.stage = 'restored' THEN NULL ELSE l.due - as_of() END AS days_left,
+	   m.geom::geometry(MultiPolygon, 4547) AS geom
+  FROM closures cl
+  JOIN units u ON u.id = cl.unit_id
+  JOIN mines m ON m.id = cl.mine_id
+  JOIN counties c ON c.code = m.county_code
+ CROSS JOIN LATERAL (
+	-- While licensed, the unit's evidence is that of its licensed step.
+	SELECT CASE WHEN u.stage = 'licensed' THEN (u.stage_evidence->>'date')::date END AS licensed_on,
+		   CASE WHEN u.stage = 'licensed'
+				THEN ((u.stage_evidence->>'date')::date + make_interval(years => param('restoration_years')::int))::date
+		   END AS due
+ ) l
+ WHERE u.stage IN ('licensed', 'restored');
+COMMENT ON VIEW v_restoration_due IS
+  'The former areas of the mines merged into a licensed retained mine, which the retained mine must restore within restoration_years of its licence (四(八)), and whether that is done.';
+COMMENT ON COLUMN v_restoration_due.id IS 'Key: the merged mine''s id';
+COMMENT ON COLUMN v_restoration_due.mine_id IS 'The merged (closed) mine';
+COMMENT ON COLUMN v_restoration_due.mine_name IS 'Its name';
+COMMENT ON COLUMN v_restoration_due.unit_id IS 'The unit';
+COMMENT ON COLUMN v_restoration_due.retained_mine_id IS 'The retained mine that must restore it';
+COMMENT ON COLUMN v_restoration_due.county_code IS 'County code';
+COMMENT ON COLUMN v_restoration_due.county_name IS 'County';
+COMMENT ON COLUMN v_restoration_due.licensed_on IS 'When the retained mine was licensed (evidence date of its licensed step); NULL once the unit is restored';
+COMMENT ON COLUMN v_restoration_due.due IS 'Restoration deadline; NULL once the unit is restored';
+COMMENT ON COLUMN v_restoration_due.restored IS 'Restoration accepted (unit or closure at restored)';
+COMMENT ON COLUMN v_restoration_due.days_left IS 'Days to the deadline at as_of() (negative: overdue); NULL once restored';
+COMMENT ON COLUMN v_restoration_due.geom IS 'The former mining area';
+
+-- Availability: 0.1.0
+CREATE VIEW v_scheme_draft WITH (security_invoker = true) AS
+WITH mines_now AS (
+	SELECT m.county_code,
+		   count(*) AS mines,
+		   count(*) FILTER (WHERE m.license_no IS NOT NULL) AS licences,
+		   sum(m.reserves_t) AS reserves_t
+	  FROM mines m
+	 GROUP BY m.county_code
+), by_mineral AS (
+	SELECT m.county_code, jsonb_object_agg(coalesce(x.mineral, '(not recorded)'),
+										   jsonb_build_object('mines', x.n, 'reserves_t', x.reserves_t)) AS distribution
+	  FROM (SELECT county_code, mineral, count(*) AS n, sum(reserves_t) AS reserves_t
+			  FROM mines GROUP BY county_code, mineral) x
+	  JOIN (SELECT DISTINCT county_code FROM mines) m ON m.county_code = x.county_code
+	 GROUP BY m.county_code
+), proposed AS (
+	SELECT p.county_code,
+		   jsonb_agg(jsonb_build_object(
+			   'retained_mine_id', p.retained_mine_id, 'subject', rm.holder, 'mine', rm.name,
+			   'mineral', rm.mineral, 'area_km2', round(p.total_area_km2::numeric, 4),
+			   'reserves_t', p.total_reserves_t, 'scale_class', p.scale_class,
+			   'members', p.member_ids,
+			   'coordinates', ST_AsText(ST_SnapToGrid(p.geom, 0.01)))
+			   ORDER BY p.cluster_id) AS proposed_rights
+	  FROM merge_plan_results p
+	  LEFT JOIN mines rm ON rm.id = p.retained_mine_id
+	 WHERE p.retained_mine_id IS NOT NULL
+	 GROUP BY p.county_code
+), closing AS (
+	SELECT r.county_code, array_agg(m.name ORDER BY m.name) AS mines_to_close
+	  FROM disposition_results r JOIN mines m ON m.id = r.mine_id
+	 WHERE r.disposition IN ('ban', 'close', 'merge_close')
+	 GROUP BY r.county_code
+), rights AS (
+	SELECT m.county_code, jsonb_object_agg(m.licensed_by, m.n) AS by_level
+	  FROM (SELECT county_code, licensed_by, count(*) AS n FROM mines GROUP BY 1, 2) m
+	 GROUP BY m.county_code
+)
+SELECT c.code::bigint AS id, c.code AS county_code, c.name AS county_name,
+	   n.mines AS mines_now, n.licences, rt.by_level AS rights_by_level, n.reserves_t AS reserves_t_now,
+	   bm.distribution AS resource_distribution,
+	   pr.proposed_rights,
+	   cl.mines_to_close,
+	   g.reduction AS reduction_count, g.reduction_ratio, g.large_medium_share,
+	   s.stage AS scheme_stage
+  FROM counties c
+  JOIN mines_now n ON n.county_code = c.code
+  LEFT JOIN by_mineral bm ON bm.county_code = c.code
+  LEFT JOIN rights rt ON rt.county_code = c.code
+  LEFT JOIN proposed pr ON pr.county_code = c.code
+  LEFT JOIN closing cl ON cl.county_code = c.code
+  LEFT JOIN v_county_progress g ON g.county_code = c.code
+  LEFT JOIN schemes s ON s.county_code = c.code;
+COMMENT ON VIEW v_scheme_draft IS
+  'Per county, the contents 四(三) asks a scheme to give: resource distribution (mines and reserves by mineral), mining rights (by issuing level), the proposed rights after consolidation (retained mine and subject, coordinates, area, mineral, members), the mines to close, the reduction count and ratio, and the large/medium share (from the last refresh_results()).';
+COMMENT ON COLUMN v_scheme_draft.id IS 'Key: the county code as a number';
+COMMENT ON COLUMN v_scheme_draft.county_code IS 'County code';
+COMMENT ON COLUMN v_scheme_draft.county_name IS 'County';
+COMMENT ON COLUMN v_scheme_draft.mines_now IS 'Mines in the registry';
+COMMENT ON COLUMN v_scheme_draft.licences IS 'Of which with a licence number';
+COMMENT ON COLUMN v_scheme_draft.rights_by_level IS 'Mines by issuing level (JSON object)';
+COMMENT ON COLUMN v_scheme_draft.reserves_t_now IS 'Total retained reserves, t';
+COMMENT ON COLUMN v_scheme_draft.resource_distribution IS 'Mines and reserves by mineral (JSON object)';
+COMMENT ON COLUMN v_scheme_draft.proposed_rights IS 'Proposed mining rights: one JSON object per retained mine (subject, mine, mineral, area, reserves, scale, members, coordinates in the working SRID)';
+COMMENT ON COLUMN v_scheme_draft.mines_to_close IS 'Names of the mines to close (ban, close, merge_close)';
+COMMENT ON COLUMN v_scheme_draft.reduction_count IS 'Mines fewer after consolidation';
+COMMENT ON COLUMN v_scheme_draft.reduction_ratio IS 'Reduction ratio';
+COMMENT ON COLUMN v_scheme_draft.large_medium_share IS 'Large/medium share after';
+COMMENT ON COLUMN v_scheme_draft.scheme_stage IS 'Stage of the scheme';
+
+GRANT SELECT ON disposition_results, merge_plan_results, duties, stage_order, track_rows, open_deadlines,
+				v_dispositions, v_merge_plan, v_gap_resources, v_overlaps, v_overdue, v_county_progress,
+				v_department_tasks, v_restoration_due, v_scheme_draft
+	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+GRANT INSERT, DELETE ON disposition_results, merge_plan_results TO mineconsol_editor, mineconsol_admin;
+GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
