@@ -54,26 +54,30 @@ BEGIN
 	 WHERE m.id = c.mine_id AND m.county_code = v_county;
 	DELETE FROM mineconsol.units u WHERE u.county_code = v_county;
 
-	WITH plan AS MATERIALIZED (
-		SELECT p.cluster_id, p.retained_mine_id, p.member_ids
-		  FROM mineconsol.merge_plan p
-		 WHERE p.county_code = v_county AND p.retained_mine_id IS NOT NULL
-	), made AS (
+	-- Three statements, not one: row-level security checks a member against
+	-- its unit, which must be visible (committed to this command) first.
+	CREATE TEMPORARY TABLE adopt_plan ON COMMIT DROP AS
+	SELECT p.cluster_id, p.retained_mine_id, p.member_ids, NULL::bigint AS unit_id
+	  FROM mineconsol.merge_plan p
+	 WHERE p.county_code = v_county AND p.retained_mine_id IS NOT NULL;
+
+	WITH made AS (
 		INSERT INTO mineconsol.units (county_code, retained_mine_id, cluster_id)
 		SELECT v_county, p.retained_mine_id, p.cluster_id
-		  FROM plan p
+		  FROM adopt_plan p
 		 ORDER BY p.cluster_id
-		RETURNING id, cluster_id, retained_mine_id
-	), members AS (
-		INSERT INTO mineconsol.unit_members (unit_id, mine_id)
-		SELECT made.id, unnest(p.member_ids)
-		  FROM made JOIN plan p ON p.cluster_id = made.cluster_id
-		RETURNING unit_id, mine_id
+		RETURNING id, cluster_id
 	)
+	UPDATE adopt_plan p SET unit_id = made.id FROM made WHERE made.cluster_id = p.cluster_id;
+
+	INSERT INTO mineconsol.unit_members (unit_id, mine_id)
+	SELECT p.unit_id, unnest(p.member_ids) FROM adopt_plan p;
+
 	INSERT INTO mineconsol.closures (mine_id, unit_id)
-	SELECT m.mine_id, m.unit_id
-	  FROM members m JOIN made ON made.id = m.unit_id
-	 WHERE m.mine_id <> made.retained_mine_id;
+	SELECT m.mine_id, p.unit_id
+	  FROM adopt_plan p CROSS JOIN LATERAL unnest(p.member_ids) AS m(mine_id)
+	 WHERE m.mine_id <> p.retained_mine_id;
+	DROP TABLE adopt_plan;
 
 	-- Mines closed on their own verdict (ban, close), merged or not.
 	INSERT INTO mineconsol.closures (mine_id)
