@@ -303,7 +303,8 @@ SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.lic
 	   f.note,
 	   v.disposition, v.rules, v.reasons
   FROM mine_facts f
-  JOIN mines m ON m.id = f.id
+  -- LEFT: a query that does not read geom skips the join altogether.
+  LEFT JOIN mines m ON m.id = f.id
  CROSS JOIN LATERAL classify(f) v;
 COMMENT ON VIEW dispositions IS
   'Every mine (all columns of mines) with its verdict at as_of(): disposition, rules (decisive first) and reasons.';

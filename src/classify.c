@@ -180,6 +180,7 @@ typedef struct ClassifyCache
 	bool	   *nulls;
 	TupleDesc	resultDesc;
 	Oid			dispositionOid[NUM_DISPOSITIONS];
+	Datum		zero;			/* numeric 0, for signs */
 } ClassifyCache;
 
 /* One matched rule: its code and the sentence saying why. */
@@ -258,6 +259,7 @@ classify_cache_build(FunctionCallInfo fcinfo, Oid tupType, int32 tupTypmod)
 			DatumGetObjectId(DirectFunctionCall2(enum_in,
 												 CStringGetDatum(disposition_labels[f]),
 												 ObjectIdGetDatum(TupleDescAttr(cache->resultDesc, 0)->atttypid)));
+	cache->zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
 	MemoryContextSwitchTo(oldcxt);
 	return cache;
 }
@@ -278,10 +280,14 @@ fact_text(ClassifyCache *c, FactField f)
 	return FNULL(c, f) ? NULL : TextDatumGetCString(FDATUM(c, f));
 }
 
-static double
-fact_numeric(ClassifyCache *c, FactField f)
+/*
+ * The sign of a numeric field (-1, 0, 1), compared with a cached zero:
+ * numeric_float8 would go through the text form.
+ */
+static int
+fact_numeric_sign(ClassifyCache *c, FactField f)
 {
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, FDATUM(c, f)));
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, FDATUM(c, f), c->zero));
 }
 
 static char *
@@ -416,7 +422,7 @@ static void
 scope_basis(Verdict *v, ClassifyCache *c)
 {
 	if (fact_bool(c, F_LICENCE_VALID, false) && !FNULL(c, F_RESERVES_T) &&
-		fact_numeric(c, F_RESERVES_T) > 0)
+		fact_numeric_sign(c, F_RESERVES_T) > 0)
 		add_hit(v, "S1", psprintf("in scope: licence valid on %s (until %s) with %s t of retained reserves",
 								  fact_date_text(c, F_AS_OF),
 								  fact_date_text(c, F_VALID_TO),
@@ -611,7 +617,7 @@ rule_e1(Verdict *v, ClassifyCache *c)
 	if (!fact_bool(c, F_M1_SMALL, false))
 		return;
 	initStringInfo(&why);
-	if (!FNULL(c, F_RESERVES_T) && fact_numeric(c, F_RESERVES_T) == 0)
+	if (!FNULL(c, F_RESERVES_T) && fact_numeric_sign(c, F_RESERVES_T) == 0)
 		appendStringInfoString(&why, "exhausted reserves");
 	if (fact_bool(c, F_BACKWARD_PROCESS, false))
 		appendStringInfo(&why, "%sa backward process", why.len ? ", " : "");
@@ -642,7 +648,7 @@ rule_c5(Verdict *v, ClassifyCache *c)
 										fact_date_text(c, F_VALID_TO)));
 		decide(v, D_EXIT_AT_TERM, hit);
 	}
-	else if (!FNULL(c, F_RESERVES_T) && fact_numeric(c, F_RESERVES_T) > 0)
+	else if (!FNULL(c, F_RESERVES_T) && fact_numeric_sign(c, F_RESERVES_T) > 0)
 	{
 		hit = add_hit(v, "C5", psprintf("not in a merge; the licence was sold by reserves and %s t remain: mine them out at design capacity within a deadline, no extension of the area, then exit",
 										fact_numeric_text(c, F_RESERVES_T)));

@@ -8,7 +8,7 @@ export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 
 # Debian packages the build, the tests, the demo and the benchmarks need.
 MINECONSOL_DEPS="build-essential postgresql-$PGVER postgresql-server-dev-$PGVER
-postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap libgeos-dev gdal-bin"
+postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap libgeos-dev gdal-bin python3"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'mineconsol: %s\n' "$*" >&2; exit 1; }
