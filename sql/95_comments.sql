@@ -1,0 +1,58 @@
+-- Comments that follow from others.  The views mine_facts and dispositions
+-- repeat the columns of mines: they carry the same comments.
+DO $comments$
+DECLARE
+	c record;
+BEGIN
+	FOR c IN
+		SELECT v.relname AS view_name, a.attname, col_description('mineconsol.mines'::regclass, ma.attnum) AS note
+		  FROM pg_catalog.pg_class v
+		  JOIN pg_catalog.pg_attribute a ON a.attrelid = v.oid AND a.attnum > 0 AND NOT a.attisdropped
+		  JOIN pg_catalog.pg_attribute ma ON ma.attrelid = 'mineconsol.mines'::regclass AND ma.attname = a.attname
+		 WHERE v.relnamespace = 'mineconsol'::regnamespace
+		   AND v.relname IN ('mine_facts', 'dispositions')
+		   AND col_description(v.oid, a.attnum) IS NULL
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN mineconsol.%I.%I IS %L', c.view_name, c.attname, c.note);
+	END LOOP;
+END
+$comments$;
+
+-- Triggers.
+COMMENT ON TRIGGER counties_replaces_seed ON counties IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
+COMMENT ON TRIGGER parameters_replaces_seed ON parameters IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
+COMMENT ON TRIGGER scale_thresholds_replaces_seed ON scale_thresholds IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
+COMMENT ON TRIGGER milestones_replaces_seed ON milestones IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
+COMMENT ON TRIGGER stage_transitions_replaces_seed ON stage_transitions IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
+COMMENT ON TRIGGER duties_replaces_seed ON duties IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
+COMMENT ON TRIGGER parameters_check_working_srid ON parameters IS 'working_srid must be a projected SRID in metres and cannot change after installation';
+COMMENT ON TRIGGER mines_normalize_geom ON mines IS 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid';
+COMMENT ON TRIGGER zones_normalize_geom ON zones IS 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid';
+COMMENT ON TRIGGER stage_transitions_invalidate ON stage_transitions IS 'Drops every backend''s cached stage graph when the graph changes';
+COMMENT ON TRIGGER milestones_stage_cache_invalidate ON milestones IS 'Drops every backend''s cached deadlines when a milestone changes';
+COMMENT ON TRIGGER schemes_stage_guard ON schemes IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
+COMMENT ON TRIGGER units_stage_guard ON units IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
+COMMENT ON TRIGGER closures_stage_guard ON closures IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
+COMMENT ON TRIGGER stage_events_append ON stage_events IS 'An inserted event must extend the chain (next id, previous hash, correct hash); moves the chain head';
+COMMENT ON TRIGGER stage_events_append_only ON stage_events IS 'Refuses UPDATE, DELETE and TRUNCATE of the audit trail (55000)';
+
+-- Row-level security policies.
+COMMENT ON POLICY mines_read ON mines IS 'Everyone reads the mines of their counties (role_counties); the city and the inspectors read all';
+COMMENT ON POLICY mines_write ON mines IS 'County staff write only their counties'' mines; the city writes all';
+COMMENT ON POLICY violations_read ON violations IS 'A violation is visible with its mine';
+COMMENT ON POLICY violations_write ON violations IS 'A violation is written with its mine''s county';
+COMMENT ON POLICY zones_read ON zones IS 'City-wide zones for everyone; county zones for their counties; all for the city and the inspectors';
+COMMENT ON POLICY zones_write ON zones IS 'County staff write their counties'' zones; the city writes all';
+COMMENT ON POLICY schemes_read ON schemes IS 'A county''s scheme for its county; all for the city and the inspectors';
+COMMENT ON POLICY schemes_write ON schemes IS 'County staff write their counties'' schemes; the city writes all';
+COMMENT ON POLICY units_read ON units IS 'A county''s units for its county; all for the city and the inspectors';
+COMMENT ON POLICY units_write ON units IS 'County staff write their counties'' units; the city writes all';
+COMMENT ON POLICY unit_members_read ON unit_members IS 'A member is visible with its unit';
+COMMENT ON POLICY unit_members_write ON unit_members IS 'A member is written with its unit and its mine';
+COMMENT ON POLICY closures_read ON closures IS 'A closure is visible with its mine';
+COMMENT ON POLICY closures_write ON closures IS 'A closure is written with its mine''s county';
+COMMENT ON POLICY role_counties_read ON role_counties IS 'A role reads the mappings that concern it (my_counties() runs as the caller)';
+COMMENT ON POLICY role_counties_admin ON role_counties IS 'The city maintains the mappings';
+COMMENT ON POLICY stage_events_read ON stage_events IS 'Only the city and the inspectors read the audit trail';
+COMMENT ON POLICY disposition_results_county ON disposition_results IS 'Stored verdicts follow their county; refresh_results() replaces only the caller''s counties';
+COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'The stored merge plan follows its county; refresh_results() replaces only the caller''s counties';
