@@ -20,6 +20,8 @@ INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, vali
   (2, 'x2', '140902', 'A', 100000, '2020-01-01', '2026-12-31', 'term', pg_temp.sq(500, 0)),
   (3, 'd1', '140921', 'B', 100000, '2020-01-01', '2026-12-31', 'term', pg_temp.sq(0, 9000)),
   (4, 'd2', '140921', 'B', 100000, '2020-01-01', '2026-12-31', 'term', pg_temp.sq(500, 9000));
+-- Explicit ids: move the identity past them, whatever ran before this file.
+SELECT setval('mineconsol.mines_id_seq', greatest((SELECT max(id) FROM mines), nextval('mineconsol.mines_id_seq'))) AS moved \gset
 INSERT INTO schemes (county_code) VALUES ('140902'), ('140921');
 SELECT is((SELECT mines FROM refresh_results()), 4::bigint, 'the city refreshes the results of every county');
 
