@@ -181,6 +181,10 @@ typedef struct ClassifyCache
 	TupleDesc	resultDesc;
 	Oid			dispositionOid[NUM_DISPOSITIONS];
 	Datum		zero;			/* numeric 0, for signs */
+	/* rule codes as text datums, by the address of their literal */
+	int			ncodes;
+	const char *code_literal[32];
+	Datum		code_text[32];
 } ClassifyCache;
 
 /* One matched rule: its code and the sentence saying why. */
@@ -296,18 +300,36 @@ fact_numeric_text(ClassifyCache *c, FactField f)
 	return DatumGetCString(DirectFunctionCall1(numeric_out, FDATUM(c, f)));
 }
 
-/* A date as YYYY-MM-DD, whatever DateStyle says. */
+/*
+ * A date as YYYY-MM-DD, whatever DateStyle says.  Written digit by digit:
+ * every verdict formats a few dates, and psprintf costs more than the rest.
+ */
 static char *
 iso_date(DateADT d)
 {
 	int			y,
 				m,
 				day;
+	char	   *buf;
 
 	if (DATE_NOT_FINITE(d))
 		return pstrdup(DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
 	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
-	return psprintf("%04d-%02d-%02d", y, m, day);
+	if (y < 0 || y > 9999)
+		return psprintf("%d-%02d-%02d", y, m, day);
+	buf = palloc(11);
+	buf[0] = '0' + y / 1000;
+	buf[1] = '0' + y / 100 % 10;
+	buf[2] = '0' + y / 10 % 10;
+	buf[3] = '0' + y % 10;
+	buf[4] = '-';
+	buf[5] = '0' + m / 10;
+	buf[6] = '0' + m % 10;
+	buf[7] = '-';
+	buf[8] = '0' + day / 10;
+	buf[9] = '0' + day % 10;
+	buf[10] = '\0';
+	return buf;
 }
 
 static char *
@@ -740,6 +762,28 @@ classify_facts(Verdict *v, ClassifyCache *c)
 }
 
 /*
+ * A rule code as text.  Codes are string literals, so their addresses are a
+ * key: each is converted once per call site (fn_extra), not once per row.
+ */
+static Datum
+code_datum(ClassifyCache *c, const char *code)
+{
+	int			i;
+	MemoryContext oldcxt;
+
+	for (i = 0; i < c->ncodes; i++)
+		if (c->code_literal[i] == code)
+			return c->code_text[i];
+	if (c->ncodes == lengthof(c->code_literal))
+		return CStringGetTextDatum(code);
+	oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(c));
+	c->code_literal[c->ncodes] = code;
+	c->code_text[c->ncodes] = CStringGetTextDatum(code);
+	MemoryContextSwitchTo(oldcxt);
+	return c->code_text[c->ncodes++];
+}
+
+/*
  * Where a hit goes in the rules array: the decisive rule first, then the
  * other rules in the order they matched (precedence order), then the rules
  * a missing fact left undecided ("X?"), then the scope basis (S1-S3).
@@ -775,7 +819,7 @@ verdict_datum(Verdict *v, ClassifyCache *c)
 		{
 			if (hit_rank(v, i) != rank)
 				continue;
-			codes[n] = CStringGetTextDatum(v->hits[i].code);
+			codes[n] = code_datum(c, v->hits[i].code);
 			reasons[n++] = CStringGetTextDatum(v->hits[i].reason);
 		}
 	values[0] = ObjectIdGetDatum(c->dispositionOid[v->disposition]);

@@ -5,6 +5,7 @@
 #
 #   make bench                                   # N = 100 000 and 1 000 000
 #   MINECONSOL_BENCH_N="10000 100000" make bench # other sizes
+#   MINECONSOL_BENCH_ONLY=classify make bench      # one benchmark (classify, cluster, stage)
 #
 # Each bench script gets PGHOST/PGPORT/PGUSER and MINECONSOL_BENCH_DB (a
 # database with postgis and mineconsol installed) and prints its own report;
@@ -35,7 +36,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$MINECONSOL_BENCH_DB" \
 
 mkdir -p test/bench/out
 status=0
-for b in test/bench/bench_*.sh; do
+for b in test/bench/bench_${MINECONSOL_BENCH_ONLY:-*}.sh; do
 	[ -f "$b" ] || continue
 	log "running $b"
 	bash "$b" || { status=$?; log "$b failed (exit $status)"; }
