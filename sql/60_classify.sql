@@ -165,16 +165,18 @@ reached AS MATERIALIZED (
 		  FROM base b
 	  ) s
 ),
--- Only in-scope mines take part in clustering, per county.  The geometry is
--- read here and only here, straight from mines (in county and id order from
--- mines_county_id_idx), and only (id, county, cluster) comes out.
+-- Only in-scope mines take part in clustering, per county.  The narrow rows
+-- are sorted into window order first and each geometry is then fetched by
+-- key (OFFSET 0 keeps that a nested loop), so no sort ever carries the
+-- geometries; only (id, county, cluster) comes out.
 clustered AS MATERIALIZED (
-	SELECT m.id, m.county_code,
+	SELECT r.id, r.county_code,
 		   merge_cluster(m.geom, m.ore_body, r.merge_reach, r.anchor)
-			 OVER (PARTITION BY m.county_code ORDER BY m.id) AS cluster_id
-	  FROM mines m
-	  JOIN reached r ON r.id = m.id
-	 WHERE r.in_scope
+			 OVER (PARTITION BY r.county_code ORDER BY r.id) AS cluster_id
+	  FROM (SELECT r.id, r.county_code, r.merge_reach, r.anchor
+			  FROM reached r WHERE r.in_scope
+			 ORDER BY r.county_code, r.id) r
+	 CROSS JOIN LATERAL (SELECT m.geom, m.ore_body FROM mines m WHERE m.id = r.id OFFSET 0) m
 ),
 cluster_sizes AS (
 	SELECT c.county_code, c.cluster_id, count(*)::int AS cluster_size
