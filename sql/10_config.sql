@@ -223,18 +223,32 @@ INSERT INTO scale_thresholds (mineral, unit, large_min, medium_min, mineral_en, 
 	('水泥用砂岩', 't/yr', 600000, 200000, 'cement sandstone', '国土资发〔2004〕208号 (FACTS.md)', 'partial', true),
 	('玻璃用砂', 't/yr', 300000, 100000, 'glass sand', '国土资发〔2004〕208号 (FACTS.md)', 'partial', true);
 
+-- The rule itself, in one place (an inlinable SQL expression: the classification
+-- views apply it to a million rows).
+-- Availability: 0.1.0
+CREATE FUNCTION scale_class_of(production numeric, large_min numeric, medium_min numeric,
+							   very_small_fraction numeric) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $fn$
+	SELECT CASE
+			 WHEN production IS NULL OR medium_min IS NULL THEN NULL
+			 WHEN production OPERATOR(pg_catalog.>=) large_min THEN 'large'
+			 WHEN production OPERATOR(pg_catalog.>=) medium_min THEN 'medium'
+			 WHEN production OPERATOR(pg_catalog.<) (medium_min OPERATOR(pg_catalog.*) very_small_fraction) THEN 'very_small'
+			 ELSE 'small'
+		   END
+$fn$;
+COMMENT ON FUNCTION scale_class_of(numeric, numeric, numeric, numeric) IS
+  'Production-scale class of a production per year against one scale_thresholds row: ''large'' from large_min, ''medium'' from medium_min, ''very_small'' below very_small_fraction of medium_min, else ''small''; NULL when the production or the row is missing.';
+
 -- Availability: 0.1.0
 CREATE FUNCTION scale_class(mineral text, capacity numeric, capacity_unit text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 	SELECT COALESCE((
-		SELECT CASE
-				 WHEN capacity >= t.large_min THEN 'large'
-				 WHEN capacity >= t.medium_min THEN 'medium'
-				 WHEN capacity < t.medium_min * mineconsol.param('very_small_fraction') THEN 'very_small'
-				 ELSE 'small'
-			   END
+		SELECT mineconsol.scale_class_of(capacity, t.large_min, t.medium_min,
+										 mineconsol.param('very_small_fraction'))
 		  FROM mineconsol.scale_thresholds t
 		 WHERE capacity IS NOT NULL
 		   AND t.unit OPERATOR(pg_catalog.=) capacity_unit

@@ -45,7 +45,8 @@ WITH p AS MATERIALIZED (
 		   param('small_area_km2') AS small_area_km2,
 		   param('small_reserves_t') AS small_reserves_t,
 		   param('penalty_count') AS penalty_count,
-		   param('penalty_window_years') AS penalty_window_years
+		   param('penalty_window_years') AS penalty_window_years,
+		   param('very_small_fraction') AS very_small_fraction
 ),
 -- C1: the first illegal act (up to as_of) preceded, within the window, by at
 -- least penalty_count illegal-mining penalties imposed up to as_of.
@@ -133,10 +134,7 @@ base AS MATERIALIZED (
 	  LEFT JOIN zoned ON zoned.id = m.id
 	  LEFT JOIN l1 ON l1.id = m.id
 	  LEFT JOIN LATERAL (
-		SELECT CASE WHEN m.capacity >= t.large_min THEN 'large'
-					WHEN m.capacity >= t.medium_min THEN 'medium'
-					WHEN m.capacity < t.medium_min * param('very_small_fraction') THEN 'very_small'
-					ELSE 'small' END AS scale_class
+		SELECT scale_class_of(m.capacity, t.large_min, t.medium_min, p.very_small_fraction) AS scale_class
 		  FROM scale_thresholds t
 		 WHERE m.capacity IS NOT NULL
 		   AND t.unit = m.capacity_unit
@@ -219,10 +217,7 @@ cluster_capacity AS (
 cluster_scale AS (
 	SELECT r.county_code, r.cluster_id,
 		   COALESCE((
-			 SELECT CASE WHEN cap.total >= t.large_min THEN 'large'
-						 WHEN cap.total >= t.medium_min THEN 'medium'
-						 WHEN cap.total < t.medium_min * param('very_small_fraction') THEN 'very_small'
-						 ELSE 'small' END
+			 SELECT scale_class_of(cap.total, t.large_min, t.medium_min, p.very_small_fraction)
 			   FROM scale_thresholds t
 			  WHERE cap.total IS NOT NULL
 				AND t.unit = r.capacity_unit
@@ -230,6 +225,7 @@ cluster_scale AS (
 			  ORDER BY length(t.mineral) DESC
 			  LIMIT 1), 'unknown') AS cluster_scale_class
 	  FROM retained r
+	 CROSS JOIN p
 	  LEFT JOIN cluster_capacity cap
 		ON cap.county_code = r.county_code AND cap.cluster_id = r.cluster_id
 	   AND cap.capacity_unit = r.capacity_unit

@@ -139,7 +139,6 @@ SELECT t.n AS row_no,
 	   (t.issued + make_interval(years => t.years) - interval '1 day')::date::text AS valid_to,
 	   CASE WHEN t.u_fate < 0.35 THEN 'own' ELSE 'other' END AS expiry_cause,
 	   CASE WHEN t.u_mode < 0.5 THEN 'term' WHEN t.u_mode < 0.92 THEN 'reserves' END AS transfer_mode,
-	   (t.u_flags BETWEEN 0.30 AND 0.33)::text AS eco_ok_fails,
 	   CASE WHEN t.u_flags BETWEEN 0.30 AND 0.36 THEN 'false' ELSE 'true' END AS eco_ok,
 	   CASE WHEN t.u_flags BETWEEN 0.40 AND 0.44 THEN 'false' ELSE 'true' END AS safety_ok,
 	   'true' AS product_ok,
@@ -154,7 +153,6 @@ SELECT t.n AS row_no,
   FROM texts t
   JOIN demo.county c ON c.code = t.code
  ORDER BY t.n;
-ALTER TABLE demo.register DROP COLUMN eco_ok_fails;
 
 -- One ore body worked by two licences of the same holder (L1): the second
 -- small mine of each county's first district takes the first one's holder.

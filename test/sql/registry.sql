@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(68);
+SELECT plan(70);
 
 -- ---------------------------------------------------------------- tables
 SELECT has_table('mineconsol', t, 'table ' || t) FROM unnest(ARRAY[
@@ -64,6 +64,8 @@ SELECT is(scale_class('建筑石料用灰岩', 4000, 'm3/yr'), 'very_small', 'un
 SELECT is(scale_class('建筑用砂', 4000, 'm3/yr'), 'unknown', 'no row for building sand: unknown, not a guess');
 SELECT is(scale_class('建筑石料用灰岩', 60000, 't/yr'), 'unknown', 'a unit that does not match: unknown');
 SELECT is(scale_class('石灰岩', NULL, 't/yr'), 'unknown', 'no capacity: unknown');
+SELECT is(scale_class_of(NULL, 100, 50, 0.1), NULL, 'scale_class_of: no production, no class');
+SELECT is(scale_class_of(4.9, 100, 50, 0.1), 'very_small', 'scale_class_of: under a tenth of medium_min is very small');
 
 -- --------------------------------------------------------- parameters: bad values
 SELECT throws_ok($$UPDATE mineconsol.parameters SET value = -500 WHERE name = 'merge_distance_m'$$, '23514',
