@@ -131,7 +131,7 @@ GRANT USAGE ON SEQUENCE mines_id_seq, violations_id_seq, zones_id_seq, schemes_i
 GRANT INSERT, UPDATE, DELETE ON counties, parameters, scale_thresholds, milestones,
 				stage_transitions, role_counties
 	TO mineconsol_admin;
-GRANT SELECT ON stage_events, audit_head TO mineconsol_admin, mineconsol_inspector;
+GRANT SELECT ON stage_events TO mineconsol_admin, mineconsol_inspector;
 
 -- Views run with the caller's rights, so row-level security applies through them.
 ALTER VIEW mine_facts SET (security_invoker = true);

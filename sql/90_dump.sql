@@ -17,9 +17,9 @@ SELECT pg_extension_config_dump('zones_id_seq', '');
 
 -- Stage workflow.  stage_transitions keeps the DBA's rows like the other
 -- config tables.  stage_events must come back in id order, because each
--- restored row has to extend the chain (its insert trigger checks and moves
--- audit_head, which is therefore not dumped): pg_dump appends the condition
--- verbatim to "SELECT … FROM stage_events", so it carries an ORDER BY.
+-- restored row has to extend its row's chain (its insert trigger checks
+-- that): pg_dump appends the condition verbatim to "SELECT … FROM
+-- stage_events", so it carries an ORDER BY.
 SELECT pg_extension_config_dump('stage_transitions', 'WHERE NOT seeded');
 SELECT pg_extension_config_dump('schemes', '');
 SELECT pg_extension_config_dump('schemes_id_seq', '');
@@ -28,6 +28,7 @@ SELECT pg_extension_config_dump('units_id_seq', '');
 SELECT pg_extension_config_dump('unit_members', '');
 SELECT pg_extension_config_dump('closures', '');
 SELECT pg_extension_config_dump('stage_events', 'WHERE true ORDER BY id');
+SELECT pg_extension_config_dump('stage_events_id_seq', '');
 
 -- Security and results.
 SELECT pg_extension_config_dump('role_counties', '');

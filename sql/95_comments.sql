@@ -33,7 +33,7 @@ COMMENT ON TRIGGER milestones_stage_cache_invalidate ON milestones IS 'Drops eve
 COMMENT ON TRIGGER schemes_stage_guard ON schemes IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
 COMMENT ON TRIGGER units_stage_guard ON units IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
 COMMENT ON TRIGGER closures_stage_guard ON closures IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
-COMMENT ON TRIGGER stage_events_append ON stage_events IS 'An inserted event must extend the chain (next id, previous hash, correct hash); moves the chain head';
+COMMENT ON TRIGGER stage_events_append ON stage_events IS 'An inserted event must extend its row''s chain (a later id, the previous event''s hash, a correct hash)';
 COMMENT ON TRIGGER stage_events_append_only ON stage_events IS 'Refuses UPDATE, DELETE and TRUNCATE of the audit trail (55000)';
 
 -- Row-level security policies.

@@ -3,20 +3,22 @@
  *		The audit trail of the stage workflow: stage_events, an append-only,
  *		SHA-256 hash-chained table.
  *
- * Chain.  Events are numbered 1, 2, 3 … without gaps.  The head of the
- * chain (id and hash of the last event) is the single row of audit_head.
- * An append takes a transaction-level advisory lock (the one
- * pg_advisory_xact_lock(1835626085, 1635083380) takes) before it reads the
- * head, and keeps it to the end of its transaction, so ids, chain order and
- * commit order agree under any concurrency, and an aborted append leaves
- * neither an event nor a gap.  (An advisory lock hands over to one waiter
- * at a time; a row lock on audit_head would wake every waiter at each
- * commit.)  Under REPEATABLE READ a concurrent append makes the head stale;
- * the conditional update of audit_head then fails with a serialization
- * error instead of forking the chain.
+ * Chains.  The events of one row of a track (track, row_id) form a hash
+ * chain in id order; the row itself holds the head: last_event_id and
+ * last_event_hash of schemes, units and closures name its last event.  An
+ * append happens inside the UPDATE that changes the row's stage, so the
+ * row lock PostgreSQL already holds for that UPDATE orders the appends of
+ * one row, and appends for different rows never wait for each other.  (A
+ * single chain over all events would have to be locked from each append to
+ * its commit, so that an aborted append cannot leave a successor linked to
+ * nothing: every change of stage in the city would queue behind one lock.)
+ * Ids come from a sequence: they increase in the order events are recorded,
+ * and an aborted change leaves a gap, which is not a break: the links are
+ * the hashes, not the ids.
  *
  *	  hash(e) = SHA-256(prev_hash(e) ‖ canonical(e))
- *	  prev_hash(event 1) = 32 zero bytes; prev_hash(e) = hash(e - 1)
+ *	  prev_hash(first event of a row) = 32 zero bytes
+ *	  prev_hash(e) = hash(the row's event before e)
  *
  * Canonical serialisation (version 1).  A sequence of fields; each field is
  * either the single byte "N" (SQL NULL) or a netstring
@@ -40,27 +42,35 @@
  * The hash is computed with PostgreSQL's own cryptohash (OpenSSL when the
  * server is built with it), not with pgcrypto.
  *
- * Appending.  Every INSERT into stage_events goes through the row trigger
- * stage_events_append(), which accepts an event only if it extends the
- * chain (id = head + 1, prev_hash = head hash, hash correct) and moves the
- * head; this is also how pg_restore rebuilds the chain (the dump lists
- * events in id order).  The stage trigger appends through the same INSERT
- * (mc_audit_append).  UPDATE, DELETE and TRUNCATE are refused for everyone
- * by a statement trigger (SQLSTATE 55000); only a superuser who disables
- * the triggers can edit an event, and verify_audit() then names it.
+ * Appending.  The stage trigger appends through mc_audit_append(): it
+ * takes the next id, hashes the event onto the head the row holds, inserts
+ * it, and the trigger puts the new head into the row.  Any other INSERT into
+ * stage_events goes through the row trigger stage_events_append(), which
+ * accepts an event only if it extends its row's chain (a later id, the
+ * hash of the row's last event as prev_hash, a correct hash); that is how
+ * pg_restore reloads the trail (the dump lists events in id order, and the
+ * rows bring their heads as data).  UPDATE, DELETE and TRUNCATE are refused
+ * for everyone by a statement trigger (SQLSTATE 55000); only a superuser
+ * who disables the triggers can edit an event, and verify_audit() then
+ * names it.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "utils/rel.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
-#include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
@@ -75,12 +85,6 @@
 
 #define AUDIT_TAG			"mineconsol-event-v1"
 
-/*
- * The advisory lock that serialises appends, as pg_advisory_xact_lock(int4,
- * int4) would take it: keys 'mine', 'audt'.
- */
-#define AUDIT_LOCK_KEY1		0x6D696E65
-#define AUDIT_LOCK_KEY2		0x61756474
 #define VERIFY_BATCH		1000
 
 /*
@@ -99,10 +103,15 @@ typedef struct EventReceiver
 
 static EventReceiver receiver = {NULL};
 
+/*
+ * The id of the event mc_audit_append() is inserting right now (0: none):
+ * the insert trigger lets exactly that row through unchecked, since it was
+ * built and hashed here.
+ */
+static int64 appending_id = 0;
+
 /* Prepared statements, kept for the life of the backend. */
-static SPIPlanPtr head_lock_plan = NULL;
-static SPIPlanPtr head_move_plan = NULL;
-static SPIPlanPtr event_insert_plan = NULL;
+static SPIPlanPtr row_last_event_plan = NULL;
 
 /* Attribute numbers of stage_events' columns in a given tuple descriptor. */
 typedef struct EventAttnums
@@ -377,14 +386,19 @@ audit_prepare(const char *sql, int nargs, Oid *argtypes)
 	return plan;
 }
 
-/* Serialise appends: see the head comment. */
-static void
-audit_lock_chain(void)
+/*
+ * A relation of the extension's schema, by name.  Looked up at each use
+ * (two syscache probes): a cached OID would go stale when the extension is
+ * dropped and created again in the same session.
+ */
+static Oid
+audit_relid(const char *relname)
 {
-	LOCKTAG		tag;
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("mineconsol", false));
 
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, AUDIT_LOCK_KEY1, AUDIT_LOCK_KEY2, 2);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	if (!OidIsValid(relid))
+		elog(ERROR, "relation mineconsol.%s does not exist", relname);
+	return relid;
 }
 
 /*
@@ -393,12 +407,9 @@ audit_lock_chain(void)
  * privilege on the audit trail itself: they can neither read it nor forge
  * an entry by a direct INSERT.
  */
-static void audit_append_as_owner(StageEvent *ev);
-
 static Oid
-audit_owner(void)
+audit_owner(Oid relid)
 {
-	Oid			relid = get_relname_relid("stage_events", get_namespace_oid("mineconsol", false));
 	HeapTuple	tup;
 	Oid			owner;
 
@@ -410,123 +421,160 @@ audit_owner(void)
 	return owner;
 }
 
+static void audit_insert(Oid relid, StageEvent *ev);
+static void audit_deliver(const StageEvent *ev);
+
 /*
  * mc_audit_append
- *		Append ev to the chain: lock the chain, take the next id, stamp the
- *		time, compute the hash and insert (the insert trigger checks and
- *		moves the head).  The caller is connected to SPI and has filled in
- *		everything but id, at, prev_hash and hash (the actor is the caller's
- *		role).  The writes run as the owner of stage_events; an error
- *		restores the caller's identity with the (sub)transaction's abort.
+ *		Append ev to its row's chain.  The caller (the stage trigger, holding
+ *		the row's lock, connected to SPI) has filled in everything but id,
+ *		at and hash, with prev_hash the row's last_event_hash (32 zero bytes
+ *		before its first event) and after_id its last_event_id (0: none).
+ *		Takes the next id, stamps the time, hashes and inserts; the caller
+ *		then stores ev->id and ev->hash in the row.
+ *		The insert runs as the owner of stage_events; an error restores the
+ *		caller's identity with the (sub)transaction's abort.
  */
 void
-mc_audit_append(StageEvent *ev)
+mc_audit_append(StageEvent *ev, int64 after_id)
 {
+	Oid			events = audit_relid("stage_events");
 	Oid			save_userid;
 	int			save_sec_context;
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(audit_owner(),
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	audit_append_as_owner(ev);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-}
-
-static void
-audit_append_as_owner(StageEvent *ev)
-{
-	Datum		values[13];
-	char		nulls[13];
-	bool		isnull;
-	int			rc;
-	Datum		d;
-
-	if (head_lock_plan == NULL)
-		head_lock_plan = audit_prepare(
-			"SELECT last_id, hash FROM mineconsol.audit_head", 0, NULL);
-	if (event_insert_plan == NULL)
-	{
-		Oid			types[13] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID,
-								 TEXTOID, TIMESTAMPTZOID, JSONBOID, DATEOID,
-								 INT4OID, TEXTOID, BYTEAOID, BYTEAOID};
-
-		event_insert_plan = audit_prepare(
-			"INSERT INTO mineconsol.stage_events (id, track, row_id, from_stage, to_stage,"
-			" actor, at, evidence, due, days_late, reason, prev_hash, hash)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-			13, types);
-	}
-
-	audit_lock_chain();
-	rc = SPI_execute_plan(head_lock_plan, NULL, NULL, false, 0);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the audit chain has no head"),
-				 errdetail("mineconsol.audit_head must hold exactly one row."),
-				 errhint("Reinstall the extension, or restore audit_head from the last event of stage_events.")));
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	ev->id = DatumGetInt64(d) + 1;
+	Assert(ev->prev_hash_set);
+	ev->id = nextval_internal(audit_relid("stage_events_id_seq"), false);
 	ev->id_set = true;
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-	{
-		bytea	   *prev = DatumGetByteaPP(d);
-
-		if (VARSIZE_ANY_EXHDR(prev) != AUDIT_HASH_LEN)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the audit chain head is not a SHA-256 hash")));
-		memcpy(ev->prev_hash, VARDATA_ANY(prev), AUDIT_HASH_LEN);
-		ev->prev_hash_set = true;
-	}
-	/* Stamped under the head lock: times increase along the chain. */
+	if (ev->id <= after_id)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("stage_events_id_seq is behind the audit trail"),
+				 errdetail("The next event id is " INT64_FORMAT ", but %s %lld already has event " INT64_FORMAT ".",
+						   ev->id, ev->track, (long long) ev->row_id, after_id),
+				 errhint("Events were loaded without their sequence: SELECT setval('mineconsol.stage_events_id_seq', max(id)) FROM mineconsol.stage_events;")));
 	ev->at = GetCurrentTimestamp();
 	ev->at_set = true;
 	audit_hash(ev, ev->prev_hash, ev->hash);
 	ev->hash_set = true;
 
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(ev->id);
-	values[1] = CStringGetTextDatum(ev->track);
-	values[2] = Int64GetDatum(ev->row_id);
-	values[3] = CStringGetTextDatum(ev->from_stage);
-	values[4] = CStringGetTextDatum(ev->to_stage);
-	values[5] = CStringGetTextDatum(ev->actor);
-	values[6] = TimestampTzGetDatum(ev->at);
-	values[7] = JsonbPGetDatum(ev->evidence);
-	values[8] = DateADTGetDatum(ev->due);
-	nulls[8] = ev->due_set ? ' ' : 'n';
-	values[9] = Int32GetDatum(ev->days_late);
-	nulls[9] = ev->days_late_set ? ' ' : 'n';
-	values[10] = ev->reason ? CStringGetTextDatum(ev->reason) : (Datum) 0;
-	nulls[10] = ev->reason ? ' ' : 'n';
-	values[11] = hash_datum(ev->prev_hash);
-	values[12] = hash_datum(ev->hash);
-	rc = SPI_execute_plan(event_insert_plan, values, nulls, false, 0);
-	if (rc != SPI_OK_INSERT || SPI_processed != 1)
-		elog(ERROR, "could not insert stage event " INT64_FORMAT ": %s",
-			 ev->id, SPI_result_code_string(rc));
-
-	if (receiver.dest != NULL && !receiver.filled &&
-		receiver.row_id == ev->row_id && strcmp(receiver.track, ev->track) == 0)
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(audit_owner(events),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	appending_id = ev->id;
+	PG_TRY();
 	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(receiver.cxt);
-		StageEvent *d = receiver.dest;
-
-		*d = *ev;
-		d->track = pstrdup(ev->track);
-		d->from_stage = pstrdup(ev->from_stage);
-		d->to_stage = pstrdup(ev->to_stage);
-		d->actor = pstrdup(ev->actor);
-		if (ev->evidence != NULL)
-		{
-			d->evidence = palloc(VARSIZE(ev->evidence));
-			memcpy(d->evidence, ev->evidence, VARSIZE(ev->evidence));
-		}
-		d->reason = ev->reason ? pstrdup(ev->reason) : NULL;
-		MemoryContextSwitchTo(oldcxt);
-		receiver.filled = true;
+		audit_insert(events, ev);
 	}
+	PG_FINALLY();
+	{
+		appending_id = 0;
+	}
+	PG_END_TRY();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	audit_deliver(ev);
+}
+
+/* The columns of a row of stage_events (desc) holding ev. */
+static void
+event_values(const StageEvent *ev, TupleDesc desc, Datum *values, bool *nulls)
+{
+	EventAttnums a;
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		values[i] = (Datum) 0;
+		nulls[i] = true;
+	}
+	event_attnums(desc, &a);
+#define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
+	SET(a.id, Int64GetDatum(ev->id));
+	SET(a.track, CStringGetTextDatum(ev->track));
+	SET(a.row_id, Int64GetDatum(ev->row_id));
+	SET(a.from_stage, CStringGetTextDatum(ev->from_stage));
+	SET(a.to_stage, CStringGetTextDatum(ev->to_stage));
+	SET(a.actor, CStringGetTextDatum(ev->actor));
+	SET(a.at, TimestampTzGetDatum(ev->at));
+	if (ev->evidence)
+		SET(a.evidence, JsonbPGetDatum(ev->evidence));
+	if (ev->due_set)
+		SET(a.due, DateADTGetDatum(ev->due));
+	if (ev->days_late_set)
+		SET(a.days_late, Int32GetDatum(ev->days_late));
+	if (ev->reason)
+		SET(a.reason, CStringGetTextDatum(ev->reason));
+	SET(a.prev_hash, hash_datum(ev->prev_hash));
+	SET(a.hash, hash_datum(ev->hash));
+#undef SET
+}
+
+/*
+ * INSERT the event into stage_events (relid), the way logical replication
+ * applies a row: through the executor's insert routine, so that the table's
+ * BEFORE and AFTER row triggers, NOT NULL and CHECK constraints and indexes
+ * all apply, but without planning and running an INSERT statement for each
+ * change of stage (a third of the append's cost).  The caller acts as the
+ * table's owner.
+ */
+static void
+audit_insert(Oid relid, StageEvent *ev)
+{
+	Relation	rel = table_open(relid, RowExclusiveLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	EState	   *estate = CreateExecutorState();
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot;
+
+	rte->rtekind = RTE_RELATION;
+	rte->relid = relid;
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+	ExecInitRangeTable(estate, list_make1(rte));
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	estate->es_output_cid = GetCurrentCommandId(true);
+	ExecOpenIndices(rri, false);
+	AfterTriggerBeginQuery();
+
+	slot = table_slot_create(rel, &estate->es_tupleTable);
+	ExecClearTuple(slot);
+	event_values(ev, desc, slot->tts_values, slot->tts_isnull);
+	ExecStoreVirtualTuple(slot);
+
+	ExecSimpleRelationInsert(rri, estate, slot);
+
+	AfterTriggerEndQuery(estate);
+	ExecCloseIndices(rri);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
+}
+
+/* Hand a copy of the event to advance() / revert_stage() if they wait for it. */
+static void
+audit_deliver(const StageEvent *ev)
+{
+	MemoryContext oldcxt;
+	StageEvent *d;
+
+	if (receiver.dest == NULL || receiver.filled ||
+		receiver.row_id != ev->row_id || strcmp(receiver.track, ev->track) != 0)
+		return;
+	oldcxt = MemoryContextSwitchTo(receiver.cxt);
+	d = receiver.dest;
+	*d = *ev;
+	d->track = pstrdup(ev->track);
+	d->from_stage = pstrdup(ev->from_stage);
+	d->to_stage = pstrdup(ev->to_stage);
+	d->actor = pstrdup(ev->actor);
+	if (ev->evidence != NULL)
+	{
+		d->evidence = palloc(VARSIZE(ev->evidence));
+		memcpy(d->evidence, ev->evidence, VARSIZE(ev->evidence));
+	}
+	d->reason = ev->reason ? pstrdup(ev->reason) : NULL;
+	MemoryContextSwitchTo(oldcxt);
+	receiver.filled = true;
 }
 
 /*
@@ -559,33 +607,10 @@ mc_audit_expect_end(void)
 Datum
 mc_audit_event_datum(const StageEvent *ev, TupleDesc desc)
 {
-	EventAttnums a;
-	Datum	   *values = palloc0(sizeof(Datum) * desc->natts);
+	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
 	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
-	int			i;
 
-	for (i = 0; i < desc->natts; i++)
-		nulls[i] = true;
-	event_attnums(desc, &a);
-#define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
-	SET(a.id, Int64GetDatum(ev->id));
-	SET(a.track, CStringGetTextDatum(ev->track));
-	SET(a.row_id, Int64GetDatum(ev->row_id));
-	SET(a.from_stage, CStringGetTextDatum(ev->from_stage));
-	SET(a.to_stage, CStringGetTextDatum(ev->to_stage));
-	SET(a.actor, CStringGetTextDatum(ev->actor));
-	SET(a.at, TimestampTzGetDatum(ev->at));
-	if (ev->evidence)
-		SET(a.evidence, JsonbPGetDatum(ev->evidence));
-	if (ev->due_set)
-		SET(a.due, DateADTGetDatum(ev->due));
-	if (ev->days_late_set)
-		SET(a.days_late, Int32GetDatum(ev->days_late));
-	if (ev->reason)
-		SET(a.reason, CStringGetTextDatum(ev->reason));
-	SET(a.prev_hash, hash_datum(ev->prev_hash));
-	SET(a.hash, hash_datum(ev->hash));
-#undef SET
+	event_values(ev, desc, values, nulls);
 	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 }
 
@@ -601,9 +626,44 @@ hash_hex(const uint8 *hash)
 }
 
 /*
+ * The id and hash of the last event of a row's chain (SPI connected);
+ * false when the row has none.
+ */
+static bool
+row_last_event(const char *track, int64 row_id, int64 *id, uint8 *hash)
+{
+	Datum		values[2];
+	bool		isnull;
+	bool		hash_ok;
+
+	if (row_last_event_plan == NULL)
+	{
+		Oid			types[2] = {TEXTOID, INT8OID};
+
+		row_last_event_plan = audit_prepare(
+			"SELECT id, hash FROM mineconsol.stage_events"
+			" WHERE track OPERATOR(pg_catalog.=) $1 AND row_id OPERATOR(pg_catalog.=) $2"
+			" ORDER BY id DESC LIMIT 1",
+			2, types);
+	}
+	values[0] = CStringGetTextDatum(track);
+	values[1] = Int64GetDatum(row_id);
+	if (SPI_execute_plan(row_last_event_plan, values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the last event of %s %lld", track, (long long) row_id);
+	if (SPI_processed == 0)
+		return false;
+	*id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	event_hash(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, hash, &hash_ok);
+	if (!hash_ok)
+		memset(hash, 0xFF, AUDIT_HASH_LEN);	/* links to nothing */
+	return true;
+}
+
+/*
  * stage_events_append
- *		BEFORE INSERT row trigger on stage_events: the only way in.  The row
- *		must extend the chain; the head moves to it.
+ *		BEFORE INSERT row trigger on stage_events.  The stage trigger's own
+ *		append (appending_id) passes; any other row must extend its row's
+ *		chain.
  */
 PG_FUNCTION_INFO_V1(stage_events_append);
 Datum
@@ -615,8 +675,9 @@ stage_events_append(PG_FUNCTION_ARGS)
 	EventAttnums a;
 	StageEvent	ev;
 	uint8		expect[AUDIT_HASH_LEN];
-	Datum		values[3];
-	int			rc;
+	uint8		last_hash[AUDIT_HASH_LEN];
+	int64		last_id = 0;
+	bool		has_last;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -635,15 +696,24 @@ stage_events_append(PG_FUNCTION_ARGS)
 
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;
+	if (appending_id != 0)
+	{
+		bool		isnull;
+		Datum		id = heap_getattr(tuple, event_attnum(tupdesc, "id"), tupdesc, &isnull);
+
+		if (!isnull && DatumGetInt64(id) == appending_id)
+			return PointerGetDatum(tuple);
+	}
 	event_attnums(tupdesc, &a);
 	event_from_tuple(tuple, tupdesc, &a, &ev);
 
-	if (!ev.id_set || !ev.prev_hash_set || !ev.hash_set ||
+	if (!ev.id_set || ev.id <= 0 || !ev.row_id_set || ev.track == NULL ||
+		!ev.prev_hash_set || !ev.hash_set ||
 		(ev.days_late_set && ev.days_late < 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("stage event does not extend the audit chain"),
-				 errdetail("An event needs its id, prev_hash and hash of 32 bytes each, and days_late is never negative."),
+				 errdetail("An event needs a positive id, its track and row_id, and prev_hash and hash of 32 bytes each; days_late is never negative."),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
 	audit_hash(&ev, ev.prev_hash, expect);
 	if (memcmp(expect, ev.hash, AUDIT_HASH_LEN) != 0)
@@ -654,32 +724,29 @@ stage_events_append(PG_FUNCTION_ARGS)
 						   hash_hex(expect)),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
 
-	audit_lock_chain();			/* held already when called from mc_audit_append */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (head_move_plan == NULL)
-	{
-		Oid			types[3] = {INT8OID, BYTEAOID, BYTEAOID};
-
-		head_move_plan = audit_prepare(
-			"UPDATE mineconsol.audit_head SET last_id = $1, hash = $2"
-			" WHERE last_id OPERATOR(pg_catalog.=) ($1 OPERATOR(pg_catalog.-) 1)"
-			" AND hash OPERATOR(pg_catalog.=) $3",
-			3, types);
-	}
-	values[0] = Int64GetDatum(ev.id);
-	values[1] = hash_datum(ev.hash);
-	values[2] = hash_datum(ev.prev_hash);
-	rc = SPI_execute_plan(head_move_plan, values, NULL, false, 0);
-	if (rc != SPI_OK_UPDATE)
-		elog(ERROR, "could not move the audit chain head: %s", SPI_result_code_string(rc));
-	if (SPI_processed != 1)
+	has_last = row_last_event(ev.track, ev.row_id, &last_id, last_hash);
+	SPI_finish();
+	if (!has_last)
+		memset(last_hash, 0, AUDIT_HASH_LEN);
+	if (has_last && ev.id <= last_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("stage event " INT64_FORMAT " does not extend the audit chain", ev.id),
-				 errdetail("A new event must take the id after the chain head (audit_head.last_id) and have the head's hash as prev_hash."),
+				 errmsg("stage event " INT64_FORMAT " does not extend the audit chain of %s %lld",
+						ev.id, ev.track, (long long) ev.row_id),
+				 errdetail("The row's last event is " INT64_FORMAT "; a new event must come after it.", last_id),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
-	SPI_finish();
+	if (memcmp(ev.prev_hash, last_hash, AUDIT_HASH_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("stage event " INT64_FORMAT " does not extend the audit chain of %s %lld",
+						ev.id, ev.track, (long long) ev.row_id),
+				 has_last
+				 ? errdetail("prev_hash must be the hash of the row's last event " INT64_FORMAT ", \\x%s.",
+							 last_id, hash_hex(last_hash))
+				 : errdetail("The row has no event yet: prev_hash must be 32 zero bytes."),
+				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
 	return PointerGetDatum(tuple);
 }
 
@@ -752,13 +819,46 @@ audit_canonical(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The rows whose head (last_event_id, last_event_hash) is not the last
+ * event of their chain, and for each the event to name: the first one past
+ * the head (added behind the trigger's back), or else the head's own event
+ * (removed, or another one in its place).
+ */
+#define HEAD_MISMATCH_SQL \
+	"WITH r AS (" \
+	"  SELECT 'scheme'::text AS track, id AS row_id, last_event_id, last_event_hash FROM mineconsol.schemes" \
+	"  UNION ALL SELECT 'unit', id, last_event_id, last_event_hash FROM mineconsol.units" \
+	"  UNION ALL SELECT 'closure', mine_id, last_event_id, last_event_hash FROM mineconsol.closures)" \
+	" SELECT pg_catalog.count(*), pg_catalog.min(CASE WHEN e.id OPERATOR(pg_catalog.>) COALESCE(r.last_event_id, 0)" \
+	"   THEN (SELECT pg_catalog.min(x.id) FROM mineconsol.stage_events x" \
+	"         WHERE x.track OPERATOR(pg_catalog.=) r.track AND x.row_id OPERATOR(pg_catalog.=) r.row_id" \
+	"           AND x.id OPERATOR(pg_catalog.>) COALESCE(r.last_event_id, 0))" \
+	"   ELSE r.last_event_id END)" \
+	" FROM r LEFT JOIN LATERAL (SELECT id, hash FROM mineconsol.stage_events e" \
+	"   WHERE e.track OPERATOR(pg_catalog.=) r.track AND e.row_id OPERATOR(pg_catalog.=) r.row_id" \
+	"   ORDER BY e.id DESC LIMIT 1) e ON true" \
+	" WHERE r.last_event_id IS DISTINCT FROM e.id OR r.last_event_hash IS DISTINCT FROM e.hash"
+
+/* A new lowest bad event. */
+static void
+note_bad(bool *bad, int64 *first_bad, bool known, int64 id)
+{
+	*bad = true;
+	if (known && (*first_bad == 0 || id < *first_bad))
+		*first_bad = id;
+}
+
+/*
  * verify_audit() → (ok, checked, first_bad_event)
- *		Walk the chain in id order.  An event is bad when its id is not the
- *		next one (an event is missing: the missing id is reported), when its
- *		prev_hash is not the previous event's hash, or when its hash does not
- *		match.  At the end the last event must be the head: events past the
- *		head (inserted with the triggers disabled) name the first of them, a
- *		removed tail names the first missing id.  All reads use one snapshot.
+ *		Walk every row's chain (events in track, row_id, id order).  An
+ *		event is bad when its prev_hash is not the stored hash of the row's
+ *		previous event (32 zero bytes for the first) or when its own hash
+ *		does not match; the next link is checked against the stored hash,
+ *		so an edited event names itself and a removed one names the event
+ *		after it.  Then every row of the tracks must hold its chain's last
+ *		event as head.  first_bad_event is the lowest-numbered bad event.
+ *		All reads use one snapshot; rows hidden by row-level security are
+ *		not checked.
  */
 PG_FUNCTION_INFO_V1(verify_audit);
 Datum
@@ -769,8 +869,9 @@ verify_audit(PG_FUNCTION_ARGS)
 	Portal		portal;
 	uint8		prev[AUDIT_HASH_LEN];
 	uint8		expect[AUDIT_HASH_LEN];
+	char	   *prev_track = NULL;
+	int64		prev_row = 0;
 	int64		checked = 0;
-	int64		next_id = 1;
 	int64		first_bad = 0;
 	bool		bad = false;
 	MemoryContext rowcxt;
@@ -778,22 +879,21 @@ verify_audit(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 	HeapTuple	result;
-	int			rc;
+	bool		isnull;
 
 	if (get_call_result_type(fcinfo, NULL, &result_desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	result_desc = BlessTupleDesc(result_desc);
 
-	memset(prev, 0, sizeof(prev));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	plan = SPI_prepare("SELECT * FROM mineconsol.stage_events ORDER BY id", 0, NULL);
+	plan = SPI_prepare("SELECT * FROM mineconsol.stage_events ORDER BY track, row_id, id", 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "verify_audit rows",
 								   ALLOCSET_DEFAULT_SIZES);
-	while (!bad)
+	for (;;)
 	{
 		EventAttnums a;
 		uint64		i;
@@ -802,89 +902,54 @@ verify_audit(PG_FUNCTION_ARGS)
 		if (SPI_processed == 0)
 			break;
 		event_attnums(SPI_tuptable->tupdesc, &a);
-		for (i = 0; i < SPI_processed && !bad; i++)
+		for (i = 0; i < SPI_processed; i++)
 		{
 			StageEvent	ev;
 
 			CHECK_FOR_INTERRUPTS();
 			oldcxt = MemoryContextSwitchTo(rowcxt);
 			event_from_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, &a, &ev);
-			if (ev.id != next_id)
-			{
-				bad = true;
-				first_bad = next_id;
-			}
+			if (prev_track == NULL || ev.track == NULL ||
+				strcmp(prev_track, ev.track) != 0 || prev_row != ev.row_id)
+				memset(prev, 0, AUDIT_HASH_LEN);	/* a new row's chain */
+			audit_hash(&ev, prev, expect);
+			if (!ev.prev_hash_set || memcmp(ev.prev_hash, prev, AUDIT_HASH_LEN) != 0 ||
+				!ev.hash_set || memcmp(ev.hash, expect, AUDIT_HASH_LEN) != 0)
+				note_bad(&bad, &first_bad, ev.id_set, ev.id);
 			else
-			{
-				audit_hash(&ev, prev, expect);
-				if (!ev.prev_hash_set || memcmp(ev.prev_hash, prev, AUDIT_HASH_LEN) != 0 ||
-					!ev.hash_set || memcmp(ev.hash, expect, AUDIT_HASH_LEN) != 0)
-				{
-					bad = true;
-					first_bad = ev.id;
-				}
-				else
-				{
-					memcpy(prev, expect, AUDIT_HASH_LEN);
-					checked++;
-					next_id++;
-				}
-			}
+				checked++;
 			MemoryContextSwitchTo(oldcxt);
+
+			/* The next link must lead to this event's stored hash. */
+			if (ev.hash_set)
+				memcpy(prev, ev.hash, AUDIT_HASH_LEN);
+			else
+				memset(prev, 0xFF, AUDIT_HASH_LEN);
+			if (prev_track != NULL)
+				pfree(prev_track);
+			prev_track = MemoryContextStrdup(CurrentMemoryContext, ev.track ? ev.track : "");
+			prev_row = ev.row_id;
 			MemoryContextReset(rowcxt);
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
 
-	/* The last event must be the head: a removed tail shows here. */
-	if (!bad)
+	/* Every row's head must be its chain's last event. */
+	if (SPI_execute(HEAD_MISMATCH_SQL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not compare the rows' heads with stage_events");
+	if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) > 0)
 	{
-		rc = SPI_execute("SELECT last_id, hash FROM mineconsol.audit_head", true, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not read the audit chain head");
-		if (SPI_processed != 1)
-		{
-			bad = true;
-			first_bad = next_id;
-		}
-		else
-		{
-			bool		isnull;
-			int64		last_id;
-			bool		hash_ok;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 
-			last_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												  SPI_tuptable->tupdesc, 1, &isnull));
-			event_hash(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, expect, &hash_ok);
-			if (last_id < next_id - 1)
-			{
-				/* events past the head were not appended through the trigger */
-				bad = true;
-				first_bad = last_id + 1;
-				checked = last_id;
-			}
-			else if (last_id > next_id - 1)
-			{
-				/* the tail of the chain was removed: the first missing event */
-				bad = true;
-				first_bad = next_id;
-			}
-			else if (!hash_ok || memcmp(expect, prev, AUDIT_HASH_LEN) != 0)
-			{
-				/* the last event is not the one the head recorded */
-				bad = true;
-				first_bad = last_id;
-				checked = last_id - 1;
-			}
-		}
+		note_bad(&bad, &first_bad, !isnull, isnull ? 0 : DatumGetInt64(d));
 	}
 	SPI_finish();
 
 	values[0] = BoolGetDatum(!bad);
 	values[1] = Int64GetDatum(checked);
 	values[2] = Int64GetDatum(first_bad);
-	nulls[2] = !bad;
+	nulls[2] = first_bad == 0;
 	result = heap_form_tuple(result_desc, values, nulls);
 	PG_RETURN_DATUM(HeapTupleGetDatum(result));
 }

@@ -65,6 +65,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
 #include "utils/inval.h"
@@ -533,26 +534,22 @@ closure_county(int64 mine_id)
 }
 
 /*
- * A kept plan.  Queries on tables that grow (events, members) are planned
- * for each call (custom plans): a generic plan made while the table was
- * small would stay a sequential scan.
+ * A kept plan.  Every query here reads one row or one unit's members by key,
+ * written so that even a generic plan made while the tables were small uses
+ * their indexes (a correlated subquery rather than a join, ORDER BY … LIMIT
+ * on an index's order): planning at every call cost the stage trigger a
+ * third of its time.
  */
 static SPIPlanPtr
-stage_prepare_opts(const char *sql, int nargs, Oid *argtypes, int cursor_opts)
+stage_prepare(const char *sql, int nargs, Oid *argtypes)
 {
-	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_opts);
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
 
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 			 sql, SPI_result_code_string(SPI_result));
 	SPI_keepplan(plan);
 	return plan;
-}
-
-static SPIPlanPtr
-stage_prepare(const char *sql, int nargs, Oid *argtypes)
-{
-	return stage_prepare_opts(sql, nargs, argtypes, 0);
 }
 
 /* Stage of a county's scheme, or NULL when it has none (SPI connected). */
@@ -813,13 +810,14 @@ unit_members_closed(const StageGraph *graphs, int64 unit_id, bool retained_null,
 	{
 		Oid			types[2] = {INT8OID, INT8OID};
 
-		members_plan = stage_prepare_opts(
-			"SELECT m.mine_id, c.stage FROM mineconsol.unit_members m"
-			" LEFT JOIN mineconsol.closures c ON c.mine_id OPERATOR(pg_catalog.=) m.mine_id"
+		members_plan = stage_prepare(
+			"SELECT m.mine_id, (SELECT c.stage FROM mineconsol.closures c"
+			"                   WHERE c.mine_id OPERATOR(pg_catalog.=) m.mine_id)"
+			" FROM mineconsol.unit_members m"
 			" WHERE m.unit_id OPERATOR(pg_catalog.=) $1"
-			" AND ($2 IS NULL OR m.mine_id OPERATOR(pg_catalog.<>) $2)"
+			" AND m.mine_id IS DISTINCT FROM $2"
 			" ORDER BY m.mine_id",
-			2, types, CURSOR_OPT_CUSTOM_PLAN);
+			2, types);
 	}
 	values[0] = Int64GetDatum(unit_id);
 	values[1] = Int64GetDatum(retained);
@@ -871,14 +869,14 @@ step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 		{
 			Oid			types[4] = {TEXTOID, INT8OID, TEXTOID, TEXTOID};
 
-			relative_due_plan = stage_prepare_opts(
+			relative_due_plan = stage_prepare(
 				"SELECT ((e.evidence OPERATOR(pg_catalog.->>) 'date')::pg_catalog.date"
 				" OPERATOR(pg_catalog.+) pg_catalog.make_interval(years => mineconsol.param($4)::pg_catalog.int4))::pg_catalog.date"
 				" FROM mineconsol.stage_events e"
 				" WHERE e.track OPERATOR(pg_catalog.=) $1 AND e.row_id OPERATOR(pg_catalog.=) $2"
 				" AND e.to_stage OPERATOR(pg_catalog.=) $3 AND e.reason IS NULL"
 				" ORDER BY e.id DESC LIMIT 1",
-				4, types, CURSOR_OPT_CUSTOM_PLAN);
+				4, types);
 		}
 		values[0] = CStringGetTextDatum(track_defs[t].name);
 		values[1] = Int64GetDatum(row_id);
@@ -957,6 +955,108 @@ empty_jsonb(void)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
 }
 
+/*
+ * The row's head: last_event_id and last_event_hash, which only this
+ * trigger writes.  heads_differ() says whether an UPDATE tries to change
+ * them; head_prev_hash() gives the hash the row's next event links to (and
+ * returns the id it must exceed).
+ */
+static bool
+heads_differ(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
+{
+	static const char *const cols[] = {"last_event_id", "last_event_hash"};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(cols); i++)
+	{
+		int			attnum = SPI_fnumber(desc, cols[i]);
+		Form_pg_attribute att;
+		bool		oldnull,
+					newnull;
+		Datum		o,
+					n;
+
+		if (attnum <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" does not exist", cols[i])));
+		att = TupleDescAttr(desc, attnum - 1);
+		o = heap_getattr(oldtup, attnum, desc, &oldnull);
+		n = heap_getattr(newtup, attnum, desc, &newnull);
+		if (oldnull != newnull)
+			return true;
+		if (oldnull)
+			continue;
+		if (att->attlen == -1)
+		{
+			/* compare contents: the same bytes may come with another header */
+			struct varlena *ov = PG_DETOAST_DATUM_PACKED(o);
+			struct varlena *nv = PG_DETOAST_DATUM_PACKED(n);
+
+			if (VARSIZE_ANY_EXHDR(ov) != VARSIZE_ANY_EXHDR(nv) ||
+				memcmp(VARDATA_ANY(ov), VARDATA_ANY(nv), VARSIZE_ANY_EXHDR(ov)) != 0)
+				return true;
+		}
+		else if (!datumIsEqual(o, n, att->attbyval, att->attlen))
+			return true;
+	}
+	return false;
+}
+
+static int64
+head_prev_hash(HeapTuple oldtup, TupleDesc desc, StageEvent *ev)
+{
+	int			attnum = SPI_fnumber(desc, "last_event_hash");
+	bool		isnull;
+	Datum		d = heap_getattr(oldtup, attnum, desc, &isnull);
+	int64		last_id;
+
+	memset(ev->prev_hash, 0, AUDIT_HASH_LEN);
+	if (!isnull)
+	{
+		bytea	   *b = DatumGetByteaPP(d);
+
+		if (VARSIZE_ANY_EXHDR(b) != AUDIT_HASH_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("last_event_hash of %s %lld is not a SHA-256 hash",
+							ev->track, (long long) ev->row_id)));
+		memcpy(ev->prev_hash, VARDATA_ANY(b), AUDIT_HASH_LEN);
+	}
+	ev->prev_hash_set = true;
+	last_id = tuple_int8(oldtup, desc, "last_event_id", &isnull);
+	return isnull ? 0 : last_id;
+}
+
+/* The new row with its head moved to the event just appended. */
+static HeapTuple
+head_moved(HeapTuple newtup, TupleDesc desc, const StageEvent *ev)
+{
+	int			cols[2];
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	bytea	   *hash = palloc(VARHDRSZ + AUDIT_HASH_LEN);
+
+	SET_VARSIZE(hash, VARHDRSZ + AUDIT_HASH_LEN);
+	memcpy(VARDATA(hash), ev->hash, AUDIT_HASH_LEN);
+	cols[0] = SPI_fnumber(desc, "last_event_id");
+	cols[1] = SPI_fnumber(desc, "last_event_hash");
+	values[0] = Int64GetDatum(ev->id);
+	values[1] = PointerGetDatum(hash);
+	return heap_modify_tuple_by_cols(newtup, desc, 2, cols, values, nulls);
+}
+
+static void
+refuse_head_change(Track t, int64 row_id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_GENERATED_ALWAYS),
+			 errmsg("last_event_id and last_event_hash of %s are maintained by mineconsol",
+					row_label(t, row_id, NULL)),
+			 errdetail("They name the row's last event in stage_events, the head of its audit chain."),
+			 errhint("Change the stage with advance() or revert_stage(); the stage trigger records the event and sets them.")));
+}
+
 /* INSERT: a new row starts at the first stage (superusers: any stage). */
 static void
 guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc)
@@ -970,6 +1070,10 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 
 	if (stage == NULL)
 		return;					/* NOT NULL refuses it */
+	if (!superuser() &&
+		!(heap_attisnull(newtup, SPI_fnumber(desc, "last_event_id"), desc) &&
+		  heap_attisnull(newtup, SPI_fnumber(desc, "last_event_hash"), desc)))
+		refuse_head_change(t, row_id);
 	s = graph_stage_index(g, stage);
 	if (s < 0)
 		ereport(ERROR,
@@ -1010,8 +1114,11 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 	}
 }
 
-/* UPDATE of stage and/or stage_evidence. */
-static void
+/*
+ * UPDATE of stage and/or stage_evidence.  Returns the event appended (the
+ * caller moves the row's head to it), or NULL when the stage stays.
+ */
+static StageEvent *
 guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 			 HeapTuple newtup, TupleDesc desc, bool evidence_given)
 {
@@ -1032,15 +1139,18 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	bool		evidence_stale = false;
 	DateADT		date = 0;
 	bool		date_set = false;
-	StageEvent	ev;
+	StageEvent *ev;
+	int64		last_id;
 
+	if (heads_differ(oldtup, newtup, desc))
+		refuse_head_change(t, row_id);
 	if (to == NULL || from == NULL)
-		return;					/* NOT NULL refuses it */
+		return NULL;			/* NOT NULL refuses it */
 
 	if (strcmp(from, to) == 0)
 	{
 		if (jsonb_same(old_ev, new_ev))
-			return;				/* nothing changes */
+			return NULL;		/* nothing changes */
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("evidence of %s can change only with its stage",
@@ -1051,13 +1161,14 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 
 	fi = graph_stage_index(g, from);
 	ti = graph_stage_index(g, to);
-	memset(&ev, 0, sizeof(ev));
-	ev.track = track_defs[t].name;
-	ev.row_id = row_id;
-	ev.row_id_set = true;
-	ev.from_stage = from;
-	ev.to_stage = to;
-	ev.actor = GetUserNameFromId(GetUserId(), false);
+	ev = palloc0(sizeof(StageEvent));
+	ev->track = track_defs[t].name;
+	ev->row_id = row_id;
+	ev->row_id_set = true;
+	ev->from_stage = from;
+	ev->to_stage = to;
+	ev->actor = GetUserNameFromId(GetUserId(), false);
+	last_id = head_prev_hash(oldtup, desc, ev);
 
 	/* The backward move revert_stage() announced. */
 	if (pending_revert.active && pending_revert.track == t &&
@@ -1068,10 +1179,10 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to revert %s", row_label(t, row_id, NULL))));
-		ev.evidence = empty_jsonb();
-		ev.reason = pending_revert.reason;
-		mc_audit_append(&ev);
-		return;
+		ev->evidence = empty_jsonb();
+		ev->reason = pending_revert.reason;
+		mc_audit_append(ev, last_id);
+		return ev;
 	}
 
 	initStringInfo(&detail);
@@ -1148,14 +1259,15 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	}
 
 	/* Accepted: record the event. */
-	ev.evidence = new_ev;
-	ev.due_set = step_due(t, g, step, row_id, &ev.due);
-	if (ev.due_set && date_set)
+	ev->evidence = new_ev;
+	ev->due_set = step_due(t, g, step, row_id, &ev->due);
+	if (ev->due_set && date_set)
 	{
-		ev.days_late = Max(0, date - ev.due);
-		ev.days_late_set = true;
+		ev->days_late = Max(0, date - ev->due);
+		ev->days_late_set = true;
 	}
-	mc_audit_append(&ev);
+	mc_audit_append(ev, last_id);
+	return ev;
 }
 
 /*
@@ -1171,6 +1283,7 @@ stage_guard(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Track		t;
 	const StageGraph *graphs;
+	HeapTuple	result;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -1195,7 +1308,10 @@ stage_guard(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	graphs = stage_graphs_get();
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
 		guard_insert(graphs, t, trigdata->tg_trigtuple, desc);
+		result = trigdata->tg_trigtuple;
+	}
 	else
 	{
 		/* Is stage_evidence in the UPDATE's SET list? */
@@ -1203,14 +1319,15 @@ stage_guard(PG_FUNCTION_ARGS)
 		bool		given = attnum > 0 &&
 			bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber,
 						  trigdata->tg_updatedcols);
+		StageEvent *ev;
 
-		guard_update(graphs, t, trigdata->tg_trigtuple, trigdata->tg_newtuple,
-					 desc, given);
+		ev = guard_update(graphs, t, trigdata->tg_trigtuple, trigdata->tg_newtuple,
+						  desc, given);
+		result = ev ? head_moved(trigdata->tg_newtuple, desc, ev) : trigdata->tg_newtuple;
 	}
 	SPI_finish();
 
-	return PointerGetDatum(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event)
-						   ? trigdata->tg_trigtuple : trigdata->tg_newtuple);
+	return PointerGetDatum(result);
 }
 
 /*

@@ -46,7 +46,7 @@ typedef struct StageEvent
 } StageEvent;
 
 /* audit.c */
-extern void mc_audit_append(StageEvent *ev);
+extern void mc_audit_append(StageEvent *ev, int64 after_id);
 extern void mc_audit_expect(StageEvent *dest, MemoryContext cxt,
 							const char *track, int64 row_id);
 extern bool mc_audit_expect_end(void);

@@ -19,7 +19,7 @@ psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
 
 CLIENTS=8 PER_CLIENT=500 UNITS_PER_CLIENT=72 RACE_ROWS=200
 
-plan 14
+plan 15
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<SQL
 CREATE EXTENSION mineconsol CASCADE;
 SET search_path = mineconsol, public;
@@ -73,8 +73,12 @@ is "$(q $db "SELECT count(*) FROM mineconsol.units u WHERE u.stage IS DISTINCT F
              AND u.stage <> 'planned'")" 0 "each unit is at the stage of its last event"
 is "$(q $db "SELECT row(ok, checked = (SELECT count(*) FROM mineconsol.stage_events), first_bad_event)::text FROM mineconsol.verify_audit()")" \
    "(t,t,)" "the chain verifies"
-is "$(q $db "SELECT count(*) FROM (SELECT id, at, lag(at) OVER (ORDER BY id) AS before FROM mineconsol.stage_events) e WHERE at < before")" 0 \
-   "event times increase along the chain (ids and chain order agree)"
+is "$(q $db "SELECT count(*) FROM (SELECT id, at, lag(at) OVER (PARTITION BY track, row_id ORDER BY id) AS before
+             FROM mineconsol.stage_events) e WHERE at < before")" 0 \
+   "event times increase along each row's chain (ids and chain order agree)"
+is "$(q $db "SELECT count(*) FROM mineconsol.units u WHERE u.stage <> 'planned' AND u.last_event_id IS DISTINCT FROM
+             (SELECT max(e.id) FROM mineconsol.stage_events e WHERE e.track = 'unit' AND e.row_id = u.id)")" 0 \
+   "each unit's head names its last event"
 
 # Two clients race for the same rows: each row moves once, the other gets a
 # clear error.

@@ -15,7 +15,7 @@ trap cleanup EXIT
 cleanup
 psql -X -q -d postgres -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst" >/dev/null || exit 1
 
-plan 11
+plan 12
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null 2>&1 <<'SQL'
 CREATE EXTENSION mineconsol CASCADE;
 SET search_path = mineconsol, public;
@@ -56,8 +56,13 @@ is "$(q $dst "$events")" "$(q $src "$events")" "every event comes back with its 
 is "$(q $dst "$rows")" "$(q $src "$rows")" "schemes, units, closures and members come back at their stages"
 is "$(q $dst "SELECT row(ok, checked, first_bad_event)::text FROM mineconsol.verify_audit()")" \
    "$(q $src "SELECT row(ok, checked, first_bad_event)::text FROM mineconsol.verify_audit()")" "the restored chain verifies"
-is "$(q $dst "SELECT last_id FROM mineconsol.audit_head")" "$(q $src "SELECT last_id FROM mineconsol.audit_head")" \
-   "the chain head was rebuilt from the events"
+heads="SELECT string_agg(track || ' ' || row_id || '=' || last_event_id, ',' ORDER BY track, row_id) FROM (
+          SELECT 'scheme' AS track, id AS row_id, last_event_id FROM mineconsol.schemes
+          UNION ALL SELECT 'unit', id, last_event_id FROM mineconsol.units
+          UNION ALL SELECT 'closure', mine_id, last_event_id FROM mineconsol.closures) r"
+is "$(q $dst "$heads")" "$(q $src "$heads")" "every row comes back with its chain's head"
+is "$(q $dst "SELECT last_value FROM mineconsol.stage_events_id_seq")" "$(q $src "SELECT last_value FROM mineconsol.stage_events_id_seq")" \
+   "and event ids continue where they stopped"
 is "$(q $dst "SELECT array_to_string(evidence_keys, ',') FROM mineconsol.stage_transitions WHERE track = 'closure' AND to_stage = 'restored'")" \
    "date,doc_no,inspector" "the DBA's edit of a step survives"
 is "$(q $dst "SELECT count(*) FROM mineconsol.stage_transitions")" 17 "and the seeded steps are there once"

@@ -1,108 +1,168 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(28);
+SELECT plan(38);
 
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,0,)', 'an empty chain verifies');
+-- Event ids come from a sequence that other test files advance too, so
+-- every expected id is read into a variable first.
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,0,)', 'an empty trail verifies');
 
--- Three events for scheme 905.
-INSERT INTO schemes (id, county_code) VALUES (905, '140922');
-SELECT lives_ok($$SELECT mineconsol.advance('scheme', 905, s, jsonb_build_object('date', '2022-09-0' || n, 'doc_no', '五政〔2022〕' || n || '号'))
-  FROM unnest(ARRAY['drafted', 'hearing_held']) WITH ORDINALITY AS u(s, n) ORDER BY n$$, 'two steps');
-SELECT lives_ok($$SELECT mineconsol.revert_stage('scheme', 905, 'drafted', 'hearing minutes missing')$$, 'one revert');
-SELECT is((SELECT string_agg(id::text, ',' ORDER BY id) FROM stage_events), '1,2,3', 'events are numbered 1, 2, 3');
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,3,)', 'the chain verifies');
+-- Two rows: scheme 905 (two steps, one revert) and scheme 906 (one step in
+-- between), so the rows' events interleave.
+INSERT INTO schemes (id, county_code) VALUES (905, '140922'), (906, '140923');
+SELECT lives_ok($$SELECT mineconsol.advance('scheme', 905, 'drafted', '{"date": "2022-09-01", "doc_no": "五政〔2022〕1号"}')$$,
+  'scheme 905 drafted');
+SELECT lives_ok($$SELECT mineconsol.advance('scheme', 906, 'drafted', '{"date": "2022-09-01", "doc_no": "代政〔2022〕1号"}')$$,
+  'scheme 906 drafted');
+SELECT lives_ok($$SELECT mineconsol.advance('scheme', 905, 'hearing_held', '{"date": "2022-09-02", "doc_no": "五政〔2022〕2号"}')$$,
+  'scheme 905 hearing held');
+SELECT lives_ok($$SELECT mineconsol.revert_stage('scheme', 905, 'drafted', 'hearing minutes missing')$$, 'scheme 905 reverted');
+SELECT min(id) AS e1, max(id) AS e3 FROM stage_events WHERE row_id = 905 \gset
+SELECT id AS e2 FROM stage_events WHERE row_id = 905 AND to_stage = 'hearing_held' \gset
+SELECT id AS f1 FROM stage_events WHERE row_id = 906 \gset
+SELECT ok(:e1 < :f1 AND :f1 < :e2 AND :e2 < :e3, 'ids increase in the order the events were recorded');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,4,)', 'the trail verifies');
 
--- The chain as documented: hash = SHA-256(prev_hash ‖ canonical(e)).
-SELECT is((SELECT prev_hash FROM stage_events WHERE id = 1), '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea,
-  'event 1 links to 32 zero bytes');
-SELECT is((SELECT count(*)::int FROM (SELECT prev_hash, lag(hash) OVER (ORDER BY id) AS before FROM stage_events) c
-            WHERE before IS NOT NULL AND prev_hash <> before), 0, 'every prev_hash is the previous event''s hash');
-SELECT is((SELECT count(*)::int FROM stage_events e WHERE hash = sha256(prev_hash || audit_canonical(e))), 3,
+-- Each row's chain as documented: hash = SHA-256(prev_hash ‖ canonical(e)),
+-- prev_hash the hash of the row's previous event, zeros for its first.
+SELECT is((SELECT array_agg(row_id ORDER BY row_id) FROM stage_events
+            WHERE prev_hash = '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea),
+  ARRAY[905, 906]::bigint[], 'the first event of each row links to 32 zero bytes');
+SELECT is((SELECT count(*)::int FROM (SELECT prev_hash, lag(hash) OVER (PARTITION BY track, row_id ORDER BY id) AS before
+                                        FROM stage_events) c
+            WHERE before IS NOT NULL AND prev_hash = before), 2, 'every other prev_hash is the hash of the row''s previous event');
+SELECT is((SELECT count(*)::int FROM stage_events e WHERE hash = sha256(prev_hash || audit_canonical(e))), 4,
   'every hash is sha256(prev_hash || audit_canonical(e)), reproducible in plain SQL');
-SELECT is((SELECT hash FROM audit_head), (SELECT hash FROM stage_events WHERE id = 3), 'audit_head holds the last hash');
+SELECT is((SELECT row(last_event_id, last_event_hash = (SELECT hash FROM stage_events WHERE id = :e3))::text
+             FROM schemes WHERE id = 905), format('(%s,t)', :e3), 'the row holds its head: its last event and that event''s hash');
 SELECT is(convert_from(audit_canonical(ROW(1, 'scheme', 5, 'survey', 'drafted', 'clerk', '2022-09-01 08:00:00.5+08',
     '{"doc_no": "忻1号", "date": "2022-09-01"}', '2022-10-30', 0, '\x00', '\x00', NULL)::stage_events), 'UTF8'),
   '19:mineconsol-event-v1,1:1,6:scheme,1:5,6:survey,7:drafted,5:clerk,27:2022-09-01T00:00:00.500000Z,'
   || '43:{"date": "2022-09-01", "doc_no": "忻1号"},10:2022-10-30,1:0,N',
   'the canonical serialisation: netstrings in a fixed order, UTC time, jsonb text, N for NULL');
 
+-- The head is the stage trigger's to write.
+SELECT throws_ok($$UPDATE mineconsol.schemes SET last_event_id = 1 WHERE id = 905$$, '428C9',
+  'last_event_id and last_event_hash of scheme 905 are maintained by mineconsol', 'the head''s id cannot be set');
+SELECT throws_ok($$UPDATE mineconsol.schemes SET last_event_hash = NULL WHERE id = 905$$, '428C9',
+  'last_event_id and last_event_hash of scheme 905 are maintained by mineconsol', 'nor its hash');
+CREATE ROLE mc_audit_clerk IN ROLE mineconsol_editor;
+INSERT INTO role_counties VALUES ('mc_audit_clerk', '140924');
+SET ROLE mc_audit_clerk;
+SELECT throws_ok($$INSERT INTO mineconsol.schemes (county_code, last_event_id) VALUES ('140924', 1)$$, '428C9',
+  NULL, 'county staff cannot insert a row with a head');
+RESET ROLE;
+
 -- Append-only, for everyone (this test runs as a superuser).
-SELECT throws_ok($$UPDATE mineconsol.stage_events SET days_late = 0 WHERE id = 2$$, '55000',
+SELECT throws_ok(format($$UPDATE mineconsol.stage_events SET days_late = 0 WHERE id = %s$$, :e2), '55000',
   'stage_events is append-only: UPDATE is not allowed', 'UPDATE is refused');
 SELECT throws_ok($$UPDATE mineconsol.stage_events SET days_late = 0 WHERE false$$, '55000',
   'stage_events is append-only: UPDATE is not allowed', 'even an UPDATE that touches no row');
-SELECT throws_ok($$DELETE FROM mineconsol.stage_events WHERE id = 3$$, '55000',
+SELECT throws_ok(format($$DELETE FROM mineconsol.stage_events WHERE id = %s$$, :e3), '55000',
   'stage_events is append-only: DELETE is not allowed', 'DELETE is refused');
 SELECT throws_ok($$TRUNCATE mineconsol.stage_events$$, '55000',
   'stage_events is append-only: TRUNCATE is not allowed', 'TRUNCATE is refused');
 
--- Direct INSERTs (pg_restore, migration) must extend the chain.
+-- Direct INSERTs (pg_restore, migration) must extend their row's chain.
+SELECT (:e3 + 100) AS c1 \gset
 CREATE TEMP TABLE candidate AS
-SELECT (h.last_id + 1)::bigint AS id, 'scheme'::text AS track, 905::bigint AS row_id, 'drafted'::text AS from_stage,
+SELECT :c1::bigint AS id, 'scheme'::text AS track, 905::bigint AS row_id, 'drafted'::text AS from_stage,
        'hearing_held'::text AS to_stage, 'migration'::text AS actor, '2022-09-20 10:00+08'::timestamptz AS at,
        '{"date": "2022-09-20", "doc_no": "五政〔2022〕9号"}'::jsonb AS evidence, NULL::date AS due, NULL::int AS days_late,
-       h.hash AS prev_hash, NULL::bytea AS hash, NULL::text AS reason
-  FROM audit_head h;
+       e.hash AS prev_hash, NULL::bytea AS hash, NULL::text AS reason
+  FROM stage_events e WHERE e.id = :e3;
 UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
 SELECT throws_ok($$INSERT INTO mineconsol.stage_events SELECT id, track, row_id, from_stage, to_stage, actor, at, evidence, due,
   days_late, '\x0000000000000000000000000000000000000000000000000000000000000000', hash, reason FROM candidate$$, '23514',
-  'stage event 4 does not extend the audit chain', 'an event that does not link to the head is refused');
-SELECT throws_ok($$INSERT INTO mineconsol.stage_events SELECT id, track, row_id, from_stage, to_stage, actor, at, evidence, due,
-  5, prev_hash, hash, reason FROM candidate$$, '23514',
-  'stage event 4 does not extend the audit chain', 'an event whose hash does not match its content is refused');
-SELECT throws_ok($$INSERT INTO mineconsol.stage_events SELECT 7, track, row_id, from_stage, to_stage, actor, at, evidence, due,
-  days_late, prev_hash, hash, reason FROM candidate$$, '23514',
-  'stage event 7 does not extend the audit chain', 'an event that leaves a gap is refused');
-SELECT lives_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$, 'an event that extends the chain is accepted');
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,4,)', 'and the chain still verifies');
-SELECT is((SELECT last_id FROM audit_head), 4::bigint, 'the head moved to it');
+  format('stage event %s does not extend the audit chain', :c1), 'an event whose hash does not match its content is refused');
+UPDATE candidate c SET prev_hash = (SELECT hash FROM stage_events WHERE id = :e2);
+UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
+SELECT throws_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$, '23514',
+  format('stage event %s does not extend the audit chain of scheme 905', :c1),
+  'an event that does not link to the row''s last event is refused');
+UPDATE candidate c SET id = :e2, prev_hash = (SELECT hash FROM stage_events WHERE id = :e3);
+UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
+SELECT throws_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$, '23514',
+  format('stage event %s does not extend the audit chain of scheme 905', :e2),
+  'an event numbered before the row''s last one is refused');
+UPDATE candidate c SET id = :c1;
+UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
+SAVEPOINT direct;
+SELECT lives_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$, 'an event that extends the row''s chain is accepted');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,5,%s)', :c1),
+  'but while the row''s head does not name it, verify_audit() names it');
+ROLLBACK TO SAVEPOINT direct;
+
+-- A restore: a superuser loads a row with its head, then its events.
+UPDATE candidate SET row_id = 907, from_stage = 'survey', to_stage = 'drafted',
+  prev_hash = '\x0000000000000000000000000000000000000000000000000000000000000000';
+UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
+SELECT lives_ok($$INSERT INTO mineconsol.schemes (id, county_code, stage, last_event_id, last_event_hash)
+  SELECT 907, '140924', 'drafted', id, hash FROM candidate$$, 'a superuser inserts a row with its head (pg_restore)');
+SELECT lives_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$, '… and its events, which extend its chain');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,5,)', 'the restored row verifies');
 
 -- Tampering by a superuser who disables the triggers is detected.
 SAVEPOINT tamper;
 ALTER TABLE stage_events DISABLE TRIGGER ALL;
-UPDATE stage_events SET evidence = jsonb_set(evidence, '{doc_no}', '"五政〔2022〕99号"') WHERE id = 2;
+UPDATE stage_events SET evidence = jsonb_set(evidence, '{doc_no}', '"五政〔2022〕99号"') WHERE id = :e2;
 ALTER TABLE stage_events ENABLE TRIGGER ALL;
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(f,1,2)', 'an edited event is named');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,4,%s)', :e2), 'an edited event is named');
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
 ALTER TABLE stage_events DISABLE TRIGGER ALL;
 UPDATE stage_events SET actor = 'someone else', hash = sha256(prev_hash || audit_canonical(
   ROW(id, track, row_id, from_stage, to_stage, 'someone else', at, evidence, due, days_late, prev_hash, hash, reason)::stage_events))
- WHERE id = 2;
+ WHERE id = :e2;
 ALTER TABLE stage_events ENABLE TRIGGER ALL;
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(f,2,3)',
-  'an edited event with a recomputed hash breaks the link of the next one');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,4,%s)', :e3),
+  'an edited event with a recomputed hash breaks the link of the row''s next one');
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
 ALTER TABLE stage_events DISABLE TRIGGER ALL;
-DELETE FROM stage_events WHERE id = 2;
+DELETE FROM stage_events WHERE id = :e2;
 ALTER TABLE stage_events ENABLE TRIGGER ALL;
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(f,1,2)', 'a removed event is named');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,3,%s)', :e3),
+  'a removed event: the row''s next event is named');
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
 ALTER TABLE stage_events DISABLE TRIGGER ALL;
-DELETE FROM stage_events WHERE id = 4;
+DELETE FROM stage_events WHERE id = :e3;
 ALTER TABLE stage_events ENABLE TRIGGER ALL;
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(f,3,4)', 'a removed last event is named');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,4,%s)', :e3),
+  'a removed last event is named (the row''s head still names it)');
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
 ALTER TABLE stage_events DISABLE TRIGGER ALL;
-UPDATE candidate SET id = 5, prev_hash = (SELECT hash FROM stage_events WHERE id = 4), to_stage = 'noticed';
+UPDATE candidate SET id = :c1 + 1, row_id = 906, from_stage = 'drafted', to_stage = 'hearing_held',
+  prev_hash = (SELECT hash FROM stage_events WHERE id = :f1);
 UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
 INSERT INTO stage_events SELECT * FROM candidate;
 ALTER TABLE stage_events ENABLE TRIGGER ALL;
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(f,4,5)',
-  'an event slipped in past the head is named');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,6,%s)', :c1 + 1),
+  'an event slipped in past a row''s head is named, although it links correctly');
 ROLLBACK TO SAVEPOINT tamper;
 
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,4,)', 'untouched, the chain verifies');
-SELECT lives_ok($$SELECT mineconsol.advance('scheme', 905, 'hearing_held', '{"date": "2022-09-25", "doc_no": "五政〔2022〕12号"}')$$,
-  'appending continues after a direct insert');
-SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,5,)', 'five events, intact');
+SAVEPOINT tamper;
+ALTER TABLE schemes DISABLE TRIGGER ALL;
+UPDATE schemes SET last_event_hash = sha256('forged') WHERE id = 906;
+ALTER TABLE schemes ENABLE TRIGGER ALL;
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,5,%s)', :f1),
+  'a row whose head was edited names the event the head should hold');
+ROLLBACK TO SAVEPOINT tamper;
+
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,5,)', 'untouched, the trail verifies');
+SELECT throws_ok($$SELECT mineconsol.advance('scheme', 907, 'hearing_held', '{"date": "2022-09-25", "doc_no": "忻政〔2022〕12号"}')$$,
+  '55000', 'stage_events_id_seq is behind the audit trail', 'events loaded without their sequence: appending stops with a hint');
+SELECT setval('stage_events_id_seq', max(id)) FROM stage_events \g /dev/null
+SELECT lives_ok($$SELECT mineconsol.advance('scheme', 907, 'hearing_held', '{"date": "2022-09-25", "doc_no": "忻政〔2022〕12号"}')$$,
+  'appending continues on the restored row');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,6,)', 'six events, intact');
+SELECT is((SELECT prev_hash FROM stage_events WHERE id = (SELECT last_event_id FROM schemes WHERE id = 907)),
+  (SELECT hash FROM candidate), 'the new event links to the restored one');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(85);
+SELECT plan(84);
 
 -- refusal(sql [, role]): 'SQLSTATE: message' and the detail on the next line,
 -- or 'no error'.  With a role, the statement runs as that role.
@@ -46,7 +46,7 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA mineconsol TO mc_test_clerk, mc_test_city
 
 -- ---------------------------------------------------------------- objects
 SELECT has_table('mineconsol', t, 'table ' || t) FROM unnest(ARRAY[
-  'schemes', 'units', 'unit_members', 'closures', 'stage_transitions', 'stage_events', 'audit_head']) AS t;
+  'schemes', 'units', 'unit_members', 'closures', 'stage_transitions', 'stage_events']) AS t;
 SELECT columns_are('mineconsol', 'stage_events', ARRAY[
   'id', 'track', 'row_id', 'from_stage', 'to_stage', 'actor', 'at', 'evidence', 'due', 'days_late',
   'prev_hash', 'hash', 'reason'], 'stage_events has the columns of the public interface (+ reason)');
