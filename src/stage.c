@@ -1284,6 +1284,7 @@ stage_guard(PG_FUNCTION_ARGS)
 	Track		t;
 	const StageGraph *graphs;
 	HeapTuple	result;
+	MemoryContext caller_cxt;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -1304,6 +1305,7 @@ stage_guard(PG_FUNCTION_ARGS)
 	t = track_of_name(trigger->tgargs[0], false);
 	desc = RelationGetDescr(trigdata->tg_relation);
 
+	caller_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	graphs = stage_graphs_get();
@@ -1323,7 +1325,16 @@ stage_guard(PG_FUNCTION_ARGS)
 
 		ev = guard_update(graphs, t, trigdata->tg_trigtuple, trigdata->tg_newtuple,
 						  desc, given);
-		result = ev ? head_moved(trigdata->tg_newtuple, desc, ev) : trigdata->tg_newtuple;
+		if (ev)
+		{
+			/* the row outlives SPI_finish(): build it in the caller's context */
+			MemoryContext spi_cxt = MemoryContextSwitchTo(caller_cxt);
+
+			result = head_moved(trigdata->tg_newtuple, desc, ev);
+			MemoryContextSwitchTo(spi_cxt);
+		}
+		else
+			result = trigdata->tg_newtuple;
 	}
 	SPI_finish();
 
@@ -1380,6 +1391,7 @@ update_and_receive(FunctionCallInfo fcinfo, MemoryContext fn_cxt, SPIPlanPtr pla
 	bool		received;
 	volatile int rc = 0;
 	MemoryContext oldcxt;
+	Datum		result;
 
 	ev = MemoryContextAllocZero(fn_cxt, sizeof(StageEvent));
 	mc_audit_expect(ev, fn_cxt, track_defs[t].name, row_id);
@@ -1399,12 +1411,14 @@ update_and_receive(FunctionCallInfo fcinfo, MemoryContext fn_cxt, SPIPlanPtr pla
 	if (!received)
 		elog(ERROR, "the event of %s was not recorded", row_label(t, row_id, NULL));
 
+	/* The result outlives SPI_finish(): build it in the function's context. */
 	oldcxt = MemoryContextSwitchTo(fn_cxt);
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
+	result = mc_audit_event_datum(ev, desc);
 	MemoryContextSwitchTo(oldcxt);
-	return mc_audit_event_datum(ev, desc);
+	return result;
 }
 
 /*
