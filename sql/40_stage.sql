@@ -211,13 +211,13 @@ CREATE FUNCTION stage_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'stage_guard'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_guard() IS
-  'Row trigger on schemes, units and closures (argument: the track). INSERT: a new row starts at the first stage with no event, and a unit only once its county''s scheme is drafted (a superuser may insert at any stage: restore, migration). UPDATE of stage: one step forward with the evidence in stage_evidence, cross-track prerequisites; appends the event to stage_events and records it in last_event_id / last_event_hash, which nobody else may change (428C9). Refusals are 23514.';
+  'Row trigger on schemes, units and closures (argument: the track). INSERT: a new row starts at the first stage with no event, and a unit only once its county''s scheme is drafted (a superuser may insert at any stage: restore, migration). UPDATE of stage: one step forward with the evidence in stage_evidence, cross-track prerequisites; appends the event to stage_events and records it in last_event_id / last_event_hash, which nobody else may change (428C9). DELETE: a row with a stage history is kept (23001). Refusals are 23514.';
 
-CREATE TRIGGER schemes_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash ON schemes
+CREATE TRIGGER schemes_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash OR DELETE ON schemes
 	FOR EACH ROW EXECUTE FUNCTION stage_guard('scheme');
-CREATE TRIGGER units_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash ON units
+CREATE TRIGGER units_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash OR DELETE ON units
 	FOR EACH ROW EXECUTE FUNCTION stage_guard('unit');
-CREATE TRIGGER closures_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash ON closures
+CREATE TRIGGER closures_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash OR DELETE ON closures
 	FOR EACH ROW EXECUTE FUNCTION stage_guard('closure');
 
 -- Availability: 0.1.0
@@ -259,7 +259,7 @@ CREATE FUNCTION verify_audit(OUT ok boolean, OUT checked bigint, OUT first_bad_e
 AS 'MODULE_PATHNAME', 'verify_audit'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit() IS
-  'Walks the chain of every row (stage_events in track, row_id, id order) and recomputes it: ok when every event links to the previous event of its row, its hash matches SHA-256(prev_hash ‖ canonical event), and the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name. Otherwise first_bad_event names the lowest-numbered event that fails: an edited event, the event after a removed one, an event added past a row''s head, or the missing last event of a row. checked counts the events found intact.';
+  'Walks the chain of every row (stage_events in track, row_id, id order) and recomputes it: ok when every event links to the previous event of its row, its hash matches SHA-256(prev_hash ‖ canonical event), and the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name. Otherwise first_bad_event names the lowest-numbered event that fails: an edited event, the event after a removed one, an event added past a row''s head, or the missing last event of a row (NULL when the only break is a head that names no event). checked counts the events whose own hash and link are intact.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION audit_canonical(e stage_events) RETURNS bytea

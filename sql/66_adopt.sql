@@ -31,22 +31,24 @@ BEGIN
 				  HINT = format('advance(''scheme'', <id>, ''drafted'', <evidence>) first.');
 	END IF;
 
+	-- A row that has moved, even if reverted since, has a stage history, which
+	-- the audit trail keeps (the stage trigger refuses to delete it).
 	SELECT 'unit' AS track, u.id::text AS row_id, u.stage INTO moved
 	  FROM mineconsol.units u
-	 WHERE u.county_code = v_county AND u.stage <> 'planned'
+	 WHERE u.county_code = v_county AND (u.stage <> 'planned' OR u.last_event_id IS NOT NULL)
 	 ORDER BY u.id LIMIT 1;
 	IF NOT FOUND THEN
 		SELECT 'closure' AS track, c.mine_id::text AS row_id, c.stage INTO moved
 		  FROM mineconsol.closures c JOIN mineconsol.mines m ON m.id = c.mine_id
-		 WHERE m.county_code = v_county AND c.stage <> 'to_close'
+		 WHERE m.county_code = v_county AND (c.stage <> 'to_close' OR c.last_event_id IS NOT NULL)
 		 ORDER BY c.mine_id LIMIT 1;
 	END IF;
 	IF FOUND THEN
-		RAISE EXCEPTION 'cannot adopt the merge plan of county % again: % % is at "%"',
+		RAISE EXCEPTION 'cannot adopt the merge plan of county % again: % % is at "%" and has a stage history',
 			v_county, moved.track, moved.row_id, moved.stage
 			USING ERRCODE = 'check_violation',
-				  DETAIL = 'The merge plan is adopted again only while every unit of the county is "planned" and every closure "to_close".',
-				  HINT = 'revert_stage() (the city) moves rows back first, or keep the units as they are.';
+				  DETAIL = 'The merge plan is adopted again only while no unit or closure of the county has ever moved; stage_events keeps the history of those that have.',
+				  HINT = 'Keep the adopted units, and add or change units and members by hand where the plan has changed.';
 	END IF;
 
 	-- Adopting again replaces the previous, untouched adoption.
@@ -92,4 +94,4 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION adopt_merge_plan(text) IS
-  'Turns the county''s current merge_plan into consolidation units (stage planned: one per cluster with a retained mine, every member in unit_members) and closures (stage to_close: every member merging into another mine, and every mine of the county whose verdict is ban or close). Needs the county''s scheme at least drafted; adopting again replaces the previous adoption while every unit is still planned and every closure to_close, and is refused (23514) once one has moved. Returns the number of units.';
+  'Turns the county''s current merge_plan into consolidation units (stage planned: one per cluster with a retained mine, every member in unit_members) and closures (stage to_close: every member merging into another mine, and every mine of the county whose verdict is ban or close). Needs the county''s scheme at least drafted; adopting again replaces the previous adoption while every unit is still planned and every closure to_close, and is refused (23514) once one has moved, even if reverted since (its stage history stays). Returns the number of units.';

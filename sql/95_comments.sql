@@ -30,9 +30,9 @@ COMMENT ON TRIGGER mines_normalize_geom ON mines IS 'Stores geom through working
 COMMENT ON TRIGGER zones_normalize_geom ON zones IS 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid';
 COMMENT ON TRIGGER stage_transitions_invalidate ON stage_transitions IS 'Drops every backend''s cached stage graph when the graph changes';
 COMMENT ON TRIGGER milestones_stage_cache_invalidate ON milestones IS 'Drops every backend''s cached deadlines when a milestone changes';
-COMMENT ON TRIGGER schemes_stage_guard ON schemes IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
-COMMENT ON TRIGGER units_stage_guard ON units IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
-COMMENT ON TRIGGER closures_stage_guard ON closures IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the audit chain';
+COMMENT ON TRIGGER schemes_stage_guard ON schemes IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted';
+COMMENT ON TRIGGER units_stage_guard ON units IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted';
+COMMENT ON TRIGGER closures_stage_guard ON closures IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted';
 COMMENT ON TRIGGER stage_events_append ON stage_events IS 'An inserted event must extend its row''s chain (a later id, the previous event''s hash, a correct hash)';
 COMMENT ON TRIGGER stage_events_append_only ON stage_events IS 'Refuses UPDATE, DELETE and TRUNCATE of the audit trail (55000)';
 

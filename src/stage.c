@@ -1057,6 +1057,27 @@ refuse_head_change(Track t, int64 row_id)
 			 errhint("Change the stage with advance() or revert_stage(); the stage trigger records the event and sets them.")));
 }
 
+/*
+ * DELETE: a row with a history stays, so that its chain keeps its head
+ * (and a row inserted later with the same key cannot start a second chain).
+ */
+static void
+guard_delete(Track t, HeapTuple oldtup, TupleDesc desc)
+{
+	bool		isnull;
+	int64		last_id = tuple_int8(oldtup, desc, "last_event_id", &isnull);
+	int64		row_id;
+
+	if (isnull)
+		return;
+	row_id = tuple_int8(oldtup, desc, track_defs[t].key, &isnull);
+	ereport(ERROR,
+			(errcode(ERRCODE_RESTRICT_VIOLATION),
+			 errmsg("%s cannot be deleted: it has a stage history", row_label(t, row_id, NULL)),
+			 errdetail("Its last event is " INT64_FORMAT " in stage_events; the audit trail keeps a row with a history.", last_id),
+			 errhint("To undo a step, use revert_stage().")));
+}
+
 /* INSERT: a new row starts at the first stage (superusers: any stage). */
 static void
 guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc)
@@ -1272,7 +1293,8 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 
 /*
  * stage_guard(track)
- *		BEFORE INSERT OR UPDATE OF stage, stage_evidence row trigger.
+ *		BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id,
+ *		last_event_hash OR DELETE row trigger.
  */
 PG_FUNCTION_INFO_V1(stage_guard);
 Datum
@@ -1293,10 +1315,11 @@ stage_guard(PG_FUNCTION_ARGS)
 	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
-		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
+		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ||
+		  TRIGGER_FIRED_BY_DELETE(trigdata->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_guard() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW")));
+				 errmsg("stage_guard() must be fired BEFORE INSERT, UPDATE OR DELETE FOR EACH ROW")));
 	trigger = trigdata->tg_trigger;
 	if (trigger->tgnargs != 1)
 		ereport(ERROR,
@@ -1304,6 +1327,11 @@ stage_guard(PG_FUNCTION_ARGS)
 				 errmsg("stage_guard() takes one argument, the track")));
 	t = track_of_name(trigger->tgargs[0], false);
 	desc = RelationGetDescr(trigdata->tg_relation);
+	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		guard_delete(t, trigdata->tg_trigtuple, desc);
+		return PointerGetDatum(trigdata->tg_trigtuple);
+	}
 
 	caller_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)

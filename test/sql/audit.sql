@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(38);
+SELECT plan(42);
 
 -- Event ids come from a sequence that other test files advance too, so
 -- every expected id is read into a variable first.
@@ -51,6 +51,25 @@ SET ROLE mc_audit_clerk;
 SELECT throws_ok($$INSERT INTO mineconsol.schemes (county_code, last_event_id) VALUES ('140924', 1)$$, '428C9',
   NULL, 'county staff cannot insert a row with a head');
 RESET ROLE;
+
+-- A row with a history is kept, so its chain keeps its head.
+SELECT throws_ok($$DELETE FROM mineconsol.schemes WHERE id = 905$$, '23001',
+  'scheme 905 cannot be deleted: it has a stage history', 'a row with a stage history cannot be deleted');
+SELECT lives_ok($$INSERT INTO mineconsol.schemes (id, county_code) VALUES (908, '140925');
+                  DELETE FROM mineconsol.schemes WHERE id = 908$$, 'a row without one can');
+
+-- The append is a real insert: defaults of added columns and AFTER triggers apply.
+SAVEPOINT extra;
+ALTER TABLE stage_events ADD COLUMN office text NOT NULL DEFAULT 'city office';
+CREATE TEMP TABLE seen (id bigint);
+CREATE FUNCTION pg_temp.note_event() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO seen VALUES (NEW.id); RETURN NULL; END $f$;
+CREATE TRIGGER zz_seen AFTER INSERT ON stage_events FOR EACH ROW EXECUTE FUNCTION pg_temp.note_event();
+SELECT advance('scheme', 906, 'hearing_held', '{"date": "2022-09-03", "doc_no": "代政〔2022〕2号"}') \g /dev/null
+SELECT is((SELECT office FROM stage_events WHERE row_id = 906 AND to_stage = 'hearing_held'), 'city office',
+  'a column added to stage_events gets its default');
+SELECT is((SELECT count(*)::int FROM seen), 1, 'an AFTER trigger on stage_events sees the event');
+ROLLBACK TO SAVEPOINT extra;
 
 -- Append-only, for everyone (this test runs as a superuser).
 SELECT throws_ok(format($$UPDATE mineconsol.stage_events SET days_late = 0 WHERE id = %s$$, :e2), '55000',
