@@ -115,6 +115,9 @@ static int64 appending_id = 0;
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr row_last_event_plan = NULL;
 
+/* The number of columns of stage_events as mineconsol creates it. */
+#define EVENT_NATTS			13
+
 /* Attribute numbers of stage_events' columns in a given tuple descriptor. */
 typedef struct EventAttnums
 {
@@ -477,11 +480,11 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	audit_deliver(ev);
 }
 
-/* The columns of a row of stage_events (desc) holding ev. */
+/* The columns of a row of stage_events (desc, its columns at a) holding ev. */
 static void
-event_values(const StageEvent *ev, TupleDesc desc, Datum *values, bool *nulls)
+event_values(const StageEvent *ev, TupleDesc desc, const EventAttnums *a,
+			 Datum *values, bool *nulls)
 {
-	EventAttnums a;
 	int			i;
 
 	for (i = 0; i < desc->natts; i++)
@@ -489,25 +492,24 @@ event_values(const StageEvent *ev, TupleDesc desc, Datum *values, bool *nulls)
 		values[i] = (Datum) 0;
 		nulls[i] = true;
 	}
-	event_attnums(desc, &a);
 #define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
-	SET(a.id, Int64GetDatum(ev->id));
-	SET(a.track, CStringGetTextDatum(ev->track));
-	SET(a.row_id, Int64GetDatum(ev->row_id));
-	SET(a.from_stage, CStringGetTextDatum(ev->from_stage));
-	SET(a.to_stage, CStringGetTextDatum(ev->to_stage));
-	SET(a.actor, CStringGetTextDatum(ev->actor));
-	SET(a.at, TimestampTzGetDatum(ev->at));
+	SET(a->id, Int64GetDatum(ev->id));
+	SET(a->track, CStringGetTextDatum(ev->track));
+	SET(a->row_id, Int64GetDatum(ev->row_id));
+	SET(a->from_stage, CStringGetTextDatum(ev->from_stage));
+	SET(a->to_stage, CStringGetTextDatum(ev->to_stage));
+	SET(a->actor, CStringGetTextDatum(ev->actor));
+	SET(a->at, TimestampTzGetDatum(ev->at));
 	if (ev->evidence)
-		SET(a.evidence, JsonbPGetDatum(ev->evidence));
+		SET(a->evidence, JsonbPGetDatum(ev->evidence));
 	if (ev->due_set)
-		SET(a.due, DateADTGetDatum(ev->due));
+		SET(a->due, DateADTGetDatum(ev->due));
 	if (ev->days_late_set)
-		SET(a.days_late, Int32GetDatum(ev->days_late));
+		SET(a->days_late, Int32GetDatum(ev->days_late));
 	if (ev->reason)
-		SET(a.reason, CStringGetTextDatum(ev->reason));
-	SET(a.prev_hash, hash_datum(ev->prev_hash));
-	SET(a.hash, hash_datum(ev->hash));
+		SET(a->reason, CStringGetTextDatum(ev->reason));
+	SET(a->prev_hash, hash_datum(ev->prev_hash));
+	SET(a->hash, hash_datum(ev->hash));
 #undef SET
 }
 
@@ -516,24 +518,23 @@ event_values(const StageEvent *ev, TupleDesc desc, Datum *values, bool *nulls)
  * would give them (the way logical replication fills them in).
  */
 static void
-event_fill_defaults(Relation rel, EState *estate, TupleTableSlot *slot)
+event_fill_defaults(Relation rel, const EventAttnums *a, EState *estate,
+					TupleTableSlot *slot)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	EventAttnums a;
 	int			attnum;
 
-	event_attnums(desc, &a);
 	for (attnum = 1; attnum <= desc->natts; attnum++)
 	{
 		Expr	   *defexpr;
 		ExprState  *state;
 
 		if (TupleDescAttr(desc, attnum - 1)->attisdropped ||
-			attnum == a.id || attnum == a.track || attnum == a.row_id ||
-			attnum == a.from_stage || attnum == a.to_stage || attnum == a.actor ||
-			attnum == a.at || attnum == a.evidence || attnum == a.due ||
-			attnum == a.days_late || attnum == a.reason ||
-			attnum == a.prev_hash || attnum == a.hash)
+			attnum == a->id || attnum == a->track || attnum == a->row_id ||
+			attnum == a->from_stage || attnum == a->to_stage || attnum == a->actor ||
+			attnum == a->at || attnum == a->evidence || attnum == a->due ||
+			attnum == a->days_late || attnum == a->reason ||
+			attnum == a->prev_hash || attnum == a->hash)
 			continue;
 		defexpr = (Expr *) build_column_default(rel, attnum);
 		if (defexpr == NULL)
@@ -564,6 +565,7 @@ audit_insert(Oid relid, StageEvent *ev)
 	RangeTblEntry *rte = makeNode(RangeTblEntry);
 	ResultRelInfo *rri = makeNode(ResultRelInfo);
 	TupleTableSlot *slot;
+	EventAttnums a;
 
 	rte->rtekind = RTE_RELATION;
 	rte->relid = relid;
@@ -579,8 +581,10 @@ audit_insert(Oid relid, StageEvent *ev)
 
 	slot = table_slot_create(rel, &estate->es_tupleTable);
 	ExecClearTuple(slot);
-	event_values(ev, desc, slot->tts_values, slot->tts_isnull);
-	event_fill_defaults(rel, estate, slot);
+	event_attnums(desc, &a);
+	event_values(ev, desc, &a, slot->tts_values, slot->tts_isnull);
+	if (desc->natts > EVENT_NATTS)
+		event_fill_defaults(rel, &a, estate, slot);
 	ExecStoreVirtualTuple(slot);
 
 	ExecSimpleRelationInsert(rri, estate, slot);
@@ -651,8 +655,10 @@ mc_audit_event_datum(const StageEvent *ev, TupleDesc desc)
 {
 	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
 	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
+	EventAttnums a;
 
-	event_values(ev, desc, values, nulls);
+	event_attnums(desc, &a);
+	event_values(ev, desc, &a, values, nulls);
 	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 }
 
