@@ -80,25 +80,24 @@ c4 AS (
 	   AND ST_Relate(m.geom, z.geom, 'T********')
 	 GROUP BY m.id
 ),
--- Zones a mine lies in (covered by one zone: ST_Covers, prepared zone by
--- zone) or overlaps with positive area.
--- The tests run in the join, zone by zone (OFFSET 0 keeps the planner from
--- moving them after the sort), so PostGIS reuses each zone's prepared geometry.
+-- Zones a mine lies in (covered by one zone: ST_Covers) or, for eco-fragile
+-- zones, overlaps with positive area (a covered mine does; the others need
+-- ST_Relate).  The tests filter the join, which runs zone by zone, so PostGIS
+-- reuses each zone's prepared geometry; grouping by the mines' own id lets
+-- the planner see that there is at most one row per mine.
 zoned AS (
-	SELECT t.id,
-		   min(t.name) FILTER (WHERE t.kind = 'planned_mining' AND t.covered) AS planned_zone,
-		   min(t.name) FILTER (WHERE t.kind = 'concentrated_mining' AND t.covered) AS concentrated_zone,
-		   array_agg(t.name ORDER BY t.name) FILTER (WHERE t.kind = 'eco_fragile' AND t.overlapping) AS eco_fragile_zones
-	  FROM (SELECT m.id, z.kind, z.name,
-				   z.kind <> 'eco_fragile' AND ST_Covers(z.geom, m.geom) AS covered,
-				   z.kind = 'eco_fragile' AND ST_Intersects(z.geom, m.geom)
-				   AND ST_Relate(m.geom, z.geom, 'T********') AS overlapping
-			  FROM zones z
-			  JOIN mines m ON m.geom && z.geom
-			 WHERE z.kind IN ('planned_mining', 'concentrated_mining', 'eco_fragile')
-			OFFSET 0) t
-	 WHERE t.covered OR t.overlapping
-	 GROUP BY t.id
+	SELECT m.id,
+		   min(z.name) FILTER (WHERE z.kind = 'planned_mining') AS planned_zone,
+		   min(z.name) FILTER (WHERE z.kind = 'concentrated_mining') AS concentrated_zone,
+		   array_agg(z.name ORDER BY z.name) FILTER (WHERE z.kind = 'eco_fragile') AS eco_fragile_zones
+	  FROM zones z
+	  JOIN mines m ON m.geom && z.geom
+	 WHERE z.kind IN ('planned_mining', 'concentrated_mining', 'eco_fragile')
+	   AND CASE WHEN z.kind = 'eco_fragile'
+				THEN ST_Intersects(z.geom, m.geom)
+					 AND (ST_Covers(z.geom, m.geom) OR ST_Relate(m.geom, z.geom, 'T********'))
+				ELSE ST_Covers(z.geom, m.geom) END
+	 GROUP BY m.id
 ),
 -- L1: other licences of the same holder on the same ore body within the merge distance.
 l1 AS (
@@ -110,20 +109,22 @@ l1 AS (
 	   AND ST_DWithin(a.geom, b.geom, p.merge_distance_m::float8)
 	 GROUP BY a.id
 ),
--- Everything but the geometry, so that the CTEs below move narrow rows.
-base AS MATERIALIZED (
-	SELECT m.id, m.county_code, m.licensed_by, m.mineral, m.ore_body, m.area_km2,
+-- Everything but the geometry, one row per mine, with scope, smallness and
+-- merge reach worked out.  What clustering reads comes first: reading a
+-- materialised row stops at the last column asked for.
+reached AS MATERIALIZED (
+	SELECT m.id, m.county_code, m.ore_body, k.in_scope, r.merge_reach, r.anchor,
+		   m.license_no, m.name, m.holder, m.holder_uscc, m.licensed_by,
+		   m.mineral, m.mineral_group, m.elev_top, m.elev_bottom, m.area_km2, m.valid_from, m.note,
 		   m.reserves_t, m.capacity, m.capacity_unit, m.valid_to, m.expiry_cause,
 		   m.transfer_mode, m.documents_incomplete, m.area_delineated, m.eco_ok, m.safety_ok,
 		   m.product_ok, m.backward_process, m.restoration_ok, m.group_enterprise,
 		   m.downstream_processing, m.green_listed, m.fake_consolidation_suspected, m.rectify_by,
-		   p.as_of,
-		   CASE WHEN m.valid_to IS NULL THEN NULL
-				ELSE m.valid_to >= p.as_of AND COALESCE(m.valid_from <= p.as_of, true) END AS licence_valid,
+		   p.as_of, v.licence_valid,
 		   c1.c1_act_on, c1.c1_penalties, c1.c1_first_penalty, c1.c1_last_penalty,
 		   c4.c4_zones, c4.c4_overlap_km2,
 		   zoned.planned_zone, zoned.concentrated_zone, zoned.eco_fragile_zones,
-		   COALESCE(sc.scale_class, 'unknown') AS scale_class,
+		   v.scale_class, k.m1_small, k.l2_small,
 		   l1.l1_same_holder_ids,
 		   p.merge_distance_m, p.safety_distance_m, p.small_area_km2, p.small_reserves_t,
 		   p.penalty_count, p.penalty_window_years
@@ -142,26 +143,28 @@ base AS MATERIALIZED (
 		 ORDER BY length(t.mineral) DESC
 		 LIMIT 1
 	  ) sc ON true
-),
-reached AS MATERIALIZED (
-	SELECT s.*,
-		   CASE WHEN s.m1_small THEN s.merge_distance_m
-				WHEN s.l2_small THEN s.safety_distance_m
-				ELSE 0 END::float8 AS merge_reach,
-		   NOT (COALESCE(s.m1_small, false) OR COALESCE(s.l2_small, false)) AS anchor
-	  FROM (
-		SELECT b.*,
-			   b.licensed_by IN ('city', 'county')
-			   AND (COALESCE(b.licence_valid AND b.reserves_t > 0, false)
-					OR b.documents_incomplete OR b.area_delineated
-					OR COALESCE(b.valid_to < b.as_of, false)) AS in_scope,
-			   CASE WHEN b.area_km2 IS NULL OR b.reserves_t IS NULL THEN NULL
-					ELSE b.area_km2 < b.small_area_km2 AND b.reserves_t < b.small_reserves_t END AS m1_small,
-			   CASE WHEN b.concentrated_zone IS NULL THEN false
-					WHEN b.scale_class = 'unknown' THEN NULL
-					ELSE b.scale_class IN ('small', 'very_small') END AS l2_small
-		  FROM base b
-	  ) s
+	 CROSS JOIN LATERAL (
+		SELECT CASE WHEN m.valid_to IS NULL THEN NULL
+					ELSE m.valid_to >= p.as_of AND COALESCE(m.valid_from <= p.as_of, true) END AS licence_valid,
+			   COALESCE(sc.scale_class, 'unknown') AS scale_class
+	  ) v
+	 CROSS JOIN LATERAL (
+		SELECT m.licensed_by IN ('city', 'county')
+			   AND (COALESCE(v.licence_valid AND m.reserves_t > 0, false)
+					OR m.documents_incomplete OR m.area_delineated
+					OR COALESCE(m.valid_to < p.as_of, false)) AS in_scope,
+			   CASE WHEN m.area_km2 IS NULL OR m.reserves_t IS NULL THEN NULL
+					ELSE m.area_km2 < p.small_area_km2 AND m.reserves_t < p.small_reserves_t END AS m1_small,
+			   CASE WHEN zoned.concentrated_zone IS NULL THEN false
+					WHEN v.scale_class = 'unknown' THEN NULL
+					ELSE v.scale_class IN ('small', 'very_small') END AS l2_small
+	  ) k
+	 CROSS JOIN LATERAL (
+		SELECT CASE WHEN k.m1_small THEN p.merge_distance_m
+					WHEN k.l2_small THEN p.safety_distance_m
+					ELSE 0 END::float8 AS merge_reach,
+			   NOT (COALESCE(k.m1_small, false) OR COALESCE(k.l2_small, false)) AS anchor
+	  ) r
 ),
 -- Only in-scope mines take part in clustering, per county.  The narrow rows
 -- are sorted into window order first and each geometry is then fetched by
@@ -182,13 +185,15 @@ cluster_sizes AS (
 	 WHERE c.cluster_id IS NOT NULL
 	 GROUP BY c.county_code, c.cluster_id
 ),
+-- The members of the clusters, as classify_row() judges them before the
+-- retained mine is chosen.
 f1 AS MATERIALIZED (
 	SELECT r.*, c.cluster_id, cs.cluster_size,
 		   NULL::bigint AS retained_mine_id,
 		   NULL::text AS cluster_scale_class
-	  FROM reached r
-	  LEFT JOIN clustered c ON c.id = r.id
-	  LEFT JOIN cluster_sizes cs ON cs.county_code = c.county_code AND cs.cluster_id = c.cluster_id
+	  FROM clustered c
+	  JOIN cluster_sizes cs ON cs.county_code = c.county_code AND cs.cluster_id = c.cluster_id
+	  JOIN reached r ON r.id = c.id
 ),
 -- L4: the retained mine of each cluster, among the members whose own verdict
 -- (classified with the cluster known and no retained mine yet) is not ban,
@@ -229,28 +234,34 @@ cluster_scale AS (
 	  LEFT JOIN cluster_capacity cap
 		ON cap.county_code = r.county_code AND cap.cluster_id = r.cluster_id
 	   AND cap.capacity_unit = r.capacity_unit
+),
+-- What the mines in a cluster learn about it; the others have no row here.
+cluster_info AS (
+	SELECT c.id, c.cluster_id, csz.cluster_size, r.retained_mine_id,
+		   COALESCE(cs.cluster_scale_class, 'unknown') AS cluster_scale_class
+	  FROM clustered c
+	  JOIN cluster_sizes csz ON csz.county_code = c.county_code AND csz.cluster_id = c.cluster_id
+	  LEFT JOIN retained r ON r.county_code = c.county_code AND r.cluster_id = c.cluster_id
+	  LEFT JOIN cluster_scale cs ON cs.county_code = c.county_code AND cs.cluster_id = c.cluster_id
 )
-SELECT m.id, m.license_no, m.name, m.holder, m.holder_uscc, m.county_code, m.licensed_by,
-	   m.mineral, m.mineral_group, m.ore_body, m.elev_top, m.elev_bottom, m.area_km2,
-	   m.reserves_t, m.capacity, m.capacity_unit, m.valid_from, m.valid_to, m.expiry_cause,
-	   m.transfer_mode, m.documents_incomplete, m.area_delineated, m.eco_ok, m.safety_ok,
-	   m.product_ok, m.backward_process, m.restoration_ok, m.group_enterprise,
-	   m.downstream_processing, m.green_listed, m.fake_consolidation_suspected, m.rectify_by,
-	   m.note,
+SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.licensed_by,
+	   f.mineral, f.mineral_group, f.ore_body, f.elev_top, f.elev_bottom, f.area_km2,
+	   f.reserves_t, f.capacity, f.capacity_unit, f.valid_from, f.valid_to, f.expiry_cause,
+	   f.transfer_mode, f.documents_incomplete, f.area_delineated, f.eco_ok, f.safety_ok,
+	   f.product_ok, f.backward_process, f.restoration_ok, f.group_enterprise,
+	   f.downstream_processing, f.green_listed, f.fake_consolidation_suspected, f.rectify_by,
+	   f.note,
 	   f.as_of, f.in_scope, f.licence_valid,
 	   f.c1_act_on, f.c1_penalties, f.c1_first_penalty, f.c1_last_penalty,
 	   f.c4_zones, f.c4_overlap_km2,
 	   f.planned_zone, f.concentrated_zone, f.eco_fragile_zones,
 	   f.scale_class, f.m1_small, f.l2_small, f.merge_reach, f.anchor,
-	   f.cluster_id, f.cluster_size, r.retained_mine_id,
-	   CASE WHEN f.cluster_id IS NOT NULL THEN COALESCE(cs.cluster_scale_class, 'unknown') END AS cluster_scale_class,
+	   ci.cluster_id, ci.cluster_size, ci.retained_mine_id, ci.cluster_scale_class,
 	   f.l1_same_holder_ids,
 	   f.merge_distance_m, f.safety_distance_m, f.small_area_km2, f.small_reserves_t,
 	   f.penalty_count, f.penalty_window_years
-  FROM mines m
-  JOIN f1 f ON f.id = m.id
-  LEFT JOIN retained r ON r.county_code = f.county_code AND r.cluster_id = f.cluster_id
-  LEFT JOIN cluster_scale cs ON cs.county_code = f.county_code AND cs.cluster_id = f.cluster_id;
+  FROM reached f
+  LEFT JOIN cluster_info ci ON ci.id = f.id;
 
 COMMENT ON VIEW mine_facts IS
   'One row per mine with every fact a rule needs, judged at as_of(): the mine''s own columns but its geometry (join mines for it: classify() does not need it, and leaving it out keeps rows small), then scope, C1 penalties, C4 protected-area overlaps, planned/concentrated/eco-fragile zones, scale class, M1/L2 smallness, merge reach and anchor flag, merge cluster (merge_cluster per county over in-scope mines), the cluster''s retained mine and scale, L1 same-holder licences, and the parameters in force. classify() reads it.';
@@ -299,11 +310,12 @@ SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.lic
 	   f.product_ok, f.backward_process, f.restoration_ok, f.group_enterprise,
 	   f.downstream_processing, f.green_listed, f.fake_consolidation_suspected, f.rectify_by,
 	   f.note,
-	   v.disposition, v.rules, v.reasons
-  FROM mine_facts f
+	   (f.v).disposition, (f.v).rules, (f.v).reasons
+  -- classify() once per row (OFFSET 0 keeps the subquery, so that the three
+  -- fields do not call it three times), as a scalar: no function scan.
+  FROM (SELECT f.*, classify(f) AS v FROM mine_facts f OFFSET 0) f
   -- LEFT: a query that does not read geom skips the join altogether.
-  LEFT JOIN mines m ON m.id = f.id
- CROSS JOIN LATERAL classify(f) v;
+  LEFT JOIN mines m ON m.id = f.id;
 COMMENT ON VIEW dispositions IS
   'Every mine (all columns of mines) with its verdict at as_of(): disposition, rules (decisive first) and reasons.';
 COMMENT ON COLUMN dispositions.disposition IS 'Decisive disposition';

@@ -40,8 +40,7 @@ for n in $MINECONSOL_BENCH_N; do
 		-c "ALTER TABLE bench.facts_rows ALTER COLUMN f SET STORAGE PLAIN" \
 		-c "INSERT INTO bench.facts_rows SELECT f FROM mineconsol.mine_facts f" -c "VACUUM ANALYZE bench.facts_rows"
 	machine_line=$(machine)
-	read -r d_ms _ < <(best "$DISPOSITIONS")
-	read -r s_ms _ < <(best "$DBSCAN")
+	read -r d_ms s_ms < <(best_pair "$DISPOSITIONS" "$DBSCAN")
 	read -r c_ms _ < <(best "$CLASSIFY")
 	read -r f_ms _ < <(best "$SCAN")
 	read -r cc_ms _ < <(best "$CLASSIFY_COLS")

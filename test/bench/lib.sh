@@ -21,6 +21,18 @@ best() {
 		awk 'NR == 1 || $1 < ms { ms = $1 } $2 > kb { kb = $2 } END { print ms, kb }'
 }
 
+# best_pair QUERY_A QUERY_B [RUNS]: the two queries alternate (A B A B …),
+# RUNS times each (3), each run in a fresh backend, so that a slow spell of
+# a shared machine hits both; "<best ms A> <best ms B>".
+best_pair() {
+	local i runs=${3:-3} a b
+	for i in $(seq 1 "$runs"); do
+		a=$(measure "$1")
+		b=$(measure "$2")
+		echo "${a%% *} ${b%% *}"
+	done | awk 'NR == 1 || $1 < a { a = $1 } NR == 1 || $2 < b { b = $2 } END { print a, b }'
+}
+
 machine() {
 	printf '%s, %s cores, %s GB RAM; %s; PostGIS %s; GEOS %s\n' \
 		"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)" "$(nproc)" \
