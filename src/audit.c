@@ -379,18 +379,6 @@ hash_datum(const uint8 *hash)
 	return PointerGetDatum(b);
 }
 
-static SPIPlanPtr
-audit_prepare(const char *sql, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 sql, SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
-}
-
 /*
  * A relation of the extension's schema, by name.  Looked up at each use
  * (two syscache probes): a cached OID would go stale when the extension is
@@ -688,7 +676,7 @@ row_last_event(const char *track, int64 row_id, int64 *id, uint8 *hash)
 	{
 		Oid			types[2] = {TEXTOID, INT8OID};
 
-		row_last_event_plan = audit_prepare(
+		row_last_event_plan = mc_prepare_kept(
 			"SELECT id, hash FROM mineconsol.stage_events"
 			" WHERE track OPERATOR(pg_catalog.=) $1 AND row_id OPERATOR(pg_catalog.=) $2"
 			" ORDER BY id DESC LIMIT 1",

@@ -534,14 +534,15 @@ closure_county(int64 mine_id)
 }
 
 /*
- * A kept plan.  Every query here reads one row or one unit's members by key,
- * written so that even a generic plan made while the tables were small uses
- * their indexes (a correlated subquery rather than a join, ORDER BY … LIMIT
- * on an index's order): planning at every call cost the stage trigger a
- * third of its time.
+ * A plan kept for the life of the backend (the stage trigger's and the
+ * audit trail's queries).  Every such query reads one row or one unit's
+ * members by key, written so that even a generic plan made while the tables
+ * were small uses their indexes (a correlated subquery rather than a join,
+ * ORDER BY … LIMIT on an index's order): planning at every call cost the
+ * stage trigger a third of its time.
  */
-static SPIPlanPtr
-stage_prepare(const char *sql, int nargs, Oid *argtypes)
+SPIPlanPtr
+mc_prepare_kept(const char *sql, int nargs, Oid *argtypes)
 {
 	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
 
@@ -562,7 +563,7 @@ scheme_stage_of(const char *county)
 	{
 		Oid			types[1] = {TEXTOID};
 
-		scheme_stage_plan = stage_prepare(
+		scheme_stage_plan = mc_prepare_kept(
 			"SELECT stage FROM mineconsol.schemes WHERE county_code OPERATOR(pg_catalog.=) $1",
 			1, types);
 	}
@@ -810,7 +811,7 @@ unit_members_closed(const StageGraph *graphs, int64 unit_id, bool retained_null,
 	{
 		Oid			types[2] = {INT8OID, INT8OID};
 
-		members_plan = stage_prepare(
+		members_plan = mc_prepare_kept(
 			"SELECT m.mine_id, (SELECT c.stage FROM mineconsol.closures c"
 			"                   WHERE c.mine_id OPERATOR(pg_catalog.=) m.mine_id)"
 			" FROM mineconsol.unit_members m"
@@ -869,7 +870,7 @@ step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 		{
 			Oid			types[4] = {TEXTOID, INT8OID, TEXTOID, TEXTOID};
 
-			relative_due_plan = stage_prepare(
+			relative_due_plan = mc_prepare_kept(
 				"SELECT ((e.evidence OPERATOR(pg_catalog.->>) 'date')::pg_catalog.date"
 				" OPERATOR(pg_catalog.+) pg_catalog.make_interval(years => mineconsol.param($4)::pg_catalog.int4))::pg_catalog.date"
 				" FROM mineconsol.stage_events e"
@@ -1512,7 +1513,7 @@ stage_advance(PG_FUNCTION_ARGS)
 	{
 		Oid			types[3] = {INT8OID, TEXTOID, JSONBOID};
 
-		advance_plans[t] = stage_prepare(
+		advance_plans[t] = mc_prepare_kept(
 			psprintf("UPDATE mineconsol.%s SET stage = $2, stage_evidence = $3"
 					 " WHERE %s OPERATOR(pg_catalog.=) $1 AND stage OPERATOR(pg_catalog.<>) $2",
 					 track_defs[t].table, track_defs[t].key),
@@ -1610,7 +1611,7 @@ stage_revert(PG_FUNCTION_ARGS)
 	{
 		Oid			types[3] = {INT8OID, TEXTOID, TEXTOID};
 
-		revert_plans[t] = stage_prepare(
+		revert_plans[t] = mc_prepare_kept(
 			psprintf("UPDATE mineconsol.%s SET stage = $2, stage_evidence ="
 					 " (SELECT e.evidence FROM mineconsol.stage_events e"
 					 "   WHERE e.track OPERATOR(pg_catalog.=) $3 AND e.row_id OPERATOR(pg_catalog.=) $1"

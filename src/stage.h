@@ -10,6 +10,7 @@
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "executor/spi.h"
 #include "datatype/timestamp.h"
 #include "utils/date.h"
 #include "utils/jsonb.h"
@@ -54,5 +55,6 @@ extern Datum mc_audit_event_datum(const StageEvent *ev, TupleDesc desc);
 
 /* stage.c */
 extern void mc_stage_init(void);
+extern SPIPlanPtr mc_prepare_kept(const char *sql, int nargs, Oid *argtypes);
 
 #endif							/* MINECONSOL_STAGE_H */
