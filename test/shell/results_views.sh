@@ -18,7 +18,7 @@ psql -X -q -d postgres -c "CREATE DATABASE $db" -c "CREATE DATABASE $dst" >/dev/
 export PGOPTIONS="-c mineconsol.as_of=2023-07-15 -c client_min_messages=warning"
 pg="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
 
-plan 24
+plan 25
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>"$tmp/load.err" <<SQL
 CREATE EXTENSION mineconsol CASCADE;
 \set seed 2022
@@ -53,6 +53,12 @@ like "$out" 'cannot adopt the merge plan of county 140902 again: (unit|closure) 
 	"no second adoption once units or closures have moved"
 is "$(q $db "SELECT mineconsol.adopt_merge_plan('140981') = (SELECT count(*) FROM mineconsol.units WHERE county_code = '140981')")" t \
 	"adopting again while everything is planned replaces the units"
+out=$(q $db "SELECT mineconsol.advance('unit', (SELECT min(id) FROM mineconsol.units WHERE county_code = '140981'), 'reserves_verified',
+               '{\"date\": \"2023-03-01\", \"doc_no\": \"r-1\"}');
+             SELECT mineconsol.revert_stage('unit', (SELECT min(id) FROM mineconsol.units WHERE county_code = '140981'), 'planned', 'wrong report');
+             SELECT mineconsol.adopt_merge_plan('140981')" 2>&1)
+like "$out" 'cannot adopt the merge plan of county 140981 again: unit [0-9]+ is at "planned" and has a stage history' \
+	"no second adoption once a unit has moved, even when reverted since"
 
 # The views answer.
 is "$(q $db "SELECT count(*) FROM mineconsol.v_county_progress")" 14 "v_county_progress: one row per county"
