@@ -70,34 +70,29 @@ c1 AS (
 	   AND pen.n >= p.penalty_count
 	 ORDER BY a.mine_id, a.occurred_on
 ),
--- C4: positive-area overlap (interiors intersect) with protected areas.
+-- C4 and the zones: what mine_zone_relations (kept by triggers on mines and
+-- zones) says, for the zones the caller may see.  C4: positive-area overlap
+-- (interiors meet) with red lines and protected areas.
 c4 AS (
-	SELECT m.id, array_agg(format('%s (%s)', z.name, z.kind) ORDER BY z.name, z.id) AS c4_zones,
-		   sum(ST_Area(ST_Intersection(m.geom, z.geom))) / 1e6 AS c4_overlap_km2
-	  FROM mines m
-	  JOIN zones z ON ST_Intersects(m.geom, z.geom)
+	SELECT r.mine_id AS id,
+		   array_agg(format('%s (%s)', z.name, z.kind) ORDER BY z.name, z.id) AS c4_zones,
+		   sum(r.overlap_km2) AS c4_overlap_km2
+	  FROM mine_zone_relations r
+	  JOIN zones z ON z.id = r.zone_id
 	 WHERE z.kind IN ('eco_redline', 'nature_reserve', 'scenic_area', 'water_source')
-	   AND ST_Relate(m.geom, z.geom, 'T********')
-	 GROUP BY m.id
+	 GROUP BY r.mine_id
 ),
--- Zones a mine lies in (covered by one zone: ST_Covers) or, for eco-fragile
--- zones, overlaps with positive area (a covered mine does; the others need
--- ST_Relate).  The tests filter the join, which runs zone by zone, so PostGIS
--- reuses each zone's prepared geometry; grouping by the mines' own id lets
--- the planner see that there is at most one row per mine.
+-- The planned or concentrated mining zone that covers a mine, and the
+-- eco-fragile zones it overlaps with positive area.
 zoned AS (
-	SELECT m.id,
+	SELECT r.mine_id AS id,
 		   min(z.name) FILTER (WHERE z.kind = 'planned_mining') AS planned_zone,
 		   min(z.name) FILTER (WHERE z.kind = 'concentrated_mining') AS concentrated_zone,
 		   array_agg(z.name ORDER BY z.name) FILTER (WHERE z.kind = 'eco_fragile') AS eco_fragile_zones
-	  FROM zones z
-	  JOIN mines m ON m.geom && z.geom
+	  FROM mine_zone_relations r
+	  JOIN zones z ON z.id = r.zone_id
 	 WHERE z.kind IN ('planned_mining', 'concentrated_mining', 'eco_fragile')
-	   AND CASE WHEN z.kind = 'eco_fragile'
-				THEN ST_Intersects(z.geom, m.geom)
-					 AND (ST_Covers(z.geom, m.geom) OR ST_Relate(m.geom, z.geom, 'T********'))
-				ELSE ST_Covers(z.geom, m.geom) END
-	 GROUP BY m.id
+	 GROUP BY r.mine_id
 ),
 -- L1: other licences of the same holder on the same ore body within the merge distance.
 l1 AS (

@@ -110,6 +110,13 @@ CREATE POLICY closures_read ON closures FOR SELECT
 CREATE POLICY closures_write ON closures FOR ALL TO mineconsol_editor, mineconsol_admin
 	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id))
 	WITH CHECK (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id));
+-- Mine-zone relations show with their mine and their zone.  The city skips
+-- the subqueries (the InitPlan is evaluated once; a hashed subplan is built
+-- only when first needed).
+ALTER TABLE mine_zone_relations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine_zone_relations_read ON mine_zone_relations FOR SELECT
+	USING ((SELECT sees_all_counties())
+		   OR (mine_id IN (SELECT m.id FROM mines m) AND zone_id IN (SELECT z.id FROM zones z)));
 -- The audit trail: read by the city and the inspectors only; written by the
 -- stage trigger as the table's owner (src/audit.c), never by county staff.
 CREATE POLICY stage_events_read ON stage_events FOR SELECT TO mineconsol_admin, mineconsol_inspector
@@ -132,6 +139,10 @@ GRANT INSERT, UPDATE, DELETE ON counties, parameters, scale_thresholds, mileston
 				stage_transitions, role_counties
 	TO mineconsol_admin;
 GRANT SELECT ON stage_events TO mineconsol_admin, mineconsol_inspector;
+GRANT SELECT ON mine_zone_relations
+	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+REVOKE ALL ON FUNCTION rebuild_zone_relations() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rebuild_zone_relations() TO mineconsol_admin;
 
 -- Views run with the caller's rights, so row-level security applies through them.
 ALTER VIEW mine_facts SET (security_invoker = true);

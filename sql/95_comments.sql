@@ -28,6 +28,14 @@ COMMENT ON TRIGGER duties_replaces_seed ON duties IS 'An edited row stops being 
 COMMENT ON TRIGGER parameters_check_working_srid ON parameters IS 'working_srid must be a projected SRID in metres and cannot change after installation';
 COMMENT ON TRIGGER mines_normalize_geom ON mines IS 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid';
 COMMENT ON TRIGGER zones_normalize_geom ON zones IS 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid';
+COMMENT ON TRIGGER mines_zone_relations_insert ON mines IS 'Relates the new mines to the zones (mine_zone_relations)';
+COMMENT ON TRIGGER mines_zone_relations_update ON mines IS 'Relates the updated mines to the zones again (mine_zone_relations)';
+COMMENT ON TRIGGER mines_zone_relations_delete ON mines IS 'Drops the relations of the deleted mines (mine_zone_relations)';
+COMMENT ON TRIGGER mines_zone_relations_truncate ON mines IS 'Empties mine_zone_relations with mines';
+COMMENT ON TRIGGER zones_zone_relations_insert ON zones IS 'Relates the new zones to the mines (mine_zone_relations)';
+COMMENT ON TRIGGER zones_zone_relations_update ON zones IS 'Relates the updated zones to the mines again (mine_zone_relations)';
+COMMENT ON TRIGGER zones_zone_relations_delete ON zones IS 'Drops the relations of the deleted zones (mine_zone_relations)';
+COMMENT ON TRIGGER zones_zone_relations_truncate ON zones IS 'Empties mine_zone_relations with zones';
 COMMENT ON TRIGGER stage_transitions_invalidate ON stage_transitions IS 'Drops every backend''s cached stage graph when the graph changes';
 COMMENT ON TRIGGER milestones_stage_cache_invalidate ON milestones IS 'Drops every backend''s cached deadlines when a milestone changes';
 COMMENT ON TRIGGER schemes_stage_guard ON schemes IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted';
@@ -53,6 +61,7 @@ COMMENT ON POLICY closures_read ON closures IS 'A closure is visible with its mi
 COMMENT ON POLICY closures_write ON closures IS 'A closure is written with its mine''s county';
 COMMENT ON POLICY role_counties_read ON role_counties IS 'A role reads the mappings that concern it (my_counties() runs as the caller)';
 COMMENT ON POLICY role_counties_admin ON role_counties IS 'The city maintains the mappings';
+COMMENT ON POLICY mine_zone_relations_read ON mine_zone_relations IS 'A relation shows with its mine and its zone; all for the city and the inspectors';
 COMMENT ON POLICY stage_events_read ON stage_events IS 'Only the city and the inspectors read the audit trail';
 COMMENT ON POLICY disposition_results_county ON disposition_results IS 'Stored verdicts follow their county; refresh_results() replaces only the caller''s counties';
 COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'The stored merge plan follows its county; refresh_results() replaces only the caller''s counties';

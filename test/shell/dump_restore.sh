@@ -13,7 +13,7 @@ trap cleanup EXIT
 cleanup
 psql -X -q -d postgres -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst" >/dev/null || exit 1
 
-plan 12
+plan 13
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null 2>&1 <<'SQL'
 CREATE EXTENSION mineconsol CASCADE;
 SET search_path = mineconsol, public;
@@ -27,7 +27,9 @@ VALUES ('C1409022019087110148436', '东山采石场', '91350200776049653A', '140
         ST_GeomFromText('MULTIPOLYGON(((389373 4254511, 389673 4254511, 389673 4254811, 389373 4254811, 389373 4254511)))', 4547));
 INSERT INTO violations (mine_id, kind, occurred_on, penalized_on) SELECT id, 'illegal_mining', '2021-03-02', '2021-04-01' FROM mines;
 INSERT INTO zones (kind, name, geom) VALUES ('eco_redline', '红线一',
-        ST_GeomFromText('MULTIPOLYGON(((389000 4254000, 389100 4254000, 389100 4254100, 389000 4254000)))', 4547));
+        ST_GeomFromText('MULTIPOLYGON(((389000 4254000, 389100 4254000, 389100 4254100, 389000 4254000)))', 4547)),
+       ('planned_mining', '规划区一',
+        ST_GeomFromText('MULTIPOLYGON(((389000 4254000, 390000 4254000, 390000 4255000, 389000 4255000, 389000 4254000)))', 4547));
 SQL
 ok $? "source database set up with edits and data"
 pg_dump -Fc -d $src -f "$dump" 2>/dev/null
@@ -41,8 +43,11 @@ is "$(q $dst "SELECT count(*) FROM mineconsol.parameters")" "$(q $src "SELECT co
 is "$(q $dst "SELECT note FROM mineconsol.counties WHERE code = '140902'")" "checked by the city office" "an edited county survives"
 is "$(q $dst "SELECT certainty FROM mineconsol.scale_thresholds WHERE mineral = '建筑用砂'")" uncertain "an added scale row survives"
 is "$(q $dst "SELECT due FROM mineconsol.milestones WHERE track = 'closure'")" 2024-06-30 "an added milestone survives"
-is "$(q $dst "SELECT (SELECT count(*) FROM mineconsol.mines) || '/' || (SELECT count(*) FROM mineconsol.violations) || '/' || (SELECT count(*) FROM mineconsol.zones)")" "1/1/1" "registry rows survive"
+is "$(q $dst "SELECT (SELECT count(*) FROM mineconsol.mines) || '/' || (SELECT count(*) FROM mineconsol.violations) || '/' || (SELECT count(*) FROM mineconsol.zones)")" "1/1/2" "registry rows survive"
 is "$(q $dst "SELECT license_no::text || ' ' || holder_uscc::text || ' ' || round(area_km2::numeric, 2) FROM mineconsol.mines")" \
    "C1409022019087110148436 91350200776049653A 0.09" "a mine comes back with its typed columns and derived area"
+rel="SELECT string_agg(r.mine_id || '~' || z.name, ',' ORDER BY r.mine_id, z.name)
+       FROM mineconsol.mine_zone_relations r JOIN mineconsol.zones z ON z.id = r.zone_id"
+is "$(q $dst "$rel")" "$(q $src "SELECT min(id) FROM mineconsol.mines")~规划区一" "the mine-zone relations are rebuilt as the registry loads"
 q $dst "INSERT INTO mineconsol.mines (name, county_code) VALUES ('新矿', '140921')" >/dev/null 2>&1
 ok $? "ids continue after the restore (identity sequence restored)"

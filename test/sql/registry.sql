@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(70);
+SELECT plan(78);
 
 -- ---------------------------------------------------------------- tables
 SELECT has_table('mineconsol', t, 'table ' || t) FROM unnest(ARRAY[
@@ -175,6 +175,49 @@ SELECT throws_ok($$UPDATE mineconsol.parameters SET value = 4546 WHERE name = 'w
 SELECT throws_ok($$INSERT INTO mineconsol.parameters (name, value, unit, description) VALUES ('working_srid', 4546, 'srid', 'x')$$, '0A000',
   'cannot change working_srid from 4547 to 4546',
   '… also by inserting a replacement row');
+
+-- ------------------------------------------------ mine-zone relations
+-- Kept by triggers on mines and zones; the same as computing them afresh.
+CREATE FUNCTION pg_temp.box(x float8, y float8, w float8) RETURNS geometry
+  LANGUAGE sql AS $$ SELECT ST_Multi(ST_MakeEnvelope(500000 + x, 4300000 + y, 500000 + x + w, 4300000 + y + w, 4547)) $$;
+INSERT INTO zones (id, kind, name, geom) VALUES
+  (9001, 'planned_mining', '规划区甲', pg_temp.box(0, 0, 1000)),
+  (9002, 'eco_redline', '红线乙', pg_temp.box(900, 0, 1000)),
+  (9003, 'eco_fragile', '脆弱区丙', pg_temp.box(0, 900, 1000));
+INSERT INTO mines (id, name, county_code, geom) VALUES
+  (9101, 'inside', '140902', pg_temp.box(100, 100, 100)),       -- covered by 9001 only
+  (9102, 'straddles', '140902', pg_temp.box(950, 100, 100)),    -- half in 9001, inside 9002
+  (9103, 'touches', '140902', pg_temp.box(1900, 100, 100)),     -- touches 9002's edge
+  (9104, 'far', '140902', pg_temp.box(5000, 5000, 100));
+CREATE TEMP VIEW rel AS
+  SELECT string_agg(mine_id || '~' || zone_id || COALESCE(':' || round(overlap_km2::numeric, 4), ''), ' ' ORDER BY mine_id, zone_id) AS s
+    FROM mine_zone_relations WHERE mine_id > 9100 AND mine_id < 9200;
+CREATE TEMP VIEW rel_fresh AS
+  SELECT count(*)::int AS differ FROM (
+    (SELECT mine_id, zone_id, round(overlap_km2::numeric, 9) FROM mine_zone_relations
+     EXCEPT SELECT m.id, z.id, round(zone_overlap_km2(z.kind, z.geom, m.geom)::numeric, 9)
+              FROM zones z JOIN mines m ON m.geom && z.geom WHERE zone_relates(z.kind, z.geom, m.geom))
+    UNION ALL
+    (SELECT m.id, z.id, round(zone_overlap_km2(z.kind, z.geom, m.geom)::numeric, 9)
+       FROM zones z JOIN mines m ON m.geom && z.geom WHERE zone_relates(z.kind, z.geom, m.geom)
+     EXCEPT SELECT mine_id, zone_id, round(overlap_km2::numeric, 9) FROM mine_zone_relations)) d;
+SELECT is((SELECT s FROM rel), '9101~9001 9102~9002:0.0100',
+  'a covering planned zone and an overlapped red line (with the overlap area) relate; a touching one and a partial planned zone do not');
+UPDATE mines SET geom = pg_temp.box(950, 950, 20) WHERE id = 9104;
+SELECT is((SELECT s FROM rel), '9101~9001 9102~9002:0.0100 9104~9001 9104~9002:0.0004 9104~9003',
+  'a mine moved into three zones relates to them');
+UPDATE zones SET kind = 'concentrated_mining' WHERE id = 9002;
+SELECT is((SELECT s FROM rel), '9101~9001 9102~9002 9104~9001 9104~9002 9104~9003',
+  'a zone whose kind changes is related again: it covers both its mines, and keeps no overlap area');
+UPDATE zones SET geom = pg_temp.box(-100, -100, 2000) WHERE id = 9002;
+SELECT is((SELECT s FROM rel), '9101~9001 9101~9002 9102~9002 9104~9001 9104~9002 9104~9003',
+  'a zone that grows covers more mines (not the one that still sticks out)');
+DELETE FROM zones WHERE id = 9001;
+DELETE FROM mines WHERE id = 9103;
+SELECT is((SELECT s FROM rel), '9101~9002 9102~9002 9104~9002 9104~9003', 'deleted mines and zones take their relations along');
+SELECT is((SELECT differ FROM rel_fresh), 0, 'after all these edits the relations are what a fresh computation gives');
+SELECT is(rebuild_zone_relations(), (SELECT count(*) FROM mine_zone_relations), 'rebuild_zone_relations() finds the same number');
+SELECT is((SELECT differ FROM rel_fresh), 0, '… and the same relations');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(38);
+SELECT plan(41);
 
 -- Two counties, a clerk of each, a reporting tool of Xinfu, the city, an inspector.
 CREATE ROLE mc_sec_xinfu IN ROLE mineconsol_editor;
@@ -23,6 +23,9 @@ INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, vali
 -- Explicit ids: move the identity past them, whatever ran before this file.
 SELECT setval('mineconsol.mines_id_seq', greatest((SELECT max(id) FROM mines), nextval('mineconsol.mines_id_seq'))) AS moved \gset
 INSERT INTO schemes (county_code) VALUES ('140902'), ('140921');
+-- A city-wide planned zone over all four mines.
+INSERT INTO zones (kind, name, geom) VALUES
+  ('planned_mining', '全市规划区', ST_Multi(ST_MakeEnvelope(399000, 4249000, 402000, 4260000, 4547)));
 SELECT is((SELECT mines FROM refresh_results()), 4::bigint, 'the city refreshes the results of every county');
 
 -- ---------------------------------------------------------------- roles and grants
@@ -47,6 +50,12 @@ SELECT is(my_counties(), ARRAY['140902'], 'a clerk works for the county of the g
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines), ARRAY[1, 2]::bigint[], 'a clerk sees only the county''s mines');
 SELECT is((SELECT array_agg(id ORDER BY id) FROM v_dispositions), ARRAY[1, 2]::bigint[], '… through the reporting views too');
 SELECT is((SELECT count(*)::int FROM dispositions), 2, '… and through the live views');
+SELECT is((SELECT array_agg(mine_id ORDER BY mine_id) FROM mine_zone_relations), ARRAY[1, 2]::bigint[],
+  '… and the zone relations of its own mines only');
+SELECT throws_ok($$DELETE FROM mineconsol.mine_zone_relations$$, '42501',
+  'permission denied for table mine_zone_relations', 'a clerk cannot edit the zone relations');
+SELECT throws_ok($$SELECT mineconsol.rebuild_zone_relations()$$, '42501',
+  'permission denied for function rebuild_zone_relations', '… nor rebuild them');
 SELECT throws_ok($$INSERT INTO mineconsol.mines (name, county_code) VALUES ('elsewhere', '140921')$$, '42501',
   'new row violates row-level security policy for table "mines"', 'an insert into another county is refused');
 SELECT lives_ok($$INSERT INTO mineconsol.mines (name, county_code) VALUES ('new one', '140902')$$, 'an insert into the own county works');
