@@ -52,21 +52,33 @@ BEGIN
 		DELETE FROM mineconsol.mine_zone_relations;
 		RETURN NULL;
 	END IF;
-	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+	IF TG_OP = 'DELETE' THEN
 		DELETE FROM mineconsol.mine_zone_relations r USING old_mines o WHERE r.mine_id = o.id;
-	END IF;
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+	ELSIF TG_OP = 'INSERT' THEN
 		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
 		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
 		  FROM new_mines m
 		  JOIN mineconsol.zones z ON z.geom && m.geom
 		 WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom);
+	ELSE
+		-- Only the rows whose geometry (or id) changed: an update of other
+		-- columns, even of the whole registry, leaves the relations alone.
+		DELETE FROM mineconsol.mine_zone_relations r
+		 USING old_mines o
+		 WHERE r.mine_id = o.id
+		   AND NOT EXISTS (SELECT FROM new_mines n WHERE n.id = o.id AND n.geom IS NOT DISTINCT FROM o.geom);
+		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
+		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
+		  FROM new_mines m
+		  JOIN mineconsol.zones z ON z.geom && m.geom
+		 WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom)
+		   AND NOT EXISTS (SELECT FROM old_mines o WHERE o.id = m.id AND o.geom IS NOT DISTINCT FROM m.geom);
 	END IF;
 	RETURN NULL;
 END
 $fn$;
 COMMENT ON FUNCTION mines_zone_relations() IS
-  'Statement trigger on mines: recomputes mine_zone_relations for the mines inserted or updated, drops those of the mines deleted (runs as the owner: every zone counts).';
+  'Statement trigger on mines: computes mine_zone_relations for the mines inserted or whose geometry an update changed, drops those of the mines deleted (runs as the owner: every zone counts).';
 
 -- Availability: 0.1.0
 CREATE FUNCTION zones_zone_relations() RETURNS trigger
@@ -78,21 +90,34 @@ BEGIN
 		DELETE FROM mineconsol.mine_zone_relations;
 		RETURN NULL;
 	END IF;
-	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+	IF TG_OP = 'DELETE' THEN
 		DELETE FROM mineconsol.mine_zone_relations r USING old_zones o WHERE r.zone_id = o.id;
-	END IF;
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+	ELSIF TG_OP = 'INSERT' THEN
 		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
 		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
 		  FROM new_zones z
 		  JOIN mineconsol.mines m ON m.geom && z.geom
 		 WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom);
+	ELSE
+		-- Only the zones whose geometry, kind (or id) changed.
+		DELETE FROM mineconsol.mine_zone_relations r
+		 USING old_zones o
+		 WHERE r.zone_id = o.id
+		   AND NOT EXISTS (SELECT FROM new_zones n WHERE n.id = o.id AND n.kind = o.kind
+								AND n.geom IS NOT DISTINCT FROM o.geom);
+		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
+		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
+		  FROM new_zones z
+		  JOIN mineconsol.mines m ON m.geom && z.geom
+		 WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom)
+		   AND NOT EXISTS (SELECT FROM old_zones o WHERE o.id = z.id AND o.kind = z.kind
+								AND o.geom IS NOT DISTINCT FROM z.geom);
 	END IF;
 	RETURN NULL;
 END
 $fn$;
 COMMENT ON FUNCTION zones_zone_relations() IS
-  'Statement trigger on zones: recomputes mine_zone_relations for the zones inserted or updated, drops those of the zones deleted (runs as the owner: every mine counts).';
+  'Statement trigger on zones: computes mine_zone_relations for the zones inserted or whose geometry or kind an update changed, drops those of the zones deleted (runs as the owner: every mine counts).';
 
 -- Transition tables allow one event per trigger.
 CREATE TRIGGER mines_zone_relations_insert AFTER INSERT ON mines

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(78);
+SELECT plan(81);
 
 -- ---------------------------------------------------------------- tables
 SELECT has_table('mineconsol', t, 'table ' || t) FROM unnest(ARRAY[
@@ -215,6 +215,19 @@ SELECT is((SELECT s FROM rel), '9101~9001 9101~9002 9102~9002 9104~9001 9104~900
 DELETE FROM zones WHERE id = 9001;
 DELETE FROM mines WHERE id = 9103;
 SELECT is((SELECT s FROM rel), '9101~9002 9102~9002 9104~9002 9104~9003', 'deleted mines and zones take their relations along');
+-- Updates that change no geometry (or zone kind) leave the relations alone:
+-- a planted value survives them, and goes with the next real change.
+UPDATE mine_zone_relations SET overlap_km2 = 42 WHERE mine_id = 9104 AND zone_id = 9002;
+UPDATE mines SET note = 'checked' WHERE id IN (9101, 9102, 9104);
+UPDATE zones SET name = '集中区乙' WHERE id = 9002;
+SELECT is((SELECT overlap_km2 FROM mine_zone_relations WHERE mine_id = 9104 AND zone_id = 9002), 42::float8,
+  'an update of other columns of mines or zones does not recompute the relations');
+UPDATE mines SET geom = geom WHERE id = 9104;
+SELECT is((SELECT overlap_km2 FROM mine_zone_relations WHERE mine_id = 9104 AND zone_id = 9002), 42::float8,
+  '… nor does writing the same geometry again');
+UPDATE mines SET geom = pg_temp.box(951, 950, 20) WHERE id = 9104;
+SELECT is((SELECT overlap_km2 FROM mine_zone_relations WHERE mine_id = 9104 AND zone_id = 9002), NULL::float8,
+  'a moved mine is related again');
 SELECT is((SELECT differ FROM rel_fresh), 0, 'after all these edits the relations are what a fresh computation gives');
 SELECT is(rebuild_zone_relations(), (SELECT count(*) FROM mine_zone_relations), 'rebuild_zone_relations() finds the same number');
 SELECT is((SELECT differ FROM rel_fresh), 0, '… and the same relations');
