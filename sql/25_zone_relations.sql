@@ -48,6 +48,9 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path FROM CURRENT
 AS $fn$
 BEGIN
+	-- Edits of mines run side by side (ROW EXCLUSIVE), but wait for an edit
+	-- of zones to commit, and the queries below then see it (READ COMMITTED).
+	LOCK TABLE mineconsol.mine_zone_relations IN ROW EXCLUSIVE MODE;
 	IF TG_OP = 'TRUNCATE' THEN
 		DELETE FROM mineconsol.mine_zone_relations;
 		RETURN NULL;
@@ -63,16 +66,20 @@ BEGIN
 	ELSE
 		-- Only the rows whose geometry (or id) changed: an update of other
 		-- columns, even of the whole registry, leaves the relations alone.
+		-- EXECUTE plans for this statement's row counts: a cached plan made
+		-- for a one-row update would be quadratic for a bulk one.
+		EXECUTE $q$
 		DELETE FROM mineconsol.mine_zone_relations r
 		 USING old_mines o
 		 WHERE r.mine_id = o.id
-		   AND NOT EXISTS (SELECT FROM new_mines n WHERE n.id = o.id AND n.geom IS NOT DISTINCT FROM o.geom);
+		   AND NOT EXISTS (SELECT FROM new_mines n WHERE n.id = o.id AND n.geom IS NOT DISTINCT FROM o.geom)$q$;
+		EXECUTE $q$
 		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
 		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
 		  FROM new_mines m
 		  JOIN mineconsol.zones z ON z.geom && m.geom
 		 WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom)
-		   AND NOT EXISTS (SELECT FROM old_mines o WHERE o.id = m.id AND o.geom IS NOT DISTINCT FROM m.geom);
+		   AND NOT EXISTS (SELECT FROM old_mines o WHERE o.id = m.id AND o.geom IS NOT DISTINCT FROM m.geom)$q$;
 	END IF;
 	RETURN NULL;
 END
@@ -86,6 +93,10 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path FROM CURRENT
 AS $fn$
 BEGIN
+	-- An edit of zones waits for every other edit of mines or zones to
+	-- commit (and holds them off until it commits), so that the queries
+	-- below see them (READ COMMITTED).
+	LOCK TABLE mineconsol.mine_zone_relations IN SHARE ROW EXCLUSIVE MODE;
 	IF TG_OP = 'TRUNCATE' THEN
 		DELETE FROM mineconsol.mine_zone_relations;
 		RETURN NULL;
@@ -99,19 +110,22 @@ BEGIN
 		  JOIN mineconsol.mines m ON m.geom && z.geom
 		 WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom);
 	ELSE
-		-- Only the zones whose geometry, kind (or id) changed.
+		-- Only the zones whose geometry, kind (or id) changed (EXECUTE: see
+		-- mines_zone_relations()).
+		EXECUTE $q$
 		DELETE FROM mineconsol.mine_zone_relations r
 		 USING old_zones o
 		 WHERE r.zone_id = o.id
 		   AND NOT EXISTS (SELECT FROM new_zones n WHERE n.id = o.id AND n.kind = o.kind
-								AND n.geom IS NOT DISTINCT FROM o.geom);
+								AND n.geom IS NOT DISTINCT FROM o.geom)$q$;
+		EXECUTE $q$
 		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
 		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
 		  FROM new_zones z
 		  JOIN mineconsol.mines m ON m.geom && z.geom
 		 WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom)
 		   AND NOT EXISTS (SELECT FROM old_zones o WHERE o.id = z.id AND o.kind = z.kind
-								AND o.geom IS NOT DISTINCT FROM z.geom);
+								AND o.geom IS NOT DISTINCT FROM z.geom)$q$;
 	END IF;
 	RETURN NULL;
 END
@@ -145,6 +159,7 @@ AS $fn$
 DECLARE
 	n bigint;
 BEGIN
+	LOCK TABLE mineconsol.mine_zone_relations IN SHARE ROW EXCLUSIVE MODE;	-- as the zones trigger
 	DELETE FROM mineconsol.mine_zone_relations;
 	INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
 	SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
