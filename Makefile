@@ -13,11 +13,19 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).
 MODULE_big = $(EXTENSION)
 OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-# The install script is assembled from the numbered pieces in sql/, in order.
+# The install script of the current version is assembled from the numbered
+# pieces in sql/, in order.  Released versions' install scripts are frozen
+# files (sql/mineconsol--0.1.0.sql).  The upgrade script to the current version
+# is assembled the same way from sql/upgrade/NN_*.sql: each area writes the
+# statements that turn the previous release into what its pieces create now.
 SQL_PIECES = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
 SQL_SCRIPT = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA       = $(SQL_SCRIPT) $(filter-out $(SQL_SCRIPT),$(wildcard sql/$(EXTENSION)--*--*.sql))
-EXTRA_CLEAN = $(SQL_SCRIPT) results/ regression.diffs regression.out
+PREV_VERSION = 0.1.0
+UPGRADE_PIECES = $(sort $(wildcard sql/upgrade/[0-9][0-9]_*.sql))
+UPGRADE_SCRIPT = sql/$(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
+DATA       = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) \
+	$(filter-out $(SQL_SCRIPT) $(UPGRADE_SCRIPT),$(wildcard sql/$(EXTENSION)--*.sql))
+EXTRA_CLEAN = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) results/ regression.diffs regression.out
 
 # Tests: every file in test/sql is a pg_regress test (pgTAP inside); expected
 # output lives in ./expected.  Shell tests in test/shell run after them.
@@ -40,12 +48,18 @@ SHLIB_LINK  += $(shell $(GEOS_CONFIG) --clibs)
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-all: $(SQL_SCRIPT)
+all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT)
 
 $(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
 	@{ echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	   for f in $(SQL_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
+
+$(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(EXTENSION).control Makefile
+	@{ echo '-- Generated from sql/upgrade/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
+	   echo '-- mineconsol $(PREV_VERSION) -> $(EXTVERSION)'; \
+	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
+	   for f in $(UPGRADE_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
 
 installcheck:
 	@bash test/run-suite.sh $(REGRESS)

@@ -1,0 +1,4 @@
+-- mineconsol 0.1.0 -> 0.2.0.  Each area appends, in a file of its own
+-- numbered like its piece in sql/, the statements that turn what 0.1.0
+-- created into what the pieces create now.  test/shell/upgrade.sh checks that
+-- the result is the same catalog as a fresh install of 0.2.0.
