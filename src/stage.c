@@ -668,10 +668,16 @@ evidence_min_date(void)
 	return d;
 }
 
+/* A date as YYYY-MM-DD, whatever DateStyle says (dates here are finite). */
 static const char *
 date_text(DateADT d)
 {
-	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d)));
+	int			y,
+				m,
+				day;
+
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+	return psprintf("%04d-%02d-%02d", y, m, day);
 }
 
 /* The date of a step's evidence (the "date" key), when it is a valid ISO date. */
