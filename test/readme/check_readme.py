@@ -2,7 +2,11 @@
 """Run the SQL examples of a Markdown file and print TAP.
 
 Every ```sql block is run, in order, in one psql session (so a SET in one
-block holds for the next), and must finish without an error.  A block right
+block holds for the next).  It must raise exactly the errors that its comments
+show, in order: a comment line `-- ERROR:  message` (optionally followed by
+spaces and `(SQLSTATE xxxxx)`) after a statement says that statement fails with
+that message, and `-- DETAIL:  …` / `-- HINT:  …` lines under it must match
+too; a block without such comments must raise no error.  A block right
 after a line `<!-- readme: skip REASON -->` is not run (the reason is printed).
 Every plain ``` block whose lines start with `=> ` is a documented error: each
 statement after `=> ` (continued on following lines until the first line that
@@ -59,6 +63,42 @@ def error_examples(text):
     return examples
 
 
+def groups(lines):
+    """Group ERROR/DETAIL/HINT lines: one list per ERROR."""
+    out = []
+    for l in lines:
+        if l.startswith("ERROR:  "):
+            out.append([l])
+        elif out:
+            out[-1].append(l)
+    return out
+
+
+def expected_errors(sql):
+    """The ERROR/DETAIL/HINT lines that a SQL block's comments promise."""
+    lines = []
+    for l in sql.split("\n"):
+        m = re.match(r"^\s*-- ((?:ERROR|DETAIL|HINT):  .*?)(?:\s{2,}\(SQLSTATE \w{5}\))?\s*$", l)
+        if m:
+            lines.append(m.group(1))
+    return lines
+
+
+def errors_match(got, want):
+    """Every promised error, in order, with the promised DETAIL and HINT."""
+    g, w = groups(got), groups(want)
+    if len(g) != len(w):
+        return False
+    for gg, ww in zip(g, w):
+        if gg[0] != ww[0]:
+            return False
+        for extra in ww[1:]:
+            kind = extra.split(":")[0]
+            if [x for x in gg if x.startswith(kind + ":")] != [extra]:
+                return False
+    return True
+
+
 def main():
     path = sys.argv[1]
     items = []
@@ -102,9 +142,11 @@ def main():
             errs = [l for l in got.split("\n") if re.match(r"^(psql:[^ ]* )?(ERROR|DETAIL|HINT):  ", l)]
             errs = [re.sub(r"^psql:[^ ]* ", "", l) for l in errs]
             if kind == "sql":
-                ok, diag = not errs, "\n".join(errs)
+                want = expected_errors(body)
+                ok = errors_match(errs, want)
+                diag = "got:\n" + "\n".join(errs) + "\nwant:\n" + "\n".join(want)
             else:
-                ok = errs == body[1]
+                ok = errors_match(errs, body[1])
                 diag = "got:\n" + "\n".join(errs) + "\nwant:\n" + "\n".join(body[1])
         print("%sok %d - %s" % ("" if ok else "not ", n + 1, what))
         if not ok:
