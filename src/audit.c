@@ -57,8 +57,6 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "access/table.h"
-#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
@@ -67,14 +65,11 @@
 #include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
-#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
-#include "optimizer/optimizer.h"
-#include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
@@ -118,6 +113,7 @@ static int64 appending_id = 0;
 
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr row_last_event_plan = NULL;
+static SPIPlanPtr append_plan = NULL;
 
 /* The table of the audit trail, for mc_trigger_check(). */
 static const char *const event_tables[] = {"stage_events"};
@@ -428,7 +424,7 @@ mc_audit_owner(void)
 	return audit_owner(audit_relid("stage_events"));
 }
 
-static void audit_insert(Oid relid, StageEvent *ev);
+static void audit_insert(StageEvent *ev);
 static void audit_deliver(const StageEvent *ev);
 
 /*
@@ -478,7 +474,7 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	appending_id = ev->id;
 	PG_TRY();
 	{
-		audit_insert(events, ev);
+		audit_insert(ev);
 	}
 	PG_FINALLY();
 	{
@@ -523,86 +519,56 @@ event_values(const StageEvent *ev, TupleDesc desc, const EventAttnums *a,
 }
 
 /*
- * Columns a DBA added to stage_events get their defaults, as an INSERT
- * would give them (the way logical replication fills them in).
+ * INSERT the event into stage_events with a prepared INSERT statement,
+ * kept for the life of the backend: the table's triggers, constraints,
+ * column defaults (of columns a DBA added) and indexes all apply, through
+ * SPI alone.  It runs as the table's owner (mc_audit_append() switched),
+ * on the extension's own behalf, so neither privileges nor row-level
+ * security stand in the way of county staff's changes of stage; the
+ * statement names only mineconsol's table and takes its values as
+ * parameters, so nothing a caller controls runs with the owner's rights.
+ * The caller is connected to SPI.
  */
 static void
-event_fill_defaults(Relation rel, const EventAttnums *a, EState *estate,
-					TupleTableSlot *slot)
+audit_insert(StageEvent *ev)
 {
-	TupleDesc	desc = RelationGetDescr(rel);
-	int			attnum;
+	Datum		values[EVENT_NATTS];
+	char		nulls[EVENT_NATTS];
+	int			rc;
 
-	for (attnum = 1; attnum <= desc->natts; attnum++)
+	if (append_plan == NULL)
 	{
-		Expr	   *defexpr;
-		ExprState  *state;
+		Oid			types[EVENT_NATTS] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID,
+			TIMESTAMPTZOID, JSONBOID, DATEOID, INT4OID, TEXTOID, BYTEAOID, BYTEAOID};
 
-		if (TupleDescAttr(desc, attnum - 1)->attisdropped ||
-			attnum == a->id || attnum == a->track || attnum == a->row_id ||
-			attnum == a->from_stage || attnum == a->to_stage || attnum == a->actor ||
-			attnum == a->at || attnum == a->evidence || attnum == a->due ||
-			attnum == a->days_late || attnum == a->reason ||
-			attnum == a->prev_hash || attnum == a->hash)
-			continue;
-		defexpr = (Expr *) build_column_default(rel, attnum);
-		if (defexpr == NULL)
-			continue;
-		state = ExecPrepareExpr(expression_planner(defexpr), estate);
-		slot->tts_values[attnum - 1] =
-			ExecEvalExprSwitchContext(state, GetPerTupleExprContext(estate),
-									  &slot->tts_isnull[attnum - 1]);
+		append_plan = mc_prepare_kept(
+			"INSERT INTO mineconsol.stage_events (id, track, row_id, from_stage, to_stage, actor, at,"
+			" evidence, due, days_late, reason, prev_hash, hash)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+			EVENT_NATTS, types);
 	}
-}
-
-/*
- * INSERT the event into stage_events (relid) the way logical replication
- * applies a row (ExecSimpleRelationInsert): the table's BEFORE and AFTER row
- * triggers, NOT NULL and CHECK constraints, column defaults and indexes all
- * apply, without planning and running an INSERT statement for each change
- * of stage (a third of the append's cost).  Unlike an INSERT statement it
- * fires no statement-level triggers and checks neither privileges nor
- * row-level security: it runs as the table's owner, on the extension's
- * own behalf.
- */
-static void
-audit_insert(Oid relid, StageEvent *ev)
-{
-	Relation	rel = table_open(relid, RowExclusiveLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	EState	   *estate = CreateExecutorState();
-	RangeTblEntry *rte = makeNode(RangeTblEntry);
-	ResultRelInfo *rri = makeNode(ResultRelInfo);
-	TupleTableSlot *slot;
-	EventAttnums a;
-
-	rte->rtekind = RTE_RELATION;
-	rte->relid = relid;
-	rte->relkind = rel->rd_rel->relkind;
-	rte->rellockmode = RowExclusiveLock;
-	ExecInitRangeTable(estate, list_make1(rte));
-	InitResultRelInfo(rri, rel, 1, NULL, 0);
-	/* so that AFTER triggers find the relation rather than open it again */
-	estate->es_opened_result_relations = list_make1(rri);
-	estate->es_output_cid = GetCurrentCommandId(true);
-	ExecOpenIndices(rri, false);
-	AfterTriggerBeginQuery();
-
-	slot = table_slot_create(rel, &estate->es_tupleTable);
-	ExecClearTuple(slot);
-	event_attnums(desc, &a);
-	event_values(ev, desc, &a, slot->tts_values, slot->tts_isnull);
-	if (desc->natts > EVENT_NATTS)
-		event_fill_defaults(rel, &a, estate, slot);
-	ExecStoreVirtualTuple(slot);
-
-	ExecSimpleRelationInsert(rri, estate, slot);
-
-	AfterTriggerEndQuery(estate);
-	ExecCloseResultRelations(estate);	/* its indexes, and any AFTER trigger opened */
-	ExecResetTupleTable(estate->es_tupleTable, false);
-	FreeExecutorState(estate);
-	table_close(rel, NoLock);
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(ev->id);
+	values[1] = CStringGetTextDatum(ev->track);
+	values[2] = Int64GetDatum(ev->row_id);
+	values[3] = CStringGetTextDatum(ev->from_stage);
+	values[4] = CStringGetTextDatum(ev->to_stage);
+	values[5] = CStringGetTextDatum(ev->actor);
+	values[6] = TimestampTzGetDatum(ev->at);
+	values[7] = ev->evidence ? JsonbPGetDatum(ev->evidence) : (Datum) 0;
+	nulls[7] = ev->evidence ? ' ' : 'n';
+	values[8] = DateADTGetDatum(ev->due);
+	nulls[8] = ev->due_set ? ' ' : 'n';
+	values[9] = Int32GetDatum(ev->days_late);
+	nulls[9] = ev->days_late_set ? ' ' : 'n';
+	values[10] = ev->reason ? CStringGetTextDatum(ev->reason) : (Datum) 0;
+	nulls[10] = ev->reason ? ' ' : 'n';
+	values[11] = hash_datum(ev->prev_hash);
+	values[12] = hash_datum(ev->hash);
+	rc = SPI_execute_plan(append_plan, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT || SPI_processed != 1)
+		elog(ERROR, "could not append event " INT64_FORMAT " to stage_events: %s",
+			 ev->id, SPI_result_code_string(rc));
 }
 
 /* Hand a copy of the event to advance() / revert_stage() if they wait for it. */
