@@ -52,7 +52,9 @@
  * rows bring their heads as data).  UPDATE, DELETE and TRUNCATE are refused
  * for everyone by a statement trigger (SQLSTATE 55000); only a superuser
  * who disables the triggers can edit an event, and verify_audit() then
- * names it.
+ * names it, unless every later hash of the row and its head were recomputed
+ * too: that only a digest taken before (audit_digest(), kept outside the
+ * database) shows, see "digests" below.
  */
 #include "postgres.h"
 

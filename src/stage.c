@@ -29,8 +29,12 @@
  *
  * Checks, in this order, each refusal SQLSTATE 23514 naming the row, the
  * step, the allowed next stages and the missing or invalid evidence:
- * the step is one step forward in the graph; the evidence holds every key
- * of the step (date: an ISO date; shares: holder → fraction, summing to 1;
+ * the step is one step forward in the graph; the caller may record it
+ * (stage_transitions.recorded_by 'city': members of mineconsol_admin only,
+ * else 42501); the evidence is at most EVIDENCE_MAX_BYTES (else 54000) and
+ * holds every key of the step (date: an ISO date, from 2000-01-01, not
+ * after tomorrow and not before the date of the step that reached the
+ * row's current stage; shares: holder → fraction, summing to 1;
  * license_no: a valid licence number; any other key: a non-empty value);
  * cross-track prerequisites (a unit reaches "transferred" or later only
  * once its county's scheme is "approved", and "licensed" or later only once
@@ -38,6 +42,10 @@
  * "license_cancelled").  A new row must start at the first stage (a unit
  * only once its county's scheme is "drafted"), except when a superuser
  * inserts it (pg_restore, migration).
+ *
+ * The trigger functions fire only on their own tables, with their own
+ * timing, level and events (mc_trigger_check(), else 39P01): a trigger a
+ * role attaches to a table of its own cannot write stage_events.
  *
  * Backward moves go only through revert_stage(), for members of
  * mineconsol_admin or superusers.  revert_stage() announces the one move it
