@@ -1105,11 +1105,12 @@ digest_update(pg_cryptohash_ctx *ctx, StringInfo buf)
 }
 
 /*
- * The digest hash of the heads with id <= upto, in the snapshot SPI's next
- * command takes (SPI connected); *nchains gets the number of chains.
+ * The digest hash of the heads with id <= upto (SPI connected); *nchains
+ * gets the number of chains.  With read_only, in the caller's snapshot;
+ * without, in a new one (audit_digest(), after waiting).
  */
 static void
-digest_compute(int64 upto, uint8 *dest, int64 *nchains)
+digest_compute(int64 upto, uint8 *dest, int64 *nchains, bool read_only)
 {
 	pg_cryptohash_ctx *ctx;
 	StringInfoData buf;
@@ -1130,7 +1131,7 @@ digest_compute(int64 upto, uint8 *dest, int64 *nchains)
 	plan = SPI_prepare(DIGEST_HEADS_SQL, 1, types);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, values, NULL, false);
+	portal = SPI_cursor_open(NULL, plan, values, NULL, read_only);
 	for (;;)
 	{
 		uint64		i;
@@ -1248,7 +1249,7 @@ audit_check_digest(AuditCheck *c, const char *digest)
 	uint8		now[AUDIT_HASH_LEN];
 
 	digest_parse(digest, &upto, &nchains, hash);
-	digest_compute(upto, now, &now_chains);
+	digest_compute(upto, now, &now_chains, true);
 	if (now_chains != nchains || memcmp(hash, now, AUDIT_HASH_LEN) != 0)
 		audit_problem(c, false, 0, NULL, false, 0,
 					  psprintf("the heads of the chains up to event " INT64_FORMAT " do not match the digest (%lld chains then, %lld now): an event recorded before the digest was changed, removed or added",
@@ -1383,7 +1384,7 @@ audit_digest(PG_FUNCTION_ARGS)
 	SET_LOCKTAG_RELATION(tag, MyDatabaseId, relid);
 	WaitForLockers(tag, ShareLock, false);
 
-	digest_compute(upto, hash, &nchains);
+	digest_compute(upto, hash, &nchains, false);
 	SPI_finish();
 	result = psprintf("%s:" INT64_FORMAT ":" INT64_FORMAT ":%s", DIGEST_TAG, upto, nchains, hash_hex(hash));
 	PG_RETURN_TEXT_P(cstring_to_text(result));
