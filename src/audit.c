@@ -60,7 +60,6 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
-#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -456,7 +455,8 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	 * the ids it can see.
 	 */
 	LockRelationOid(events, RowExclusiveLock);
-	ev->id = nextval_internal(getIdentitySequence(events, 1, false), false);
+	/* the identity sequence, by its name (pg_dump's config lists it too) */
+	ev->id = nextval_internal(audit_relid("stage_events_id_seq"), false);
 	ev->id_set = true;
 	if (ev->id <= after_id)
 		ereport(ERROR,
