@@ -269,7 +269,7 @@ CREATE FUNCTION verify_audit(OUT ok boolean, OUT checked bigint, OUT first_bad_e
 AS 'MODULE_PATHNAME', 'verify_audit'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit() IS
-  'Checks the audit trail: every event links to the previous event of its row and its hash matches SHA-256(prev_hash ‖ canonical event); the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name, and the row is at that event''s to_stage; every chain''s row exists. ok when all hold; first_bad_event is the lowest-numbered event a problem names (NULL when none does); checked counts the events whose own hash and link are intact. audit_problems() lists every problem.';
+  'Checks the audit trail: every event links to the previous event of its row and its hash matches SHA-256(prev_hash ‖ canonical event); the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name, and the row is at that event''s to_stage with the evidence it left (stage_evidence); every chain''s row exists. ok when all hold; first_bad_event is the lowest-numbered event a problem names (NULL when none does); checked counts the events whose own hash and link are intact. audit_problems() lists every problem.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)

@@ -960,26 +960,36 @@ audit_check_chains(AuditCheck *c)
 
 /*
  * The rows of the tracks whose head (last_event_id, last_event_hash) is not
- * the last event of their chain, or whose stage is not the to_stage of that
- * event; with the first event past the head, if any.
+ * the last event of their chain, or whose stage and stage_evidence are not
+ * what that event left: its to_stage, and its evidence (after a revert, the
+ * evidence of the last step forward into the stage, as revert_stage() sets
+ * it).  With the first event past the head, if any.
  */
 #define HEAD_MISMATCH_SQL \
 	"WITH r AS (" \
-	"  SELECT 'scheme'::text AS track, id AS row_id, stage, last_event_id, last_event_hash FROM mineconsol.schemes" \
-	"  UNION ALL SELECT 'unit', id, stage, last_event_id, last_event_hash FROM mineconsol.units" \
-	"  UNION ALL SELECT 'closure', mine_id, stage, last_event_id, last_event_hash FROM mineconsol.closures)" \
-	" SELECT r.track, r.row_id, r.stage, r.last_event_id, e.id, e.to_stage," \
-	"   COALESCE(r.last_event_hash, '\\x'::pg_catalog.bytea) OPERATOR(pg_catalog.=) COALESCE(e.hash, '\\x'::pg_catalog.bytea)," \
+	"  SELECT 'scheme'::text AS track, id AS row_id, stage, stage_evidence, last_event_id, last_event_hash FROM mineconsol.schemes" \
+	"  UNION ALL SELECT 'unit', id, stage, stage_evidence, last_event_id, last_event_hash FROM mineconsol.units" \
+	"  UNION ALL SELECT 'closure', mine_id, stage, stage_evidence, last_event_id, last_event_hash FROM mineconsol.closures)" \
+	" SELECT c.track, c.row_id, c.stage, c.last_event_id, c.last_id, c.to_stage, c.hash_ok," \
 	"   (SELECT pg_catalog.min(x.id) FROM mineconsol.stage_events x" \
-	"     WHERE x.track OPERATOR(pg_catalog.=) r.track AND x.row_id OPERATOR(pg_catalog.=) r.row_id" \
-	"       AND x.id OPERATOR(pg_catalog.>) COALESCE(r.last_event_id, 0))" \
-	" FROM r LEFT JOIN LATERAL (SELECT id, hash, to_stage FROM mineconsol.stage_events e" \
-	"   WHERE e.track OPERATOR(pg_catalog.=) r.track AND e.row_id OPERATOR(pg_catalog.=) r.row_id" \
-	"   ORDER BY e.id DESC LIMIT 1) e ON true" \
-	" WHERE NOT (COALESCE(r.last_event_id, 0) OPERATOR(pg_catalog.=) COALESCE(e.id, 0)" \
-	"   AND COALESCE(r.last_event_hash, '\\x'::pg_catalog.bytea) OPERATOR(pg_catalog.=) COALESCE(e.hash, '\\x'::pg_catalog.bytea)" \
-	"   AND (e.id IS NULL OR r.stage OPERATOR(pg_catalog.=) e.to_stage))" \
-	" ORDER BY r.track, r.row_id"
+	"     WHERE x.track OPERATOR(pg_catalog.=) c.track AND x.row_id OPERATOR(pg_catalog.=) c.row_id" \
+	"       AND x.id OPERATOR(pg_catalog.>) COALESCE(c.last_event_id, 0))," \
+	"   c.evidence_ok" \
+	" FROM (SELECT r.track, r.row_id, r.stage, r.last_event_id, e.id AS last_id, e.to_stage," \
+	"         COALESCE(r.last_event_hash, '\\x'::pg_catalog.bytea) OPERATOR(pg_catalog.=) COALESCE(e.hash, '\\x'::pg_catalog.bytea) AS hash_ok," \
+	"         COALESCE(r.stage_evidence OPERATOR(pg_catalog.=) w.evidence, r.stage_evidence IS NULL AND w.evidence IS NULL) AS evidence_ok" \
+	"    FROM r LEFT JOIN LATERAL (SELECT id, hash, to_stage, evidence, reason FROM mineconsol.stage_events e" \
+	"           WHERE e.track OPERATOR(pg_catalog.=) r.track AND e.row_id OPERATOR(pg_catalog.=) r.row_id" \
+	"           ORDER BY e.id DESC LIMIT 1) e ON true" \
+	"    LEFT JOIN LATERAL (SELECT CASE WHEN e.reason IS NULL THEN e.evidence" \
+	"           ELSE (SELECT x.evidence FROM mineconsol.stage_events x" \
+	"                  WHERE x.track OPERATOR(pg_catalog.=) r.track AND x.row_id OPERATOR(pg_catalog.=) r.row_id" \
+	"                    AND x.to_stage OPERATOR(pg_catalog.=) e.to_stage AND x.reason IS NULL" \
+	"                    AND x.id OPERATOR(pg_catalog.<) e.id" \
+	"                  ORDER BY x.id DESC LIMIT 1) END AS evidence) w ON true) c" \
+	" WHERE NOT (COALESCE(c.last_event_id, 0) OPERATOR(pg_catalog.=) COALESCE(c.last_id, 0) AND c.hash_ok" \
+	"   AND (c.last_id IS NULL OR (c.stage OPERATOR(pg_catalog.=) c.to_stage AND c.evidence_ok)))" \
+	" ORDER BY c.track, c.row_id"
 
 /* Chains whose row no longer exists in its track's table. */
 #define ORPHAN_CHAINS_SQL \
@@ -1019,6 +1029,7 @@ audit_check_heads(AuditCheck *c)
 		char	   *to_stage = SPI_getvalue(tup, desc, 6);
 		bool		hash_ok = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
 		Datum		d_past = SPI_getbinval(tup, desc, 8, &past_null);
+		bool		evidence_ok = DatumGetBool(SPI_getbinval(tup, desc, 9, &isnull));
 		int64		head = head_null ? 0 : DatumGetInt64(d_head);
 		int64		last = last_null ? 0 : DatumGetInt64(d_last);
 		int64		past = past_null ? 0 : DatumGetInt64(d_past);
@@ -1048,6 +1059,10 @@ audit_check_heads(AuditCheck *c)
 				audit_problem(c, true, head, track, true, row_id,
 							  psprintf("the row is at stage \"%s\", but its last event " INT64_FORMAT " moved it to \"%s\": the stage was changed behind the stage trigger",
 									   stage ? stage : "", head, to_stage ? to_stage : ""));
+			else if (!evidence_ok)
+				audit_problem(c, true, head, track, true, row_id,
+							  psprintf("stage_evidence is not the evidence its last event " INT64_FORMAT " left: it was changed behind the stage trigger",
+									   head));
 		}
 	}
 	SPI_freetuptable(SPI_tuptable);

@@ -19,7 +19,7 @@ COMMENT ON FUNCTION stage_events_append_only() IS
 COMMENT ON FUNCTION stage_cache_invalidate() IS
   'Statement trigger on stage_transitions and milestones (nowhere else: 39P01): drops every backend''s cached stage graph and deadlines (a relcache invalidation of the table), so the next check reads them again: in this session at the next statement, in others once the change commits.';
 COMMENT ON FUNCTION verify_audit() IS
-  'Checks the audit trail: every event links to the previous event of its row and its hash matches SHA-256(prev_hash ‖ canonical event); the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name, and the row is at that event''s to_stage; every chain''s row exists. ok when all hold; first_bad_event is the lowest-numbered event a problem names (NULL when none does); checked counts the events whose own hash and link are intact. audit_problems() lists every problem.';
+  'Checks the audit trail: every event links to the previous event of its row and its hash matches SHA-256(prev_hash ‖ canonical event); the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name, and the row is at that event''s to_stage with the evidence it left (stage_evidence); every chain''s row exists. ok when all hold; first_bad_event is the lowest-numbered event a problem names (NULL when none does); checked counts the events whose own hash and link are intact. audit_problems() lists every problem.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)

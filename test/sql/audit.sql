@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(69);
+SELECT plan(71);
 
 -- Event ids come from a sequence that other test files advance too, so
 -- every expected id is read into a variable first.
@@ -115,8 +115,8 @@ ROLLBACK TO SAVEPOINT direct;
 UPDATE candidate SET row_id = 907, from_stage = 'survey', to_stage = 'drafted',
   prev_hash = '\x0000000000000000000000000000000000000000000000000000000000000000';
 UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
-SELECT lives_ok($$INSERT INTO mineconsol.schemes (id, county_code, stage, last_event_id, last_event_hash)
-  SELECT 907, '140924', 'drafted', id, hash FROM candidate$$, 'a superuser inserts a row with its head (pg_restore)');
+SELECT lives_ok($$INSERT INTO mineconsol.schemes (id, county_code, stage, stage_evidence, last_event_id, last_event_hash)
+  SELECT 907, '140924', 'drafted', evidence, id, hash FROM candidate$$, 'a superuser inserts a row with its head (pg_restore)');
 SELECT lives_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$, '… and its events, which extend its chain');
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,5,)', 'the restored row verifies');
 
@@ -195,6 +195,21 @@ SELECT is((SELECT string_agg(row(event_id, track, row_id, problem)::text, E'\n')
   format('(%s,scheme,906,"the row is at stage ""submitted"", but its last event %s moved it to ""drafted"": the stage was changed behind the stage trigger")', :f1, :f1),
   'audit_problems() says what is wrong');
 ROLLBACK TO SAVEPOINT tamper;
+SAVEPOINT tamper;
+SET LOCAL session_replication_role = replica;
+UPDATE schemes SET stage_evidence = jsonb_set(stage_evidence, '{doc_no}', '"代政〔2022〕99号"') WHERE id = 906;
+SET LOCAL session_replication_role = origin;
+SELECT is((SELECT string_agg(row(event_id, track, row_id, problem)::text, E'\n') FROM audit_problems()),
+  format('(%s,scheme,906,"stage_evidence is not the evidence its last event %s left: it was changed behind the stage trigger")', :f1, :f1),
+  'so is its evidence');
+ROLLBACK TO SAVEPOINT tamper;
+SAVEPOINT tamper;
+SET LOCAL session_replication_role = replica;
+UPDATE schemes SET stage_evidence = '{"date": "2022-09-02", "doc_no": "五政〔2022〕2号"}' WHERE id = 905;
+SET LOCAL session_replication_role = origin;
+SELECT is((SELECT count(*)::int FROM audit_problems()), 1,
+  'after a revert, the row holds the evidence of its last step forward into the stage, not another''s');
+ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
 ALTER TABLE stage_events DISABLE TRIGGER ALL;
@@ -266,7 +281,7 @@ UPDATE candidate SET id = :e1 - 1, row_id = 909, from_stage = 'survey', to_stage
   prev_hash = '\x0000000000000000000000000000000000000000000000000000000000000000';
 UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
 INSERT INTO stage_events SELECT * FROM candidate;
-UPDATE schemes s SET last_event_id = c.id, last_event_hash = c.hash FROM candidate c WHERE s.id = 909;
+UPDATE schemes s SET stage_evidence = c.evidence, last_event_id = c.id, last_event_hash = c.hash FROM candidate c WHERE s.id = 909;
 ALTER TABLE stage_events ENABLE TRIGGER ALL;
 ALTER TABLE schemes ENABLE TRIGGER ALL;
 SELECT is((SELECT ok FROM verify_audit()), true, 'the owner adds a whole row with a back-dated chain: the trail alone still verifies');
