@@ -83,7 +83,7 @@ BEGIN
 				  DETAIL = format('It is a %s; import_mines reads only plain tables (what COPY and ogr2ogr fill), which run no code when read.',
 								  CASE v_relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
 												 WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table'
-												 ELSE 'relation of kind ' || v_relkind END),
+												 ELSE 'relation of kind ' || v_relkind::text END),
 				  HINT = 'Copy the rows into a table first: CREATE TABLE my_staging AS SELECT ...';
 	END IF;
 	IF v_owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
