@@ -1,7 +1,7 @@
 -- Zone relations (sql/25_zone_relations.sql): trigger functions that fire only on
 -- their own table, pinned search_path, no EXECUTE for PUBLIC; per-county row
--- locks instead of a table lock; a countys zone relates only to its own
--- countys mines.
+-- locks instead of a table lock; a county's zone relates only to its own
+-- county's mines.
 
 -- Availability: 0.2.0
 CREATE TABLE zone_relation_locks (
