@@ -751,6 +751,7 @@ BEGIN
 END
 $pin$;
 REVOKE ALL ON FUNCTION refresh_requested_results() FROM PUBLIC;
+REVOKE ALL ON FUNCTION result_refreshes_stamp() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mineconsol_admin;
 
 SELECT pg_extension_config_dump('results_as_of', '');
