@@ -17,19 +17,26 @@ INSERT INTO zone_relation_locks (scope) SELECT '*' UNION ALL SELECT code FROM co
 CREATE FUNCTION zone_relation_lock(scopes text[], exclusive boolean) RETURNS void
 LANGUAGE plpgsql VOLATILE STRICT
 AS $fn$
+DECLARE
+	n bigint;
 BEGIN
-	INSERT INTO mineconsol.zone_relation_locks (scope)
-	SELECT DISTINCT s FROM pg_catalog.unnest(scopes) s
-	 WHERE s IS NOT NULL
-	   AND NOT EXISTS (SELECT FROM mineconsol.zone_relation_locks l WHERE l.scope OPERATOR(pg_catalog.=) s)
-	ON CONFLICT DO NOTHING;
-	IF exclusive THEN
-		PERFORM FROM mineconsol.zone_relation_locks l
-		  WHERE l.scope OPERATOR(pg_catalog.=) ANY (scopes) ORDER BY l.scope FOR UPDATE;
-	ELSE
-		PERFORM FROM mineconsol.zone_relation_locks l
-		  WHERE l.scope OPERATOR(pg_catalog.=) ANY (scopes) ORDER BY l.scope FOR KEY SHARE;
-	END IF;
+	FOR pass IN 1..2 LOOP
+		IF exclusive THEN
+			PERFORM FROM mineconsol.zone_relation_locks l
+			  WHERE l.scope OPERATOR(pg_catalog.=) ANY (scopes) ORDER BY l.scope FOR UPDATE;
+		ELSE
+			PERFORM FROM mineconsol.zone_relation_locks l
+			  WHERE l.scope OPERATOR(pg_catalog.=) ANY (scopes) ORDER BY l.scope FOR KEY SHARE;
+		END IF;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		-- Every scope has its row (a county added since installation gets
+		-- one on first use).
+		EXIT WHEN pass OPERATOR(pg_catalog.=) 2
+			OR n OPERATOR(pg_catalog.>=) (SELECT pg_catalog.count(DISTINCT s) FROM pg_catalog.unnest(scopes) s);
+		INSERT INTO mineconsol.zone_relation_locks (scope)
+		SELECT DISTINCT s FROM pg_catalog.unnest(scopes) s WHERE s IS NOT NULL
+		ON CONFLICT DO NOTHING;
+	END LOOP;
 END
 $fn$;
 COMMENT ON FUNCTION zone_relation_lock(text[], boolean) IS
@@ -52,13 +59,13 @@ BEGIN
 		DELETE FROM mineconsol.mine_zone_relations;
 		RETURN NULL;
 	END IF;
-	-- The counties of the rows whose geometry or county changed (EXECUTE:
-	-- planned for this statement's row counts; a cached plan made for a
-	-- one-row update would be quadratic for a bulk one).
+	-- The counties of the rows whose geometry or county changed.  For an
+	-- update, EXECUTE plans for this statement's row counts: a cached plan
+	-- made for a one-row update would be quadratic for a bulk one.
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
-		EXECUTE 'SELECT pg_catalog.array_agg(DISTINCT n.county_code) FROM new_mines n' INTO scopes;
+		SELECT pg_catalog.array_agg(DISTINCT n.county_code) INTO scopes FROM new_mines n;
 	ELSIF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
-		EXECUTE 'SELECT pg_catalog.array_agg(DISTINCT o.county_code) FROM old_mines o' INTO scopes;
+		SELECT pg_catalog.array_agg(DISTINCT o.county_code) INTO scopes FROM old_mines o;
 	ELSE
 		EXECUTE $q$
 		SELECT pg_catalog.array_agg(DISTINCT c) FROM (
@@ -129,9 +136,9 @@ BEGIN
 	-- The scopes of the zones whose geometry, kind or county changed: the
 	-- county of a county's zone, '*' for a city-wide one.
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
-		EXECUTE $q$SELECT pg_catalog.array_agg(DISTINCT COALESCE(n.county_code, '*')) FROM new_zones n$q$ INTO scopes;
+		SELECT pg_catalog.array_agg(DISTINCT COALESCE(n.county_code, '*')) INTO scopes FROM new_zones n;
 	ELSIF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
-		EXECUTE $q$SELECT pg_catalog.array_agg(DISTINCT COALESCE(o.county_code, '*')) FROM old_zones o$q$ INTO scopes;
+		SELECT pg_catalog.array_agg(DISTINCT COALESCE(o.county_code, '*')) INTO scopes FROM old_zones o;
 	ELSE
 		EXECUTE $q$
 		SELECT pg_catalog.array_agg(DISTINCT COALESCE(c, '*')) FROM (
