@@ -148,6 +148,15 @@ BEGIN
 		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules, r.reasons,
 			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of
 		  FROM f r
+		-- A mine that moved county while both counties refresh: the refresh
+		-- of the county it is in now keeps it.
+		ON CONFLICT (mine_id) DO UPDATE
+		   SET county_code = EXCLUDED.county_code, in_scope = EXCLUDED.in_scope,
+			   mineral_group = EXCLUDED.mineral_group, disposition = EXCLUDED.disposition,
+			   rules = EXCLUDED.rules, reasons = EXCLUDED.reasons, cluster_id = EXCLUDED.cluster_id,
+			   retained_mine_id = EXCLUDED.retained_mine_id, scale_class = EXCLUDED.scale_class,
+			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at
+		 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
 		RETURNING 1
 	), plan AS (
 		INSERT INTO mineconsol.merge_plan_results

@@ -19,7 +19,7 @@ trap 'cleanup; rm -f "$work"*' EXIT
 cleanup
 psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
 
-plan 16
+plan 18
 PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>"$work.setup" <<'SQL'
 CREATE EXTENSION mineconsol CASCADE;
 CREATE ROLE mc_rc_xinfu IN ROLE mineconsol_editor;
@@ -106,6 +106,17 @@ is "$(q $db "SELECT count(*) FROM mineconsol.disposition_results r JOIN minecons
 	"… under its mine's county, judged at the city's day"
 is "$(q $db "SELECT count(*) FROM mineconsol.result_refreshes WHERE requested OR refreshed_at IS NULL")" 0 \
 	"no county is left flagged or uncomputed"
+
+# A mine moves county while the old county's refresh (which stored it) is
+# open, and the new county refreshes: no duplicate key, the new county keeps it.
+hold mc_rc_xinfu "SELECT * FROM mineconsol.refresh_results();"
+second postgres "UPDATE mineconsol.mines SET county_code = '140921' WHERE id = 3;
+SET ROLE mc_rc_ding;
+SELECT * FROM mineconsol.refresh_results();" 0
+is "$rc1$rc2" 00 "a mine moves county between two counties' refreshes: both succeed"
+[ -n "$err2" ] && printf '# %s\n' "$err2"
+is "$(q $db "SELECT r.county_code FROM mineconsol.disposition_results r WHERE r.mine_id = 3")" 140921 \
+	"… and its verdict is stored once, under its new county"
 
 # A refresh held open does not stop the county's clerks from editing mines.
 hold mc_rc_ding "SELECT * FROM mineconsol.refresh_results();"
