@@ -87,17 +87,13 @@ CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
 -- city (mineconsol_admin), never a session's mineconsol.as_of.  No row: today.
 -- Availability: 0.2.0
 CREATE TABLE results_as_of (
-	as_of  date NOT NULL
-	       CONSTRAINT results_as_of_range CHECK (as_of BETWEEN '2000-01-01' AND '2100-12-31'),
-	set_by name NOT NULL DEFAULT current_user,
-	set_at timestamptz NOT NULL DEFAULT now()
+	as_of date NOT NULL
+	      CONSTRAINT results_as_of_range CHECK (as_of BETWEEN '2000-01-01' AND '2100-12-31')
 );
 CREATE UNIQUE INDEX results_as_of_one_row ON results_as_of ((true));
 COMMENT ON TABLE results_as_of IS
   'The day refresh_results() judges every stored verdict at, for the whole city: at most one row, maintained by the city (mineconsol_admin); with no row, the day of the refresh. A session''s mineconsol.as_of never reaches stored results. Config table: survives pg_dump.';
 COMMENT ON COLUMN results_as_of.as_of IS 'The day (2000-01-01 .. 2100-12-31)';
-COMMENT ON COLUMN results_as_of.set_by IS 'Who set it';
-COMMENT ON COLUMN results_as_of.set_at IS 'When';
 
 -- Availability: 0.2.0
 CREATE FUNCTION results_as_of() RETURNS date
