@@ -191,7 +191,7 @@ BEGIN
 	IF TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.zones'::regclass)
 	   OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
 		RAISE EXCEPTION 'normalize_geom() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines or mineconsol.zones'
-			USING ERRCODE = 'triggered_action_exception';
+			USING ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	NEW.geom := mineconsol.working_geometry(
 		NEW.geom,

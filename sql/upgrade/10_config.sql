@@ -10,7 +10,7 @@ BEGIN
 	IF TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('INSERT', 'UPDATE')
 	   OR TG_TABLE_SCHEMA <> 'mineconsol' THEN
 		RAISE EXCEPTION 'config_row_replaces_seed() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on a table of mineconsol'
-			USING ERRCODE = 'triggered_action_exception';
+			USING ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	IF TG_OP = 'UPDATE' THEN
 		-- Any edit makes the row the DBA's: pg_dump keeps it from now on.
@@ -43,7 +43,7 @@ BEGIN
 	IF TG_RELID <> 'mineconsol.parameters'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
 		RAISE EXCEPTION 'parameters_check_working_srid() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.parameters'
-			USING ERRCODE = 'triggered_action_exception';
+			USING ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	IF NEW.name OPERATOR(pg_catalog.<>) 'working_srid' THEN
 		RETURN NEW;

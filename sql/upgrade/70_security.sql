@@ -141,7 +141,7 @@ BEGIN
 	IF TG_RELID <> 'mineconsol.mines'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
 		RAISE EXCEPTION 'mines_license_no_taken() fires only BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines'
-			USING ERRCODE = 'triggered_action_exception';
+			USING ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	IF NEW.license_no IS NOT NULL
 	   AND EXISTS (SELECT 1 FROM mineconsol.mines m
