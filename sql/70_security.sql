@@ -140,7 +140,11 @@ CREATE POLICY role_counties_admin ON role_counties FOR ALL TO mineconsol_admin
 	USING (true) WITH CHECK (true);
 
 -- The workflow tables follow their county: schemes and units directly,
--- members through their unit, closures through their mine.
+-- members through their unit, closures through their mine.  A row written
+-- may point only at rows the writer may write too (a unit's retained mine, a
+-- member's mine, a closure's unit): foreign keys are checked without
+-- row-level security, so without this a county could tie its rows to
+-- another county's, and learn from the error which ids exist there.
 ALTER TABLE schemes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE units ENABLE ROW LEVEL SECURITY;
 ALTER TABLE unit_members ENABLE ROW LEVEL SECURITY;
@@ -156,7 +160,10 @@ CREATE POLICY units_read ON units FOR SELECT
 	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
 CREATE POLICY units_write ON units FOR ALL TO mineconsol_editor, mineconsol_admin
 	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
-	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))
+				AND (retained_mine_id IS NULL
+					 OR EXISTS (SELECT 1 FROM mines m WHERE m.id = units.retained_mine_id
+								AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
 CREATE POLICY unit_members_read ON unit_members FOR SELECT
 	USING (EXISTS (SELECT 1 FROM units u WHERE u.id = unit_members.unit_id));
 CREATE POLICY unit_members_write ON unit_members FOR ALL TO mineconsol_editor, mineconsol_admin
@@ -172,7 +179,10 @@ CREATE POLICY closures_write ON closures FOR ALL TO mineconsol_editor, mineconso
 	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id
 				   AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
 	WITH CHECK (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id
-						AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))));
+						AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+				AND (unit_id IS NULL
+					 OR EXISTS (SELECT 1 FROM units u WHERE u.id = closures.unit_id
+								AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
 -- Mine-zone relations show with their mine and their zone: one index probe
 -- each, which the city skips (the InitPlan is evaluated once).
 ALTER TABLE mine_zone_relations ENABLE ROW LEVEL SECURITY;

@@ -91,7 +91,10 @@ ALTER POLICY units_read ON units
 	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
 ALTER POLICY units_write ON units TO mineconsol_editor, mineconsol_admin
 	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
-	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))
+				AND (retained_mine_id IS NULL
+					 OR EXISTS (SELECT 1 FROM mines m WHERE m.id = units.retained_mine_id
+								AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
 ALTER POLICY unit_members_write ON unit_members TO mineconsol_editor, mineconsol_admin
 	USING (EXISTS (SELECT 1 FROM units u WHERE u.id = unit_members.unit_id
 				   AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
@@ -103,7 +106,10 @@ ALTER POLICY closures_write ON closures TO mineconsol_editor, mineconsol_admin
 	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id
 				   AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
 	WITH CHECK (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id
-						AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))));
+						AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+				AND (unit_id IS NULL
+					 OR EXISTS (SELECT 1 FROM units u WHERE u.id = closures.unit_id
+								AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
 COMMENT ON POLICY mines_write ON mines IS 'County staff write only the mines of the counties an editor mapping gives them (my_write_counties()); the city writes all';
 COMMENT ON POLICY zones_write ON zones IS 'Only the city writes zones, of every kind: they decide the verdicts of every county''s mines';
 

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(64);
+SELECT plan(69);
 
 -- What a county may reach past its county: through a mapping that gives more
 -- than the mapped role has, through the city's zones, through the trigger
@@ -65,6 +65,7 @@ SELECT setval('mineconsol.mines_id_seq', greatest((SELECT max(id) FROM mines), n
 INSERT INTO violations (mine_id, kind, occurred_on, penalized_on, doc_no)
   VALUES (9103, 'illegal_mining', '2021-05-01', '2021-06-01', 'd-v-1');
 INSERT INTO schemes (county_code) VALUES ('140902'), ('140921');
+SELECT count(advance('scheme', id, 'drafted', '{"date": "2022-09-01", "doc_no": "draft"}')) AS drafted FROM schemes \gset
 INSERT INTO units (county_code, retained_mine_id) VALUES ('140921', 9103);
 INSERT INTO unit_members (unit_id, mine_id) SELECT id, 9103 FROM units WHERE county_code = '140921';
 INSERT INTO closures (mine_id) VALUES (9104);
@@ -113,7 +114,7 @@ SELECT is(pg_temp.changed($$DELETE FROM mineconsol.violations$$), 0::bigint,
   '… nor deleted');
 SELECT is(pg_temp.changed($$UPDATE mineconsol.schemes SET county_code = county_code WHERE county_code = '140921'$$), 0::bigint,
   'its scheme cannot be changed');
-SELECT isnt(pg_temp.error_of(format($$SELECT mineconsol.advance('scheme', %s, 'drafted', '{"date": "2022-09-01", "doc_no": "x"}')$$,
+SELECT isnt(pg_temp.error_of(format($$SELECT mineconsol.advance('scheme', %s, 'hearing_held', '{"date": "2022-09-10", "doc_no": "x"}')$$,
   (SELECT id FROM schemes WHERE county_code = '140921'))), 'no error', 'its scheme cannot be advanced');
 SELECT is(pg_temp.changed($$UPDATE mineconsol.units SET retained_mine_id = 9104 WHERE county_code = '140921'$$), 0::bigint,
   'its units cannot be changed');
@@ -128,10 +129,27 @@ SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.closures (mine_id) VALUES (9
   E'42501: new row violates row-level security policy for table "closures"\nDETAIL: \nHINT: ',
   'no closure can be opened for its mines');
 SELECT isnt(pg_temp.error_of($$SELECT mineconsol.adopt_merge_plan('140921')$$), 'no error', 'its merge plan cannot be adopted');
+SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.units (county_code, retained_mine_id) VALUES ('140902', 9103)$$),
+  E'42501: new row violates row-level security policy for table "units"\nDETAIL: \nHINT: ',
+  'an own unit cannot retain a mine of the read-only county');
+SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.units (county_code, retained_mine_id) VALUES ('140902', 9105)$$),
+  E'42501: new row violates row-level security policy for table "units"\nDETAIL: \nHINT: ',
+  '… nor of a hidden one (the same error whether the id exists or not)');
+SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.units (county_code, retained_mine_id) VALUES ('140902', 99999)$$),
+  E'42501: new row violates row-level security policy for table "units"\nDETAIL: \nHINT: ',
+  '… nor of no mine at all');
+SELECT is(pg_temp.error_of(format($$INSERT INTO mineconsol.closures (mine_id, unit_id) VALUES (9102, %s)$$,
+  (SELECT id FROM units WHERE county_code = '140921'))),
+  E'42501: new row violates row-level security policy for table "closures"\nDETAIL: \nHINT: ',
+  'an own mine''s closure cannot be tied to a unit of the read-only county');
 SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.unit_members SELECT u.id, 9103 FROM mineconsol.units u WHERE false$$),
   'no error', '(a statement that writes no row is not refused)');
 RESET ROLE;
 SELECT is(pg_temp.state(), :'before', 'none of it changed anything');
+SET LOCAL ROLE mc_cb_dingxiang;
+SELECT lives_ok(format($$SELECT mineconsol.advance('scheme', %s, 'hearing_held', '{"date": "2022-09-10", "doc_no": "x"}')$$,
+  (SELECT id FROM schemes WHERE county_code = '140921')), 'the step refused above is Dingxiang''s own clerk''s to record');
+RESET ROLE;
 
 SET LOCAL ROLE mc_cb_xinfu;
 SELECT is(pg_temp.changed($$UPDATE mineconsol.mines SET note = 'checked' WHERE id IN (9101, 9103)$$), 1::bigint,
