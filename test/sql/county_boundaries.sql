@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(69);
+SELECT plan(72);
 
 -- What a county may reach past its county: through a mapping that gives more
 -- than the mapped role has, through the city's zones, through the trigger
@@ -144,6 +144,10 @@ SELECT is(pg_temp.error_of(format($$INSERT INTO mineconsol.closures (mine_id, un
   'an own mine''s closure cannot be tied to a unit of the read-only county');
 SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.unit_members SELECT u.id, 9103 FROM mineconsol.units u WHERE false$$),
   'no error', '(a statement that writes no row is not refused)');
+CREATE TEMP TABLE mc_cb_register (license_no text, name text, county_code text);
+INSERT INTO mc_cb_register VALUES ('C1409212019087110149009', 'planted', '140921');
+SELECT is((SELECT array_agg(ok) FROM mineconsol.import_mines('mc_cb_register')), ARRAY[false],
+  'a register row for the read-only county is refused by import_mines()');
 RESET ROLE;
 SELECT is(pg_temp.state(), :'before', 'none of it changed anything');
 SET LOCAL ROLE mc_cb_dingxiang;
@@ -157,6 +161,13 @@ SELECT is(pg_temp.changed($$UPDATE mineconsol.mines SET note = 'checked' WHERE i
 RESET ROLE;
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines WHERE note = 'checked'), ARRAY[9101]::bigint[],
   '… and only there');
+SET LOCAL ROLE mc_cb_xinfu;
+UPDATE mc_cb_register SET county_code = '140902', name = 'imported';
+SELECT is((SELECT array_agg(ok) FROM mineconsol.import_mines('mc_cb_register')), ARRAY[true],
+  '… and imported when it is the clerk''s own county''s');
+RESET ROLE;
+SELECT is((SELECT county_code FROM mines WHERE license_no = 'C1409212019087110149009'), '140902', '… into its own county');
+DELETE FROM mines WHERE license_no = 'C1409212019087110149009';
 UPDATE mines SET note = NULL WHERE id = 9101;
 
 -- An inspector reads every county; an editor mapping gives it one to write.
