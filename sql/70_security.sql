@@ -119,11 +119,13 @@ CREATE POLICY violations_write ON violations FOR ALL TO mineconsol_editor, minec
 
 -- Zones are the city's and its departments' data: red lines, reserves,
 -- scenic areas and water sources decide C4, planned and concentrated mining
--- zones S4 and L2, and eco-fragile zones A1.  A zone has no county boundary
--- to stay inside: a zone a county draws relates to whatever mines lie under
--- it, in any county, and the verdicts of those mines would name it.  So only
--- the city writes zones, of every kind (counties send theirs to the city);
--- everyone reads the city-wide ones (county_code NULL) and their counties'.
+-- zones S4 and L2, and eco-fragile zones A1.  Every kind judges mines: a
+-- county that could write zones, even only its own county's eco-fragile
+-- ones, could move or delete the zone that flags its own mines, and a zone
+-- has no county boundary in the registry to keep it off its neighbours'.  So
+-- only the city writes zones, of every kind (counties send theirs to the
+-- city); everyone reads the city-wide ones (county_code NULL) and their
+-- counties'.
 CREATE POLICY zones_read ON zones FOR SELECT
 	USING (county_code IS NULL OR county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
 CREATE POLICY zones_write ON zones FOR ALL TO mineconsol_admin
