@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(72);
+SELECT plan(74);
 
 -- What a county may reach past its county: through a mapping that gives more
 -- than the mapped role has, through the city's zones, through the trigger
@@ -179,6 +179,28 @@ RESET ROLE;
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines WHERE note = 'inspected'), ARRAY[9101, 9102]::bigint[],
   '… as the owner sees');
 UPDATE mines SET note = NULL WHERE note = 'inspected';
+
+-- The policies' condition is inlined, and the sets it compares with are
+-- computed once per query (InitPlans), not once per row.
+CREATE FUNCTION pg_temp.plan_of(sql text) RETURNS text LANGUAGE plpgsql AS $fn$
+DECLARE
+	l text;
+	p text := '';
+BEGIN
+	FOR l IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || sql LOOP
+		p := p || l || E'\n';
+	END LOOP;
+	RETURN p;
+END
+$fn$;
+GRANT EXECUTE ON FUNCTION pg_temp.plan_of(text) TO PUBLIC;
+SET LOCAL ROLE mc_cb_xinfu;
+SELECT pg_temp.plan_of('UPDATE mineconsol.mines SET note = note WHERE county_code = ''140902''') AS update_plan \gset
+RESET ROLE;
+SELECT is(regexp_count(:'update_plan', 'county_in'), 0, 'the policies'' county_in() is inlined into the plan');
+SELECT ok(regexp_count(:'update_plan', 'InitPlan') >= 4
+          AND regexp_count(:'update_plan', 'my_write_counties\(\)') = regexp_count(:'update_plan', 'Output: my_write_counties\(\)'),
+  '… and my_counties() / my_write_counties() run only in InitPlans, once per query');
 
 -- ---------------------------------------------------------------- zones are the city's
 SELECT pg_temp.state() AS before \gset
