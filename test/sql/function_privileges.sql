@@ -133,17 +133,21 @@ SELECT is(ARRAY(SELECT function FROM executable_by WHERE search_path IS NOT NULL
                 AND search_path NOT LIKE '%, pg_temp' ORDER BY 1), '{}',
   'every function that pins a search_path puts pg_temp last (else it would be searched first for tables)');
 
--- Table privileges of the four roles: what each may write.
+-- Table privileges of the four roles: what each may write (a: INSERT,
+-- w: UPDATE, d: DELETE, D: TRUNCATE; upper-case A and W when only some
+-- columns may be inserted or updated).
 SELECT results_eq($$
   SELECT r.rolname::text COLLATE "default", string_agg((c.relname::text COLLATE "default") || ':' ||
-           concat_ws('', CASE WHEN has_table_privilege(r.oid, c.oid, 'INSERT') THEN 'a' END,
-                         CASE WHEN has_table_privilege(r.oid, c.oid, 'UPDATE') THEN 'w' END,
+           concat_ws('', CASE WHEN has_table_privilege(r.oid, c.oid, 'INSERT') THEN 'a'
+                              WHEN has_any_column_privilege(r.oid, c.oid, 'INSERT') THEN 'A' END,
+                         CASE WHEN has_table_privilege(r.oid, c.oid, 'UPDATE') THEN 'w'
+                              WHEN has_any_column_privilege(r.oid, c.oid, 'UPDATE') THEN 'W' END,
                          CASE WHEN has_table_privilege(r.oid, c.oid, 'DELETE') THEN 'd' END,
                          CASE WHEN has_table_privilege(r.oid, c.oid, 'TRUNCATE') THEN 'D' END), ' ' ORDER BY c.relname::text)
     FROM pg_roles r CROSS JOIN pg_class c
    WHERE r.rolname IN ('mineconsol_admin', 'mineconsol_editor', 'mineconsol_reader', 'mineconsol_inspector')
      AND c.relnamespace = 'mineconsol'::regnamespace AND c.relkind = 'r'
-     AND (has_table_privilege(r.oid, c.oid, 'INSERT') OR has_table_privilege(r.oid, c.oid, 'UPDATE')
+     AND (has_any_column_privilege(r.oid, c.oid, 'INSERT') OR has_any_column_privilege(r.oid, c.oid, 'UPDATE')
           OR has_table_privilege(r.oid, c.oid, 'DELETE') OR has_table_privilege(r.oid, c.oid, 'TRUNCATE'))
    GROUP BY r.rolname ORDER BY r.rolname$$,
   $$VALUES
