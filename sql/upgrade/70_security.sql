@@ -174,3 +174,36 @@ COMMENT ON TRIGGER mines_license_no_taken_insert ON mines IS
   'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
 COMMENT ON TRIGGER mines_license_no_taken_update ON mines IS
   'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
+
+-- 0.1.0 gave a mapped role's members its counties whatever the role was; now
+-- a mapping gives the access of the role it maps.  Say which mappings give
+-- less than before: a role in no mineconsol role now gives nothing, and a
+-- reader role with editors among its members gives them reading only.
+DO $warn$
+DECLARE
+	m record;
+BEGIN
+	FOR m IN
+		SELECT rc.role_name, pg_catalog.string_agg(rc.county_code, ', ' ORDER BY rc.county_code) AS counties,
+			   pg_catalog.bool_or(pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
+								  OR pg_catalog.pg_has_role(r.oid, 'mineconsol_inspector', 'MEMBER')) AS reads
+		  FROM mineconsol.role_counties rc
+		  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
+		 WHERE NOT pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
+		   AND NOT pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER')
+		   AND (NOT pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
+				OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles e
+							WHERE e.oid OPERATOR(pg_catalog.<>) r.oid
+							  AND pg_catalog.pg_has_role(e.oid, r.oid, 'MEMBER')
+							  AND pg_catalog.pg_has_role(e.oid, 'mineconsol_editor', 'MEMBER')
+							  AND NOT e.rolsuper))
+		 GROUP BY rc.role_name
+		 ORDER BY rc.role_name
+	LOOP
+		RAISE WARNING 'role_counties maps role "%" to %, but "%" is not a member of mineconsol_editor: its members now %',
+			m.role_name, m.counties, m.role_name,
+			CASE WHEN m.reads THEN 'only read these counties' ELSE 'get no access to these counties' END
+			USING HINT = pg_catalog.format('If its members edit these counties, GRANT mineconsol_editor TO %I.', m.role_name);
+	END LOOP;
+END
+$warn$;
