@@ -10,7 +10,7 @@ AS $fn$
 	('idle_in_transaction_session_timeout', '1min',
 	 'A session idle for a minute inside a transaction is ended by the server: its locks and its snapshot go with it, so a forgotten BEGIN cannot hold up other sessions.'),
 	('lock_timeout', '10s',
-	 'A statement that has waited ten seconds for a lock gives up (55P03) instead of queuing, and the sessions behind it stop queuing behind it.'),
+	 'A statement that has waited ten seconds for a lock gives up (55P03) instead of queuing on, so the statements queued behind it are not held up with it.'),
 	('statement_timeout', '5min',
 	 'A statement is cancelled (57014) after five minutes; a county''s import, adoption or refresh takes seconds.')
 $fn$;
