@@ -135,7 +135,8 @@ SELECT is(ARRAY(SELECT function FROM executable_by WHERE search_path IS NOT NULL
 
 -- Table privileges of the four roles: what each may write (a: INSERT,
 -- w: UPDATE, d: DELETE, D: TRUNCATE; upper-case A and W when only some
--- columns may be inserted or updated).
+-- columns may be inserted or updated; x: REFERENCES, whose foreign keys
+-- would lock and probe rows of every county; t: TRIGGER).
 SELECT results_eq($$
   SELECT r.rolname::text COLLATE "default", string_agg((c.relname::text COLLATE "default") || ':' ||
            concat_ws('', CASE WHEN has_table_privilege(r.oid, c.oid, 'INSERT') THEN 'a'
@@ -143,12 +144,15 @@ SELECT results_eq($$
                          CASE WHEN has_table_privilege(r.oid, c.oid, 'UPDATE') THEN 'w'
                               WHEN has_any_column_privilege(r.oid, c.oid, 'UPDATE') THEN 'W' END,
                          CASE WHEN has_table_privilege(r.oid, c.oid, 'DELETE') THEN 'd' END,
-                         CASE WHEN has_table_privilege(r.oid, c.oid, 'TRUNCATE') THEN 'D' END), ' ' ORDER BY c.relname::text)
+                         CASE WHEN has_table_privilege(r.oid, c.oid, 'TRUNCATE') THEN 'D' END,
+                         CASE WHEN has_any_column_privilege(r.oid, c.oid, 'REFERENCES') THEN 'x' END,
+                         CASE WHEN has_table_privilege(r.oid, c.oid, 'TRIGGER') THEN 't' END), ' ' ORDER BY c.relname::text)
     FROM pg_roles r CROSS JOIN pg_class c
    WHERE r.rolname IN ('mineconsol_admin', 'mineconsol_editor', 'mineconsol_reader', 'mineconsol_inspector')
      AND c.relnamespace = 'mineconsol'::regnamespace AND c.relkind = 'r'
      AND (has_any_column_privilege(r.oid, c.oid, 'INSERT') OR has_any_column_privilege(r.oid, c.oid, 'UPDATE')
-          OR has_table_privilege(r.oid, c.oid, 'DELETE') OR has_table_privilege(r.oid, c.oid, 'TRUNCATE'))
+          OR has_table_privilege(r.oid, c.oid, 'DELETE') OR has_table_privilege(r.oid, c.oid, 'TRUNCATE')
+          OR has_any_column_privilege(r.oid, c.oid, 'REFERENCES') OR has_table_privilege(r.oid, c.oid, 'TRIGGER'))
    GROUP BY r.rolname ORDER BY r.rolname$$,
   $$VALUES
     ('mineconsol_admin', 'closures:awd counties:awd disposition_results:ad duties:awd merge_plan_results:ad milestones:awd mines:awd parameters:awd role_counties:awd scale_thresholds:awd schemes:awd stage_transitions:awd unit_members:awd units:awd violations:awd zones:awd'),
