@@ -63,5 +63,5 @@ COMMENT ON POLICY role_counties_read ON role_counties IS 'A role reads the mappi
 COMMENT ON POLICY role_counties_admin ON role_counties IS 'The city maintains the mappings';
 COMMENT ON POLICY mine_zone_relations_read ON mine_zone_relations IS 'A relation shows with its mine and its zone; all for the city and the inspectors';
 COMMENT ON POLICY stage_events_read ON stage_events IS 'Only the city and the inspectors read the audit trail';
-COMMENT ON POLICY disposition_results_county ON disposition_results IS 'Stored verdicts follow their county; refresh_results() replaces only the caller''s counties';
-COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'The stored merge plan follows its county; refresh_results() replaces only the caller''s counties';
+COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored verdict is read with its mine (the mine''s county); all for the city and the inspectors. Only refresh_results() writes';
+COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';
