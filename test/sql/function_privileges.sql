@@ -41,6 +41,11 @@ INSERT INTO intended VALUES
   ('mineconsol.stage_guard()', ''),
   ('mineconsol.stage_events_append()', ''),
   ('mineconsol.stage_events_append_only()', ''),
+  ('mineconsol.result_refreshes_stamp()', ''),
+  -- Internal: called only by the zone-relation triggers, as their owner.
+  ('mineconsol.zone_relation_lock(text[],boolean)', ''),
+  -- Internal to refresh_results(), run as the owner: for those who may ask for a refresh.
+  ('mineconsol.refresh_requested_results()', 'mineconsol_admin,mineconsol_editor'),
   -- The types: input, output, operators, operator classes, and what users call on them.
   ('mineconsol.license_no_in(cstring)', 'PUBLIC'),
   ('mineconsol.license_no_out(mineconsol.license_no)', 'PUBLIC'),
@@ -104,7 +109,8 @@ INSERT INTO intended VALUES
   ('mineconsol.revert_stage(text,bigint,text,text)', 'PUBLIC'),
   ('mineconsol.verify_audit()', 'PUBLIC'),
   ('mineconsol.audit_canonical(mineconsol.stage_events)', 'PUBLIC'),
-  ('mineconsol.refresh_results()', 'PUBLIC'),
+  ('mineconsol.refresh_results(boolean)', 'PUBLIC'),
+  ('mineconsol.results_as_of()', 'PUBLIC'),
   ('mineconsol.recommended_role_settings()', 'PUBLIC');
 
 SELECT is(ARRAY(SELECT function FROM executable_by WHERE grantees = 'PUBLIC'
@@ -122,7 +128,8 @@ SELECT is(ARRAY(SELECT function FROM executable_by WHERE is_trigger AND grantees
 -- SECURITY DEFINER: only where a function must see every county.
 SELECT is(ARRAY(SELECT function FROM executable_by WHERE security_definer ORDER BY 1),
   ARRAY['mineconsol.mines_license_no_taken()', 'mineconsol.mines_zone_relations()',
-        'mineconsol.rebuild_zone_relations()', 'mineconsol.zones_zone_relations()'],
+        'mineconsol.rebuild_zone_relations()', 'mineconsol.refresh_requested_results()',
+        'mineconsol.zones_zone_relations()'],
   'the SECURITY DEFINER functions are exactly the intended ones');
 SELECT is(ARRAY(SELECT function FROM executable_by WHERE security_definer AND grantees = 'PUBLIC' ORDER BY 1), '{}',
   'no SECURITY DEFINER function is executable by PUBLIC');
@@ -155,9 +162,9 @@ SELECT results_eq($$
           OR has_any_column_privilege(r.oid, c.oid, 'REFERENCES') OR has_table_privilege(r.oid, c.oid, 'TRIGGER'))
    GROUP BY r.rolname ORDER BY r.rolname$$,
   $$VALUES
-    ('mineconsol_admin', 'closures:awd counties:awd disposition_results:ad duties:awd merge_plan_results:ad milestones:awd mines:awd parameters:awd role_counties:awd scale_thresholds:awd schemes:awd stage_transitions:awd unit_members:awd units:awd violations:awd zones:awd'),
-    ('mineconsol_editor', 'closures:awd disposition_results:ad merge_plan_results:ad mines:awd schemes:awd unit_members:awd units:awd violations:awd')$$,
-  'only the city and county staff write; county staff write no zone and no configuration');
+    ('mineconsol_admin', 'closures:awd counties:awd duties:awd milestones:awd mines:awd parameters:awd result_refreshes:AW results_as_of:awd role_counties:awd scale_thresholds:awd schemes:awd stage_transitions:awd unit_members:awd units:awd violations:awd zones:awd'),
+    ('mineconsol_editor', 'closures:awd mines:awd result_refreshes:AW schemes:awd unit_members:awd units:awd violations:awd')$$,
+  'only the city and county staff write; county staff write no zone, no configuration and no stored result');
 
 SELECT * FROM finish();
 ROLLBACK;
