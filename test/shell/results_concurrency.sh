@@ -58,9 +58,11 @@ second() {
 }
 
 # Issue: UPDATE zones SET note = note WHERE false left idle stalled every county.
+# County staff no longer hold any write privilege on zones: it is refused.
 hold mc_rc_xinfu "UPDATE mineconsol.zones SET note = note WHERE false;"
 second mc_rc_ding "UPDATE mineconsol.mines SET geom = public.box(3000, 5000, 120) WHERE id = 21;"
-is "$rc1$rc2" 00 "a clerk's idle no-op edit of zones does not hold up another county's mine edit"
+is "$rc1$rc2 $(grep -c 'permission denied for table zones' "$work.err1")" "30 1" \
+   "a clerk's no-op edit of zones is refused (42501) and does not hold up another county's mine edit"
 [ -n "$err2" ] && printf '# %s\n' "$err2"
 
 hold mc_rc_xinfu "UPDATE mineconsol.mines SET geom = public.box(150, 0, 120) WHERE id = 1;"
