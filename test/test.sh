@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make test: install what is missing, build (warnings are errors), install
-# into a private copy of the server tree, run the whole suite on a throwaway
-# cluster that uses it, remove both, exit non-zero on any failure.  The last
-# line printed is "N passed, M failed".
+# make test: install what is missing (make deps), build (warnings are errors),
+# install into a private copy of the server tree, run the whole suite (SQL
+# tests, then shell tests) on a throwaway cluster that uses it, remove both,
+# exit non-zero on any failure.  The last line printed is "N passed, M failed".
+#   test/test.sh [run-suite arguments]   e.g. test/test.sh security   or   test/test.sh --shell test/shell/upgrade.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/lib/cluster.sh
@@ -11,9 +12,7 @@ ensure_deps
 build
 trap stop_cluster EXIT
 start_cluster
+export MINECONSOL_SERVER_LOG=$CLUSTER_DIR/log/server.log
 status=0
-make -s PG_CONFIG="$PG_CONFIG" installcheck || status=$?
-if [ $status -ne 0 ]; then
-	tail -n 40 "$CLUSTER_DIR/log/server.log" >&2 || true
-fi
+bash test/run-suite.sh "$@" || status=$?
 exit $status
