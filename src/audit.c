@@ -82,6 +82,7 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
+#include "compat.h"
 #include "mineconsol.h"
 #include "stage.h"
 
@@ -437,7 +438,7 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	int64		save_appending_id = appending_id;
 
 	Assert(ev->prev_hash_set);
-	ev->id = nextval_internal(getIdentitySequence(events, 1, false), false);
+	ev->id = nextval_internal(compat_getIdentitySequence(events, 1, false), false);
 	ev->id_set = true;
 	if (ev->id <= after_id)
 		ereport(ERROR,
@@ -559,7 +560,7 @@ audit_insert(Oid relid, StageEvent *ev)
 	rte->relid = relid;
 	rte->relkind = rel->rd_rel->relkind;
 	rte->rellockmode = RowExclusiveLock;
-	ExecInitRangeTable(estate, list_make1(rte));
+	compat_ExecInitRangeTable(estate, rte);
 	InitResultRelInfo(rri, rel, 1, NULL, 0);
 	/* so that AFTER triggers find the relation rather than open it again */
 	estate->es_opened_result_relations = list_make1(rri);

@@ -4,6 +4,7 @@
 #
 #   test/debian.sh trixie                 # make test-debian13: `make test` on Debian 13
 #                                         # (PostgreSQL 17, PostGIS 3.5) in a cached root
+#   test/debian.sh trixie ARGS…           # test/test.sh ARGS… there (e.g. --sql registry)
 #   test/debian.sh --fresh bookworm       # a new user's first steps on a bare root: only
 #   test/debian.sh --fresh trixie         # git and make, clone, `make demo`, `make test`
 #
@@ -21,7 +22,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 fresh=0
 if [ "${1:-}" = --fresh ]; then fresh=1; shift; fi
-suite=${1:?usage: test/debian.sh [--fresh] SUITE (bookworm, trixie)}
+suite=${1:?usage: test/debian.sh [--fresh] SUITE (bookworm, trixie) [test/test.sh arguments]}
+shift
+test_args=$(printf ' %q' "$@")
 cache=${MINECONSOL_ROOT_CACHE:-/var/cache/mineconsol}
 
 log() { printf '== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
@@ -153,7 +156,7 @@ if ! in_root 'command -v make >/dev/null'; then
 fi
 log "make test inside the $suite root"
 set +e
-in_root 'cd /src/mineconsol && make test'
+in_root "cd /src/mineconsol && bash test/test.sh$test_args"
 status=$?
 set -e
 exit $status

@@ -6,6 +6,7 @@
 #   test/run-suite.sh                  every SQL test, then every shell test
 #   test/run-suite.sh NAME...          these SQL tests (test/sql/NAME.sql), then every shell test
 #   test/run-suite.sh --shell [FILE...] only shell tests (all of test/shell/*.sh by default)
+#   test/run-suite.sh --sql [NAME...]   only SQL tests (all by default)
 #
 # 1. pg_regress over the SQL tests (pgTAP inside, expected output in expected/);
 # 2. test/lib/harness.pl: TAP::Harness judges every SQL test's output and runs
@@ -23,6 +24,12 @@ if [ "${1:-}" = --shell ]; then
 	shift
 	shell=("$@")
 	[ ${#shell[@]} -gt 0 ] || shell=(test/shell/*.sh)
+elif [ "${1:-}" = --sql ]; then
+	shift
+	sql=("$@")
+	if [ ${#sql[@]} -eq 0 ]; then
+		for f in test/sql/*.sql; do sql+=("$(basename "$f" .sql)"); done
+	fi
 else
 	sql=("$@")
 	if [ ${#sql[@]} -eq 0 ]; then
@@ -35,6 +42,9 @@ out=${MINECONSOL_OUTDIR:-.}
 rm -rf "$out/results" "$out/regression.diffs" "$out/regression.out"
 mkdir -p "$out/results"
 harness_args=(--results "$out/results" --diffs "$out/regression.diffs")
+log=${MINECONSOL_SERVER_LOG:-}
+# The SQL tests' part of the server log starts here.
+[ -n "$log" ] && harness_args+=(--server-log "$log" --log-from "$(stat -c %s "$log" 2>/dev/null || echo 0)")
 if [ ${#sql[@]} -gt 0 ]; then
 	PGXS_DIR=$(dirname "$("$PG_CONFIG" --pgxs)")/../..
 	# pg_regress's own verdicts go to results/pg_regress.log: the harness
@@ -45,5 +55,4 @@ if [ ${#sql[@]} -gt 0 ]; then
 	[ $rc -eq 0 ] || [ -s "$out/regression.diffs" ] || { cat "$out/results/pg_regress.log"; echo "# pg_regress exited $rc"; }
 	for t in "${sql[@]}"; do harness_args+=(--sql "$t"); done
 fi
-exec perl test/lib/harness.pl ${MINECONSOL_SERVER_LOG:+--server-log "$MINECONSOL_SERVER_LOG"} \
-	"${harness_args[@]}" "${shell[@]}"
+exec perl test/lib/harness.pl "${harness_args[@]}" "${shell[@]}"

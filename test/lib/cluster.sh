@@ -63,8 +63,8 @@ ensure_deps() {
 	(apt-get install -y -q --no-install-recommends "${missing[@]}" 2>&1; echo "apt-get-exit $?") |
 		tee -a "$aptlog" |
 		awk '/^apt-get-exit / { rc = $2; next }
-		     /^Get:/ && !g++ { print "==   downloading packages" }
-		     /^Setting up / { n++; if (n % 25 == 1) printf "==   setting up packages (%d so far)\n", n }
+		     /^Get:/ && !g++ { print "==   downloading packages"; fflush() }
+		     /^Setting up / { n++; if (n % 25 == 1) { printf "==   setting up packages (%d so far)\n", n; fflush() } }
 		     END { if (rc == 0) printf "==   %d packages set up\n", n; exit rc }' >&2 \
 		|| { tail -n 30 "$aptlog" >&2; rm -f "$aptlog"; die "apt-get install ${missing[*]} failed"; }
 	rm -f "$aptlog"

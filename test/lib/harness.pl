@@ -27,10 +27,10 @@ use File::Basename qw(basename);
 use File::Path qw(make_path);
 use TAP::Harness;
 
-my ($results, $expected, $diffs, $server_log) = ('results', 'expected', 'regression.diffs', undef);
+my ($results, $expected, $diffs, $server_log, $log_from) = ('results', 'expected', 'regression.diffs', undef, 0);
 my @sql;
 GetOptions('results=s' => \$results, 'expected=s' => \$expected, 'diffs=s' => \$diffs,
-           'server-log=s' => \$server_log, 'sql=s' => \@sql)
+           'server-log=s' => \$server_log, 'log-from=i' => \$log_from, 'sql=s' => \@sql)
 	or die "usage: $0 [--results DIR] [--expected DIR] [--diffs FILE] [--server-log FILE] [--sql NAME]... [TEST.sh]...\n";
 my @shell = @ARGV;
 make_path("$results/shell") if @shell;
@@ -54,8 +54,10 @@ for my $f (@shell) {
 	$how{$d} = ['sh', '-c', 'exec bash "$1" 2>"$2"', 'sh', $f, "$results/shell/$n.err"];
 }
 
-my %log_from;    # description -> [start, end) byte offsets of the server log
+my %shell_log;    # description -> [start, end) byte offsets of the server log
 my $log_size = sub { defined $server_log && -f $server_log ? -s $server_log : 0 };
+# The SQL tests ran (pg_regress) between --log-from and now.
+my $sql_log_to = $log_size->();
 my ($aggregate, $last_ran);
 my $harness = TAP::Harness->new({
 	verbosity => 0,
@@ -67,8 +69,8 @@ my $harness = TAP::Harness->new({
 	exec      => sub { my ($h, $src) = @_; my ($d) = grep { $_->[0] eq $src } @tests; $how{$d->[1]} },
 	callbacks => {
 		before_runtests => sub { $aggregate = shift },
-		parser_args     => sub { my ($args, $job) = @_; $log_from{$job->[1]} = [$log_size->()] },
-		after_test      => sub { my ($job) = @_; push @{$log_from{$job->[1]}}, $log_size->(); $last_ran = $job->[1] },
+		parser_args     => sub { my ($args, $job) = @_; $shell_log{$job->[1]} = [$log_size->()] },
+		after_test      => sub { my ($job) = @_; push @{$shell_log{$job->[1]}}, $log_size->(); $last_ran = $job->[1] },
 	},
 });
 
@@ -109,10 +111,10 @@ if (grep { $kind{$_} eq 'sql' } @bad and -s $diffs) {
 	print @lines[0 .. ($#lines > 99 ? 99 : $#lines)];
 }
 if (defined $server_log && @bad) {
-	my @log = read_lines($server_log);
+	my @log = split /^/, read_chunk($server_log, $log_from, $sql_log_to);
 	for my $d (@bad) {
 		my @excerpt = $kind{$d} eq 'sql' ? log_of_client(\@log, "pg_regress/" . substr($d, 4))
-		                                 : log_between($server_log, @{$log_from{$d} || [0, 0]});
+		                                 : log_between($server_log, @{$shell_log{$d} || [0, 0]});
 		# Crashes are reported by the postmaster, under no client name.
 		push @excerpt, grep { /terminated by signal|was terminated by|server process .* exited|PANIC:/ } @log
 			if $kind{$d} eq 'sql';
@@ -149,14 +151,19 @@ sub log_of_client {
 
 # log_between FILE FROM TO: warnings and worse (with their detail lines)
 # written to the server log while one shell test ran.
-sub log_between {
+sub read_chunk {
 	my ($f, $from, $to) = @_;
-	return () unless defined $to && $to > $from;
-	open(my $fh, '<', $f) or return ();
+	return '' unless defined $to && $to > $from;
+	open(my $fh, '<', $f) or return '';
 	seek($fh, $from, 0);
 	read($fh, my $chunk, $to - $from);
+	return $chunk;
+}
+
+sub log_between {
+	my ($f, $from, $to) = @_;
 	my (@out, $take);
-	for (split /^/, $chunk) {
+	for (split /^/, read_chunk($f, $from, $to)) {
 		if (/^\d{4}-\d\d-\d\d [\d:.]+ \S+ \[\d+\] \S*: ([A-Z]+):/) {
 			my $sev = $1;
 			$take = $sev =~ /^(WARNING|ERROR|FATAL|PANIC)$/ ? 1
