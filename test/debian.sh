@@ -8,7 +8,7 @@
 #   test/debian.sh --fresh bookworm       # a new user's first steps on a bare root: only
 #   test/debian.sh --fresh trixie         # git and make, clone, `make demo`, `make test`
 #
-# Needs root (debootstrap, mount, chroot) and the debootstrap package.
+# Needs root (debootstrap, mount, chroot); installs debootstrap when missing.
 # Roots are kept in $MINECONSOL_ROOT_CACHE (/var/cache/mineconsol):
 #   <suite>-minbase  the bare debootstrap result (only ever copied);
 #   <suite>          the root `make test-debian13` works in: packages that
@@ -31,7 +31,13 @@ log() { printf '== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'mineconsol: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "building and entering a Debian root needs root; run: sudo $0 ${fresh:+--fresh }$suite"
-command -v debootstrap >/dev/null || die "debootstrap is missing; run: apt-get install -y debootstrap"
+if ! command -v debootstrap >/dev/null; then
+	log "apt-get install debootstrap"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null 2>&1 \
+		|| { apt-get update -qq >/dev/null 2>&1 &&
+		     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; } \
+		|| die "cannot install debootstrap"
+fi
 
 # The Debian mirror apt uses here: the first URI of a non-security source,
 # from deb822 .sources files or one-line .list files.
