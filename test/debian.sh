@@ -132,7 +132,7 @@ if [ $fresh -eq 1 ]; then
 		|| log "note: uncommitted changes are not part of the clone (testing $commit)"
 	log "apt-get install git make"
 	in_root 'export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends git make ca-certificates >/dev/null' \
+		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends git make ca-certificates >/dev/null 2>&1' \
 		|| die "apt-get install git make failed inside the $suite root"
 	t0=$SECONDS
 	log "git clone; make demo"
@@ -157,7 +157,7 @@ tar -C "$here" --exclude=.git --exclude='*.o' --exclude='*.so' --exclude='*.bc' 
 if ! in_root 'command -v make >/dev/null'; then
 	log "apt-get install make (once; the root is kept)"
 	in_root 'export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends make >/dev/null' \
+		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends make >/dev/null 2>&1' \
 		|| die "apt-get install make failed inside the $suite root"
 fi
 log "make test inside the $suite root"
