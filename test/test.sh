@@ -8,11 +8,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/lib/cluster.sh
 
+# Whatever stops it before the suite runs (packages, build, server) is one
+# failure, and the summary line still comes last.
+suite_ran=
+finish() {
+	local rc=$?
+	stop_cluster
+	if [ -z "$suite_ran" ]; then
+		echo "# make test stopped before the suite ran (exit $rc)"
+		echo "0 passed, 1 failed"
+	fi
+}
+trap finish EXIT
 ensure_deps
 build
-trap stop_cluster EXIT
 start_cluster
 export MINECONSOL_SERVER_LOG=$CLUSTER_DIR/log/server.log
+suite_ran=1
 status=0
 bash test/run-suite.sh "$@" || status=$?
 exit $status
