@@ -49,9 +49,12 @@ if [ ${#sql[@]} -gt 0 ]; then
 	PGXS_DIR=$(dirname "$("$PG_CONFIG" --pgxs)")/../..
 	# pg_regress's own verdicts go to results/pg_regress.log: the harness
 	# below judges the same outputs (and says more when one fails).
+	echo "== pg_regress: ${#sql[@]} SQL tests (their TAP is judged below)" >&2
+	t0=$SECONDS
 	"$PGXS_DIR/src/test/regress/pg_regress" --inputdir=test --bindir="$("$PG_CONFIG" --bindir)" \
 		--outputdir="$out" --dbname="$MINECONSOL_TEST_DB" "${sql[@]}" >"$out/results/pg_regress.log" 2>&1
 	rc=$?
+	echo "== pg_regress: done in $((SECONDS - t0)) s" >&2
 	[ $rc -eq 0 ] || [ -s "$out/regression.diffs" ] || { cat "$out/results/pg_regress.log"; echo "# pg_regress exited $rc"; }
 	for t in "${sql[@]}"; do harness_args+=(--sql "$t"); done
 fi
