@@ -24,7 +24,8 @@ fresh=0
 if [ "${1:-}" = --fresh ]; then fresh=1; shift; fi
 suite=${1:?usage: test/debian.sh [--fresh] SUITE (bookworm, trixie) [test/test.sh arguments]}
 shift
-test_args=$(printf ' %q' "$@")
+test_args=
+[ $# -eq 0 ] || test_args=$(printf ' %q' "$@")
 cache=${MINECONSOL_ROOT_CACHE:-/var/cache/mineconsol}
 
 log() { printf '== [%4ss] %s\n' "$SECONDS" "$*" >&2; }
