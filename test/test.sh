@@ -15,7 +15,8 @@ finish() {
 	local rc=$?
 	stop_cluster
 	if [ -z "$suite_ran" ]; then
-		echo "# make test stopped before the suite ran (exit $rc)"
+		if [ "$rc" -ne 0 ]; then echo "# make test stopped before the suite ran (exit $rc)"
+		else echo "# make test stopped before the suite ran"; fi
 		echo "0 passed, 1 failed"
 	fi
 }
