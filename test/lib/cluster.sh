@@ -5,14 +5,14 @@
 
 # pg_major: the PostgreSQL major version to build and test against.
 #   1. $PGVER when set;
-#   2. else the newest server with its development files installed here;
+#   2. else the newest PostgreSQL server installed here (Debian's layout);
 #   3. else the version the distribution's `postgresql` package depends on
 #      (15 on Debian 12, 17 on Debian 13), read from apt's lists;
 #   4. else by release: Debian 12 -> 15, Debian 13 -> 17.
 pg_major() {
 	local v
 	if [ -n "${PGVER:-}" ]; then echo "$PGVER"; return; fi
-	v=$(ls -d /usr/lib/postgresql/*/bin/pg_config 2>/dev/null | sed 's|^/usr/lib/postgresql/\([0-9]*\)/.*|\1|' | sort -n | tail -n 1)
+	v=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sed 's|^/usr/lib/postgresql/\([0-9]*\)/.*|\1|' | sort -n | tail -n 1)
 	if [ -z "$v" ] && command -v apt-cache >/dev/null; then
 		v=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n 1)
 	fi
