@@ -1,7 +1,9 @@
 /*
  * compat.h
  *		What differs between the PostgreSQL major versions mineconsol builds
- *		against (15, 16, 17), in one place.
+ *		against, in one place.  15 and 17 are built and tested (make test,
+ *		make test-debian13); the branches for 16 and 18 follow those
+ *		versions' headers but are not tested.
  *
  * Each difference is a small wrapper named after the server function it
  * stands for, with the signature of the oldest version; the code calls the
