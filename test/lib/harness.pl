@@ -62,7 +62,7 @@ my ($aggregate, $last_ran);
 my $harness = TAP::Harness->new({
 	verbosity => 0,
 	failures  => 1,     # print the failing test lines
-	comments  => 0,
+	comments  => 1,     # and the diagnostics (# lines) tests print
 	timer     => 1,
 	color     => -t STDOUT ? 1 : 0,
 	merge     => 0,
