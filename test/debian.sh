@@ -100,7 +100,14 @@ cleanup() {
 		umount -R "${mounted[$i]}" 2>/dev/null || umount -lR "${mounted[$i]}" || true
 	done
 	mounted=()
-	[ $fresh -eq 1 ] && [ -n "${root:-}" ] && [ -z "${MINECONSOL_KEEP_ROOT:-}" ] && rm -rf --one-file-system "$root"
+	[ $fresh -eq 1 ] && [ -n "${root:-}" ] && [ -z "${MINECONSOL_KEEP_ROOT:-}" ] || return 0
+	# Remove the throwaway root only when nothing is mounted in it any more
+	# (the repository is bind-mounted there).
+	if awk -v r="$root/" 'index($2 "/", r) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+		log "something is still mounted under $root; not removing it"
+	else
+		rm -rf --one-file-system "$root"
+	fi
 	return 0
 }
 trap cleanup EXIT
