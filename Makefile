@@ -1,9 +1,16 @@
 # mineconsol — PGXS build.
 #
-#   make              build the shared library and the install script
+#   make              build the shared library and the install scripts
 #   make install      install into the server found by PG_CONFIG
-#   make test         all set-up + the whole suite on a throwaway cluster (see README)
-#   make installcheck the same suite against a running server (PGHOST/PGPORT/PGDATABASE)
+#   make installcheck PGXS's: pg_regress (pgTAP inside) against a running server
+#   make check-shell  the shell tests against a running server (superuser; they
+#                     create and drop databases named mineconsol_*; need GDAL)
+#   make deps         install the Debian packages for this machine's PostgreSQL
+#   make test         deps + build + the whole suite on a throwaway cluster
+#   make test-debian13  make test inside a Debian 13 root (PostgreSQL 17; root, debootstrap)
+#   make test-fresh-debian12 / test-fresh-debian13
+#                     a new user's first steps (git, make, make demo, make test)
+#                     on a bare minimal Debian root (root, debootstrap)
 #   make demo         the main job on a throwaway cluster (see README)
 #   make bench        benchmarks, side by side with PostGIS
 
@@ -32,11 +39,27 @@ EXTRA_CLEAN = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) results/ regression.diffs regressi
 TESTS       = $(sort $(wildcard test/sql/*.sql))
 REGRESS     = $(patsubst test/sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --inputdir=test
-# installcheck is ours (pg_regress + shell tests + the summary line).
-NO_INSTALLCHECK = 1
 
-PG_CONFIG ?= pg_config
+# pg_config: the one on PATH, else the newest server installed the Debian way.
+ifndef PG_CONFIG
+PG_CONFIG := $(or $(shell command -v pg_config 2>/dev/null),\
+	$(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin/pg_config))),pg_config)
+endif
 GEOS_CONFIG ?= geos-config
+
+# These targets set the machine up themselves (they may run before PostgreSQL
+# is installed), so they need no PGXS.
+SETUP_GOALS = deps test demo bench check-shell test-debian13 test-fresh-debian12 test-fresh-debian13
+ifeq ($(filter-out $(SETUP_GOALS),$(MAKECMDGOALS)),)
+ifneq ($(MAKECMDGOALS),)
+SETUP_ONLY = 1
+endif
+endif
+
+ifndef SETUP_ONLY
+ifeq ($(shell command -v $(PG_CONFIG) 2>/dev/null),)
+$(error $(PG_CONFIG) not found: run "make deps" (as root) to install PostgreSQL's development files, or set PG_CONFIG)
+endif
 
 PG_CPPFLAGS += -I$(srcdir)/src $(shell $(GEOS_CONFIG) --cflags)
 # -Wextra on top of PGXS's -Wall.  fcinfo is unused in some V1 functions and
@@ -49,6 +72,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT)
+endif
 
 $(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
 	@{ echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
@@ -61,11 +85,23 @@ $(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(EXTENSION).control Makefile
 	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
 	   for f in $(UPGRADE_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
 
-installcheck:
-	@bash test/run-suite.sh $(REGRESS)
+deps:
+	@bash test/deps.sh
 
 test:
 	@bash test/test.sh
+
+check-shell:
+	@PG_CONFIG=$(PG_CONFIG) bash test/run-suite.sh --shell
+
+test-debian13:
+	@bash test/debian.sh trixie
+
+test-fresh-debian12:
+	@bash test/debian.sh --fresh bookworm
+
+test-fresh-debian13:
+	@bash test/debian.sh --fresh trixie
 
 demo:
 	@bash test/demo.sh
@@ -73,4 +109,4 @@ demo:
 bench:
 	@bash test/bench/run.sh
 
-.PHONY: test demo bench installcheck
+.PHONY: deps test check-shell test-debian13 test-fresh-debian12 test-fresh-debian13 demo bench

@@ -15,6 +15,7 @@
 #include "utils/datetime.h"
 #include "utils/guc.h"
 
+#include "compat.h"
 #include "mineconsol.h"
 
 static char *as_of_string = NULL;
@@ -42,7 +43,7 @@ parse_iso_date(const char *str, DateADT *result)
 	if (ParseDateTime(str, workbuf, sizeof(workbuf), field, ftype,
 					  MAXDATEFIELDS, &nf) != 0)
 		return false;
-	if (DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tzp) != 0)
+	if (compat_DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tzp) != 0)
 		return false;
 	if (dtype != DTK_DATE)
 		return false;			/* 'now', 'infinity' … are not days */
@@ -78,7 +79,7 @@ check_as_of(char **newval, void **extra, GucSource source)
 		GUC_check_errdetail("mineconsol.as_of replays the programme at a day between 2000-01-01 and 2100-12-31, or is empty for today.");
 		return false;
 	}
-	keep = (DateADT *) malloc(sizeof(DateADT));	/* guc.c frees it */
+	keep = (DateADT *) compat_guc_malloc(sizeof(DateADT));	/* guc.c frees it */
 	if (keep == NULL)
 		return false;
 	*keep = d;

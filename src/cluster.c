@@ -49,6 +49,7 @@
 #include "windowapi.h"
 
 #include "cluster.h"
+#include "compat.h"
 #include "mineconsol.h"
 
 /* What fn_extra keeps for the duration of the query. */

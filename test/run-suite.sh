@@ -1,71 +1,61 @@
 #!/usr/bin/env bash
-# make installcheck: the whole suite against the server named by PGHOST/PGPORT
-# (the DBA's, or the throwaway one `make test` starts).
-#   1. pg_regress over test/sql/*.sql (pgTAP inside, expected output in expected/);
-#   2. the shell tests in test/shell/*.sh (pg_dump round trips, GDAL, concurrency …),
-#      each printing TAP;
-# then one summary line "N passed, M failed" counting TAP tests, and a non-zero
-# exit on any failure.  A test file whose output differs from expected/ without
-# a failing TAP line (a wrong plan, an unexpected error) counts as one failure.
+# The suite against the server named by PGHOST/PGPORT/PGUSER (the throwaway
+# one `make test` starts, or a DBA's: the shell tests need a superuser and
+# create and drop databases of fixed names).
+#
+#   test/run-suite.sh                  every SQL test, then every shell test
+#   test/run-suite.sh NAME...          these SQL tests (test/sql/NAME.sql), then every shell test
+#   test/run-suite.sh --shell [FILE...] only shell tests (all of test/shell/*.sh by default)
+#   test/run-suite.sh --sql [NAME...]   only SQL tests (all by default)
+#
+# 1. pg_regress over the SQL tests (pgTAP inside, expected output in expected/);
+# 2. test/lib/harness.pl: TAP::Harness judges every SQL test's output and runs
+#    and judges the shell tests; it prints "N passed, M failed" last and exits
+#    non-zero on any failure.  MINECONSOL_SERVER_LOG names the server's log,
+#    so that a failure's excerpt of it can be shown.
+# Outputs go to results/ and regression.diffs under MINECONSOL_OUTDIR (.).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PG_CONFIG=${PG_CONFIG:-pg_config}
-PGXS_DIR=$(dirname "$("$PG_CONFIG" --pgxs)")/../..
-PG_REGRESS=$PGXS_DIR/src/test/regress/pg_regress
-BINDIR=$("$PG_CONFIG" --bindir)
 export MINECONSOL_TEST_DB=${MINECONSOL_TEST_DB:-mineconsol_regression}
 
-passed=0 failed=0
-
-# count_tap FILE: add the file's ok / not ok lines to the totals; leave the
-# number of failing lines in $bad so the caller can tell "diff only" failures.
-count_tap() {
-	local ok
-	ok=$(grep -cE '^ok [0-9]+' "$1" || true)
-	bad=$(grep -cE '^not ok [0-9]+' "$1" || true)
-	passed=$((passed + ok))
-	failed=$((failed + bad))
-}
-
-rm -rf results regression.diffs regression.out
-"$PG_REGRESS" --inputdir=test --bindir="$BINDIR" --dbname="$MINECONSOL_TEST_DB" "$@"
-regress_status=$?
-for t in "$@"; do
-	out=results/$t.out
-	if [ ! -f "$out" ]; then
-		failed=$((failed + 1)); continue
+sql=() shell=()
+if [ "${1:-}" = --shell ]; then
+	shift
+	shell=("$@")
+	[ ${#shell[@]} -gt 0 ] || shell=(test/shell/*.sh)
+elif [ "${1:-}" = --sql ]; then
+	shift
+	sql=("$@")
+	if [ ${#sql[@]} -eq 0 ]; then
+		for f in test/sql/*.sql; do sql+=("$(basename "$f" .sql)"); done
 	fi
-	count_tap "$out"
-	if [ "$bad" -eq 0 ] && ! cmp -s "$out" "expected/$t.out"; then
-		echo "not ok - $t: output differs from expected/$t.out (see regression.diffs)"
-		failed=$((failed + 1))
+else
+	sql=("$@")
+	if [ ${#sql[@]} -eq 0 ]; then
+		for f in test/sql/*.sql; do sql+=("$(basename "$f" .sql)"); done
 	fi
-done
-
-mkdir -p results/shell
-for sh in test/shell/*.sh; do
-	[ -f "$sh" ] || continue
-	name=$(basename "$sh" .sh)
-	out=results/shell/$name.tap
-	bash "$sh" >"$out" 2>"results/shell/$name.err"
-	rc=$?
-	count_tap "$out"
-	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out" | head -n 1)
-	ran=$(grep -cE '^(not )?ok [0-9]+' "$out" || true)
-	if [ "$rc" -ne 0 ] || [ -z "$planned" ] || [ "$planned" -ne "$ran" ]; then
-		[ "$bad" -eq 0 ] && failed=$((failed + 1))
-		printf 'not ok - shell test %s (exit %s, planned %s, ran %s)\n' "$name" "$rc" "${planned:-?}" "$ran"
-		sed 's/^/    /' "$out" | grep -E '^    (not ok|#)' || true
-		tail -n 20 "results/shell/$name.err" | sed 's/^/    stderr: /'
-	else
-		printf 'ok    - shell test %s (%s tests)\n' "$name" "$ran"
-	fi
-	grep -E '^not ok' "$out" | sed "s/^/    $name: /" || true
-done
-
-if [ "$regress_status" -ne 0 ] && [ -f regression.diffs ]; then
-	echo "---- regression.diffs (first 200 lines) ----"
-	head -n 200 regression.diffs
+	shell=(test/shell/*.sh)
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$regress_status" -eq 0 ]
+
+out=${MINECONSOL_OUTDIR:-.}
+rm -rf "$out/results" "$out/regression.diffs" "$out/regression.out"
+mkdir -p "$out/results"
+harness_args=(--results "$out/results" --diffs "$out/regression.diffs")
+log=${MINECONSOL_SERVER_LOG:-}
+# The SQL tests' part of the server log starts here.
+[ -n "$log" ] && harness_args+=(--server-log "$log" --log-from "$(stat -c %s "$log" 2>/dev/null || echo 0)")
+if [ ${#sql[@]} -gt 0 ]; then
+	PGXS_DIR=$(dirname "$("$PG_CONFIG" --pgxs)")/../..
+	# pg_regress's own verdicts go to results/pg_regress.log: the harness
+	# below judges the same outputs (and says more when one fails).
+	echo "== pg_regress: ${#sql[@]} SQL tests (their TAP is judged below)" >&2
+	t0=$SECONDS
+	"$PGXS_DIR/src/test/regress/pg_regress" --inputdir=test --bindir="$("$PG_CONFIG" --bindir)" \
+		--outputdir="$out" --dbname="$MINECONSOL_TEST_DB" "${sql[@]}" >"$out/results/pg_regress.log" 2>&1
+	rc=$?
+	echo "== pg_regress: done in $((SECONDS - t0)) s" >&2
+	[ $rc -eq 0 ] || [ -s "$out/regression.diffs" ] || { cat "$out/results/pg_regress.log"; echo "# pg_regress exited $rc"; }
+	for t in "${sql[@]}"; do harness_args+=(--sql "$t"); done
+fi
+exec perl test/lib/harness.pl "${harness_args[@]}" "${shell[@]}"

@@ -26,7 +26,7 @@ CLUSTER_OPTS="-c shared_buffers=2GB -c work_mem=2GB -c maintenance_work_mem=1GB"
 CLUSTER_OPTS+=" -c max_parallel_workers_per_gather=0 -c jit=off -c max_wal_size=8GB"
 CLUSTER_OPTS+=" -c shared_preload_libraries=mineconsol ${CLUSTER_OPTS_EXTRA:-}"
 
-ensure_deps bc
+ensure_deps
 build
 trap stop_cluster EXIT
 start_cluster

@@ -1,14 +1,41 @@
-# Shared by `make test`, `make demo` and `make bench`: install what is missing,
-# build and install mineconsol, and run a throwaway PostgreSQL cluster on a Unix
-# socket in a temporary directory (no TCP).  Source it; it defines functions only.
+# Shared by `make deps`, `make test`, `make demo` and `make bench`: install what
+# is missing, build and install mineconsol, and run a throwaway PostgreSQL
+# cluster on a Unix socket in a temporary directory (no TCP).  Source it; it
+# defines functions and variables only.
 
-PGVER=${PGVER:-15}
+# pg_major: the PostgreSQL major version to build and test against.
+#   1. $PGVER when set;
+#   2. else the newest PostgreSQL server installed here (Debian's layout);
+#   3. else the version the distribution's `postgresql` package depends on
+#      (15 on Debian 12, 17 on Debian 13), read from apt's lists;
+#   4. else by release: Debian 12 -> 15, Debian 13 -> 17.
+pg_major() {
+	local v
+	if [ -n "${PGVER:-}" ]; then echo "$PGVER"; return; fi
+	v=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sed 's|^/usr/lib/postgresql/\([0-9]*\)/.*|\1|' | sort -n | tail -n 1)
+	if [ -z "$v" ] && command -v apt-cache >/dev/null; then
+		v=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n 1)
+	fi
+	if [ -z "$v" ] && [ -r /etc/debian_version ]; then
+		case $(cut -d. -f1 /etc/debian_version) in
+		12 | bookworm*) v=15 ;;
+		13 | trixie*) v=17 ;;
+		esac
+	fi
+	[ -n "$v" ] || { echo "mineconsol: cannot tell which PostgreSQL to use; set PGVER (e.g. PGVER=17)" >&2; return 1; }
+	echo "$v"
+}
+
+PGVER=$(pg_major) || exit 1
 PGBIN=${PGBIN:-/usr/lib/postgresql/$PGVER/bin}
 export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 
-# Debian packages the build, the tests, the demo and the benchmarks need.
+# Debian packages the build, the tests, the demo and the benchmarks need:
+# compiler and make, the server and its headers, PostGIS and pgTAP for it,
+# GEOS headers, GDAL's ogr2ogr (test/shell/import_ogr.sh), python3 (the demo
+# map) and perl's TAP::Harness (the test runner).
 MINECONSOL_DEPS="build-essential postgresql-$PGVER postgresql-server-dev-$PGVER
-postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap libgeos-dev gdal-bin python3"
+postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap libgeos-dev gdal-bin python3 perl"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'mineconsol: %s\n' "$*" >&2; exit 1; }
@@ -23,13 +50,24 @@ ensure_deps() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then
-		die "missing packages; run: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+		die "missing packages for PostgreSQL $PGVER; run:
+  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
 	fi
-	log "installing ${missing[*]}"
+	log "installing ${#missing[@]} packages for PostgreSQL $PGVER (a few minutes on a new machine): ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-		|| die "apt-get install ${missing[*]} failed"
+	local aptlog
+	aptlog=$(mktemp /tmp/mineconsol-apt.XXXXXX)
+	apt-get update -q >"$aptlog" 2>&1 || { cat "$aptlog" >&2; rm -f "$aptlog"; die "apt-get update failed"; }
+	# A line of progress now and then (apt prints "Setting up NAME ..." per
+	# package); awk ends with apt-get's exit status.
+	(apt-get install -y -q --no-install-recommends "${missing[@]}" 2>&1; echo "apt-get-exit $?") |
+		tee -a "$aptlog" |
+		awk '/^apt-get-exit / { rc = $2; next }
+		     /^Get:/ && !g++ { print "==   downloading packages"; fflush() }
+		     /^Setting up / { n++; if (n % 25 == 1) { printf "==   setting up packages (%d so far)\n", n; fflush() } }
+		     END { if (rc == 0) printf "==   %d packages set up\n", n; exit rc }' >&2 \
+		|| { tail -n 30 "$aptlog" >&2; rm -f "$aptlog"; die "apt-get install ${missing[*]} failed"; }
+	rm -f "$aptlog"
 }
 
 # build: warnings are errors here.
@@ -73,8 +111,10 @@ install_system() {
 }
 
 # as_pg CMD…: run as the cluster's owner (postgres when we are root).
+# It starts in / so that postgres is not left in a directory it may not enter
+# (root's home); every path given to it is absolute.
 as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+	if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # start_cluster: installs this build privately, starts a throwaway cluster
@@ -89,6 +129,9 @@ start_cluster() {
 	as_pg "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
 		-E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
 		|| { cat "$CLUSTER_DIR/initdb.log" >&2; die "initdb failed"; }
+	# Log lines name the client (pg_regress/TEST for the SQL tests), so that
+	# a failure's excerpt of the server log can be picked out.
+	echo "log_line_prefix = '%m [%p] %a: '" >>"$CLUSTER_DIR/data/postgresql.conf"
 	export PGHOST="$CLUSTER_DIR/socket" PGPORT=${CLUSTER_PORT:-54329} PGUSER=postgres
 	as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/log/server.log" -w -s \
 		-o "-c listen_addresses='' -k $PGHOST -p $PGPORT -c fsync=off ${CLUSTER_OPTS:-}" start \

@@ -7,13 +7,18 @@
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/tap.sh
-DB=${MINECONSOL_TEST_DB:-mineconsol_regression}
+DB=mineconsol_cluster_cancel
 plan 10
 
+# calc EXPR: floating-point arithmetic and comparisons (1 or 0), by awk.
+calc() { awk "BEGIN { print ($1) }"; }
+
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null \
+	|| { echo "Bail out! cannot create $DB"; exit 1; }
+trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1' EXIT
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<'SQL' || { echo "Bail out! cannot set up"; exit 1; }
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS mineconsol CASCADE;
-DROP TABLE IF EXISTS cancel_mines, cancel_rings;
 -- a million 80 m squares on a jittered 150 m grid, 20 ore bodies
 CREATE UNLOGGED TABLE cancel_mines AS
   SELECT i AS id, 'OB' || (i % 20) AS ore_body,
@@ -45,22 +50,22 @@ run_with_timeout() {
 		-c "SET statement_timeout = '$1s'" -c "$2" 2>&1)
 	t1=$(now)
 	state=$(printf '%s' "$out" | sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p' | head -n 1)
-	late=$(echo "$t1 - $t0 - $1" | bc -l)
+	late=$(calc "$t1 - $t0 - $1")
 }
 
 check_prompt() { # LABEL SQLSTATE SECONDS-LATE
 	is "$2" 57014 "$1: SQLSTATE 57014"
-	ok "$(echo "$3 < 1.0" | bc -l | grep -q 1; echo $?)" "$1: ended $(printf '%.3f' "$3") s after the deadline (< 1 s)"
+	ok "$(calc "$3 < 1.0" | grep -qx 1; echo $?)" "$1: ended $(printf '%.3f' "$3") s after the deadline (< 1 s)"
 }
 
 # a full run first (after a warm-up): the deadlines fall at 25 % and 50 % of it
 psql -X -q -At -d "$DB" -c "$MINES_Q" >/dev/null 2>&1
 t0=$(now)
 full=$(psql -X -q -At -d "$DB" -c "$MINES_Q" 2>&1)
-T=$(echo "$(now) - $t0" | bc -l)
+T=$(calc "$(now) - $t0")
 is "$full" 1000000 "an uncancelled run clusters every row ($(printf '%.2f' "$T") s)"
-early=$(printf '%.2f' "$(echo "$T * 0.25" | bc -l)")
-late_deadline=$(printf '%.2f' "$(echo "$T * 0.5" | bc -l)")
+early=$(printf '%.2f' "$(calc "$T * 0.25")")
+late_deadline=$(printf '%.2f' "$(calc "$T * 0.5")")
 
 run_with_timeout "$early" "$MINES_Q"
 check_prompt "statement_timeout ${early} s on 1M rows" "$state" "$late"
@@ -72,7 +77,7 @@ check_prompt "statement_timeout 1 s in the pair loop" "$state" "$late"
 # pg_cancel_backend (what Ctrl-C sends) from another session
 psql -X -q -d "$DB" -v VERBOSITY=verbose -c "$MINES_Q" >/tmp/cluster_cancel.$$ 2>&1 &
 bg=$!
-sleep "$(printf '%.2f' "$(echo "$T * 0.4" | bc -l)")"
+sleep "$(printf '%.2f' "$(calc "$T * 0.4")")"
 t0=$(now)
 psql -X -q -At -d "$DB" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
                             WHERE query LIKE '%merge_cluster%cancel_mines%' AND pid <> pg_backend_pid()" >/dev/null
@@ -80,7 +85,7 @@ wait $bg
 t1=$(now)
 state=$(sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p' /tmp/cluster_cancel.$$ | head -n 1)
 rm -f /tmp/cluster_cancel.$$
-late=$(echo "$t1 - $t0" | bc -l)
+late=$(calc "$t1 - $t0")
 check_prompt "pg_cancel_backend during a 1M-row run" "$state" "$late"
 
 # and the next query in a fresh session gets the right answer
@@ -89,4 +94,3 @@ is "$(psql -X -q -At -d "$DB" -c "SELECT string_agg(coalesce(c::text, '.'), ' ' 
                           OVER (ORDER BY i) AS c FROM generate_series(1, 4) AS i) AS s")" \
 	"1 1 1 1" "merge_cluster works normally after the cancels"
 
-psql -X -q -d "$DB" -c "DROP TABLE cancel_mines, cancel_rings" >/dev/null
