@@ -86,8 +86,7 @@
  * small.  Beyond them the text is refused as malformed (22P02).
  */
 #define CP_MAX_TEXT_BYTES	(1024 * 1024)
-#define CP_MAX_LINES		100000
-#define CP_MAX_POINTS		100000
+#define CP_MAX_LINES		100000	/* so at most as many points */
 #define CP_MAX_AREAS		10000
 /* digits of a coordinate before and after the decimal point */
 #define CP_MAX_COORD_INT_DIGITS		10
@@ -158,7 +157,6 @@ typedef struct CpParse
 	CpArea	   *areas;
 	int			nareas;
 	int			cap;
-	int			npoints;		/* distinct points kept, over all sub-areas */
 	int			srid;
 } CpParse;
 
@@ -494,10 +492,6 @@ cp_add_point(CpParse *ps, const CpLine *ln, const CpPoint *pt, int name_no)
 			return;				/* a repeated point adds nothing */
 		}
 	}
-	if (ps->npoints >= CP_MAX_POINTS)
-		cp_error(ln, psprintf("The text has more than %d corner points.", CP_MAX_POINTS),
-				 "A licence has tens of corner points; check that the text is one licence's corner points.");
-	ps->npoints++;
 	if (a == NULL || a->state != CP_OPEN)
 		a = cp_new_area(ps, ln);
 	if (a->npts == a->cap)
