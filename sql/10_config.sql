@@ -13,6 +13,11 @@ AS $fn$
 DECLARE
 	key_cond text;
 BEGIN
+	IF TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('INSERT', 'UPDATE')
+	   OR TG_TABLE_SCHEMA <> 'mineconsol' THEN
+		RAISE EXCEPTION 'config_row_replaces_seed() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on a table of mineconsol'
+			USING ERRCODE = 'trigger_protocol_violated';
+	END IF;
 	IF TG_OP = 'UPDATE' THEN
 		-- Any edit makes the row the DBA's: pg_dump keeps it from now on.
 		NEW.seeded := false;
@@ -34,6 +39,7 @@ END
 $fn$;
 COMMENT ON FUNCTION config_row_replaces_seed() IS
   'Trigger on the seeded configuration tables: an edited row stops being a seed row (so pg_dump keeps it), and an inserted row replaces an untouched seed row with the same key (so pg_restore brings back the DBA''s edits). Arguments: the key columns.';
+REVOKE ALL ON FUNCTION config_row_replaces_seed() FROM PUBLIC;
 
 -- Availability: 0.1.0
 CREATE TABLE counties (
@@ -159,6 +165,11 @@ AS $fn$
 DECLARE
 	current_srid numeric;
 BEGIN
+	IF TG_RELID <> 'mineconsol.parameters'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
+	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
+		RAISE EXCEPTION 'parameters_check_working_srid() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.parameters'
+			USING ERRCODE = 'trigger_protocol_violated';
+	END IF;
 	IF NEW.name OPERATOR(pg_catalog.<>) 'working_srid' THEN
 		RETURN NEW;
 	END IF;
@@ -187,6 +198,7 @@ END
 $fn$;
 COMMENT ON FUNCTION parameters_check_working_srid() IS
   'Trigger on parameters: working_srid must be a projected SRID in metres, and it cannot change after installation (stored geometries and the typed result views carry it).';
+REVOKE ALL ON FUNCTION parameters_check_working_srid() FROM PUBLIC;
 
 CREATE TRIGGER parameters_check_working_srid BEFORE INSERT OR UPDATE ON parameters
 	FOR EACH ROW EXECUTE FUNCTION parameters_check_working_srid();

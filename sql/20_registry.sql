@@ -220,6 +220,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
+	IF TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.zones'::regclass)
+	   OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
+		RAISE EXCEPTION 'normalize_geom() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines or mineconsol.zones'
+			USING ERRCODE = 'trigger_protocol_violated';
+	END IF;
 	NEW.geom := mineconsol.working_geometry(
 		NEW.geom,
 		format('%s of %s %s', CASE TG_TABLE_NAME WHEN 'mines' THEN 'mining area' ELSE 'area' END,
@@ -229,6 +234,7 @@ END
 $fn$;
 COMMENT ON FUNCTION normalize_geom() IS
   'Trigger on mines and zones: stores geom through working_geometry() (MultiPolygon, working SRID), naming the row in any error.';
+REVOKE ALL ON FUNCTION normalize_geom() FROM PUBLIC;
 
 CREATE TRIGGER mines_normalize_geom BEFORE INSERT OR UPDATE OF geom ON mines
 	FOR EACH ROW EXECUTE FUNCTION normalize_geom();

@@ -34,7 +34,6 @@ COMMENT ON FUNCTION corner_point_elevations(text, integer) IS
 CREATE FUNCTION import_mines(staging regclass)
 RETURNS TABLE (row_no bigint, ok boolean, mine_id bigint, error text)
 LANGUAGE plpgsql VOLATILE STRICT
-SET search_path FROM CURRENT
 AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -55,6 +54,7 @@ DECLARE
 	-- dd.mm.yyyy is not read: only year first, with - . / or 年月日.
 	date_re constant text := '^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$';
 	v_relkind "char";
+	v_owner oid;
 	col record;
 	canon text;
 	cols jsonb := '{}';			-- canonical name -> staging column
@@ -99,7 +99,42 @@ DECLARE
 	n_ok bigint := 0;
 	n_bad bigint := 0;
 BEGIN
-	SELECT c.relkind INTO v_relkind FROM pg_class c WHERE c.oid = staging;
+	-- Nothing another role owns may run with the importer's rights: the
+	-- staging table must be a plain table of the importer's own (so its
+	-- policies, rules, indexes and children are the importer's), and every
+	-- column of a type whose output is the server's or PostGIS's own.  Values
+	-- are then read as that output text (format('%s'), never a cast that a
+	-- type's owner could have defined).
+	SELECT c.relkind, c.relowner INTO v_relkind, v_owner FROM pg_class c WHERE c.oid = staging;
+	IF v_relkind <> 'r' THEN
+		RAISE EXCEPTION 'staging relation % is not a table', staging
+			USING ERRCODE = 'wrong_object_type',
+				  DETAIL = format('It is a %s; import_mines reads only plain tables (what COPY and ogr2ogr fill), which run no code when read.',
+								  CASE v_relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+												 WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table'
+												 ELSE 'relation of kind ' || v_relkind::text END),
+				  HINT = 'Copy the rows into a table first: CREATE TABLE my_staging AS SELECT ...';
+	END IF;
+	IF v_owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+		RAISE EXCEPTION 'staging table % belongs to role %, not to %', staging, v_owner::regrole, current_user
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'import_mines reads only tables of the importing role: what another role owns (types, casts, policies, rules, defaults) could run with the importer''s rights.',
+				  HINT = 'Let the table''s owner run import_mines, or load the file again into a table of your own.';
+	END IF;
+	SELECT a.attname, a.atttypid::regtype AS typ INTO bad
+	  FROM pg_attribute a
+	 WHERE a.attrelid = staging AND a.attnum > 0 AND NOT a.attisdropped
+	   AND a.atttypid <> ALL (ARRAY['text', 'varchar', 'bpchar', 'name', 'bool', 'int2', 'int4', 'int8',
+									'numeric', 'float4', 'float8', 'date', 'timestamp', 'timestamptz',
+									'json', 'jsonb', 'bytea', 'geometry', 'mineconsol.license_no',
+									'mineconsol.uscc']::regtype[]::oid[])
+	 ORDER BY a.attnum LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'staging column "%" has type %, which import_mines does not read', bad.attname, bad.typ
+			USING ERRCODE = 'datatype_mismatch',
+				  DETAIL = 'Staging columns must be of built-in types (text, varchar, numeric, integer, boolean, date, timestamp, json …), PostGIS geometry or mineconsol''s license_no and uscc; other types, domains and composites could run their owner''s code.',
+				  HINT = 'Load the column as text.';
+	END IF;
 
 	-- Map the staging columns to the names import_mines knows.  ogr2ogr
 	-- names the geometry wkb_geometry; a Shapefile's DBF cuts names to 10
@@ -149,17 +184,13 @@ BEGIN
 	-- row_no: the staging table's row_no, else ogc_fid (ogr2ogr's feature
 	-- number), else the physical order of the rows (the order COPY wrote).
 	IF cols ? 'row_no' THEN
-		rn_expr := format('s.%I::bigint', cols ->> 'row_no');
+		rn_expr := format('pg_catalog.format(%L, s.%I)::numeric::bigint', '%s', cols ->> 'row_no');
 	ELSIF cols ? 'ogc_fid' THEN
-		rn_expr := format('s.%I::bigint', cols ->> 'ogc_fid');
-	ELSIF v_relkind IN ('r', 'p', 'm') THEN
-		rn_expr := 'row_number() OVER (ORDER BY s.ctid)';
+		rn_expr := format('pg_catalog.format(%L, s.%I)::numeric::bigint', '%s', cols ->> 'ogc_fid');
+	ELSE
+		rn_expr := 'pg_catalog.row_number() OVER (ORDER BY s.ctid)';
 		RAISE NOTICE 'staging table % has no row_no column: rows are numbered in their physical order', staging
 			USING HINT = 'That is the order of the file right after COPY; add a row_no column to be sure.';
-	ELSE
-		RAISE EXCEPTION 'staging relation % needs a row_no column', staging
-			USING ERRCODE = 'undefined_column',
-				  DETAIL = 'Only a table has a physical order to number its rows by.';
 	END IF;
 
 	-- One scan of the staging table, every value as trimmed text under its
@@ -174,15 +205,15 @@ BEGIN
 		                    THEN 'name ' || (u.j ->> 'county_code') || ' ' || (u.j ->> 'name')
 		               END AS dup_key
 		          FROM (SELECT %s AS rn, jsonb_build_object(%s) AS j, %s AS g, %s AS gt
-		                  FROM %s s) u) t
+		                  FROM ONLY %s s) u) t
 		 ORDER BY t.rn$q$,
 		rn_expr,
-		(SELECT string_agg(format('%L, NULLIF(btrim(s.%I::text), %L)', e.key, e.value, ''), ', ')
+		(SELECT string_agg(format('%L, NULLIF(pg_catalog.btrim(pg_catalog.format(%L, s.%I)), %L)', e.key, '%s', e.value, ''), ', ')
 		   FROM jsonb_each_text(cols) e
 		  WHERE e.key NOT IN ('geom', 'row_no', 'ogc_fid')),
 		CASE WHEN geom_is_geometry THEN format('s.%I', geom_col) ELSE 'NULL::geometry' END,
 		CASE WHEN geom_col IS NOT NULL AND NOT geom_is_geometry
-			 THEN format('NULLIF(btrim(s.%I::text), %L)', geom_col, '') ELSE 'NULL::text' END,
+			 THEN format('NULLIF(pg_catalog.btrim(pg_catalog.format(%L, s.%I)), %L)', '%s', geom_col, '') ELSE 'NULL::text' END,
 		staging);
 
 	-- Row numbers identify rows in the report: they must be unique.
@@ -418,4 +449,17 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION import_mines(regclass) IS
-$$Loads a county's register from a staging table (COPY from CSV, or ogr2ogr from Shapefile/GeoJSON/GeoPackage) into mines and returns one row per staging row: row_no, ok, the mine's id, or the reason it was refused ("column: message — detail"). Staging columns are matched by name (those of mines, plus corner_points text, zone, geom/wkb_geometry, row_no/ogc_fid; Shapefile names cut to 10 characters work; any type, values are trimmed text; unknown columns are ignored with a NOTICE); license_no, name and county_code are required (42703). Each row is validated and written in its own subtransaction: it lands whole or not at all, and the first fault is reported. A licence number already in mines updates that mine (a pending application without number: county and name); columns the staging table lacks keep their stored values. Rows are numbered by row_no, else ogc_fid, else their physical order.$$;
+$$Loads a county's register from a staging table (COPY from CSV, or ogr2ogr from Shapefile/GeoJSON/GeoPackage) into mines and returns one row per staging row: row_no, ok, the mine's id, or the reason it was refused ("column: message — detail"). Staging columns are matched by name (those of mines, plus corner_points text, zone, geom/wkb_geometry, row_no/ogc_fid; Shapefile names cut to 10 characters work; any type, values are trimmed text; unknown columns are ignored with a NOTICE); license_no, name and county_code are required (42703). Each row is validated and written in its own subtransaction: it lands whole or not at all, and the first fault is reported. A licence number already in mines updates that mine (a pending application without number: county and name); columns the staging table lacks keep their stored values. Rows are numbered by row_no, else ogc_fid, else their physical order. The staging table must be a plain table that the importing role owns (42809 for a view or foreign table, 42501 for another role's table) whose columns are of built-in types, PostGIS geometry, license_no or uscc (42804 otherwise): nothing another role owns runs with the importer's rights.$$;
+
+-- import_mines() finds only pg_catalog, mineconsol and PostGIS (pg_temp
+-- last): no operator or function a staging table's owner could plant.
+DO $pin$
+DECLARE
+	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
+							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+							 WHERE e.extname = 'postgis');
+BEGIN
+	EXECUTE pg_catalog.format('ALTER FUNCTION mineconsol.import_mines(regclass) SET search_path = pg_catalog, mineconsol, %I, pg_temp',
+							  postgis_schema);
+END
+$pin$;

@@ -1,4 +1,4 @@
--- Adoption (四(三)): a county turns its current merge plan into consolidation
+-- Adoption (四(三)): a county turns its stored merge plan into consolidation
 -- units (one per merge cluster with a retained mine, all members listed) and
 -- closures (every member that merges into another mine, and every mine whose
 -- own verdict is ban or close), all at their first stage.
@@ -51,6 +51,16 @@ BEGIN
 				  HINT = 'Keep the adopted units, and add or change units and members by hand where the plan has changed.';
 	END IF;
 
+	-- The plan adopted is the stored one: the verdicts the city's reports
+	-- show, computed from the whole registry (refresh_results()).
+	IF NOT EXISTS (SELECT 1 FROM mineconsol.result_refreshes r
+					WHERE r.county_code = v_county AND r.refreshed_at IS NOT NULL) THEN
+		RAISE EXCEPTION 'cannot adopt the merge plan of county %: its results have never been computed', v_county
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'adopt_merge_plan adopts the stored merge plan (merge_plan_results), which refresh_results() computes.',
+				  HINT = 'SELECT * FROM mineconsol.refresh_results() first.';
+	END IF;
+
 	-- Adopting again replaces the previous, untouched adoption.
 	DELETE FROM mineconsol.closures c USING mineconsol.mines m
 	 WHERE m.id = c.mine_id AND m.county_code = v_county;
@@ -60,7 +70,7 @@ BEGIN
 	-- its unit, which must be visible (committed to this command) first.
 	CREATE TEMPORARY TABLE adopt_plan ON COMMIT DROP AS
 	SELECT p.cluster_id, p.retained_mine_id, p.member_ids, NULL::bigint AS unit_id
-	  FROM mineconsol.merge_plan p
+	  FROM mineconsol.merge_plan_results p
 	 WHERE p.county_code = v_county AND p.retained_mine_id IS NOT NULL;
 
 	WITH made AS (
@@ -83,9 +93,10 @@ BEGIN
 
 	-- Mines closed on their own verdict (ban, close), merged or not.
 	INSERT INTO mineconsol.closures (mine_id)
-	SELECT d.id
-	  FROM mineconsol.dispositions d
-	 WHERE d.county_code = v_county
+	SELECT d.mine_id
+	  FROM mineconsol.disposition_results d
+	  JOIN mineconsol.mines m ON m.id = d.mine_id
+	 WHERE m.county_code = v_county
 	   AND d.disposition IN ('ban', 'close')
 	ON CONFLICT (mine_id) DO NOTHING;
 
@@ -94,4 +105,4 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION adopt_merge_plan(text) IS
-  'Turns the county''s current merge_plan into consolidation units (stage planned: one per cluster with a retained mine, every member in unit_members) and closures (stage to_close: every member merging into another mine, and every mine of the county whose verdict is ban or close). Needs the county''s scheme at least drafted; adopting again replaces the previous adoption while every unit is still planned and every closure to_close, and is refused (23514) once one has moved, even if reverted since (its stage history stays). Returns the number of units.';
+  'Turns the county''s stored merge plan (merge_plan_results and disposition_results, as the last refresh_results() computed them from the whole registry; 55000 when never computed) into consolidation units (stage planned: one per cluster with a retained mine, every member in unit_members) and closures (stage to_close: every member merging into another mine, and every mine of the county whose verdict is ban or close). Needs the county''s scheme at least drafted; adopting again replaces the previous adoption while every unit is still planned and every closure to_close, and is refused (23514) once one has moved, even if reverted since (its stage history stays). Returns the number of units.';

@@ -66,6 +66,18 @@ check_as_of(char **newval, void **extra, GucSource source)
 		GUC_check_errdetail("mineconsol.as_of is a date such as 2023-06-30, or empty for today.");
 		return false;
 	}
+	/*
+	 * [results] A sane window around the programme: a day far outside it is
+	 * a mistake, and '1900-01-01' would put every mine out of scope.
+	 */
+	if (d < date2j(2000, 1, 1) - POSTGRES_EPOCH_JDATE ||
+		d > date2j(2100, 12, 31) - POSTGRES_EPOCH_JDATE)
+	{
+		GUC_check_errcode(ERRCODE_INVALID_PARAMETER_VALUE);
+		GUC_check_errmsg("mineconsol.as_of \"%s\" is outside 2000-01-01 .. 2100-12-31", *newval);
+		GUC_check_errdetail("mineconsol.as_of replays the programme at a day between 2000-01-01 and 2100-12-31, or is empty for today.");
+		return false;
+	}
 	keep = (DateADT *) malloc(sizeof(DateADT));	/* guc.c frees it */
 	if (keep == NULL)
 		return false;

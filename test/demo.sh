@@ -57,6 +57,8 @@ q -c "INSERT INTO mineconsol.violations (mine_id, kind, occurred_on, penalized_o
       SELECT kind, name, county_code, ST_Multi(geom) FROM demo.zones"
 
 step "classifying every mine as of $AS_OF (mine_facts, merge_cluster, classify) and storing the results"
+# Stored results judge at the city's day (results_as_of), not at the session's as_of.
+q -c "DELETE FROM mineconsol.results_as_of" -c "INSERT INTO mineconsol.results_as_of (as_of) VALUES ('$AS_OF')"
 q -c "SELECT * FROM mineconsol.refresh_results()"
 
 step "schemes: every county surveys and drafts; units and closures adopted from its merge plan"

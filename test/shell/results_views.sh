@@ -28,6 +28,7 @@ INSERT INTO mineconsol.violations (mine_id, kind, occurred_on, penalized_on, doc
 SELECT m.id, v.kind, v.occurred_on, v.penalized_on, v.doc_no
   FROM demo.violations v JOIN mineconsol.mines m ON m.license_no::text = v.license_no;
 INSERT INTO mineconsol.zones (kind, name, county_code, geom) SELECT kind, name, county_code, ST_Multi(geom) FROM demo.zones;
+INSERT INTO mineconsol.results_as_of (as_of) VALUES ('2023-07-15');
 SELECT * FROM mineconsol.refresh_results();
 SQL
 ok $? "the demo city loads and classifies"

@@ -2,10 +2,12 @@
 # mine_zone_relations under concurrent edits of mines and zones (READ
 # COMMITTED): a zone inserted while another session inserts a mine inside it,
 # a zone moved onto a mine that another session moves away, a zone grown over
-# a mine that another session moves into the zone's old area, and a rebuild
-# while a mine is being moved.  Each time the relations must end as a fresh
-# computation gives them, with no error.  The sessions are ordered with
-# sleeps: the first one holds its transaction open while the second runs.
+# a mine that another session moves into the zone's old area, a county's zone
+# drawn while a mine moves into that county, and a rebuild while a mine is
+# being moved.  Each time the relations must end as a fresh computation gives
+# them (a county's zone relates only to that county's mines), with no error.
+# The sessions are ordered with sleeps: the first one holds its transaction
+# open while the second runs.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_zone_conc
@@ -14,7 +16,7 @@ trap cleanup EXIT
 cleanup
 psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
 
-plan 9
+plan 11
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'
 CREATE EXTENSION mineconsol CASCADE;
 CREATE FUNCTION public.box(x float8, y float8, w float8) RETURNS geometry
@@ -23,10 +25,10 @@ CREATE VIEW public.rel_differ AS
   SELECT count(*) AS differ FROM (
     (SELECT mine_id, zone_id FROM mineconsol.mine_zone_relations
      EXCEPT SELECT m.id, z.id FROM mineconsol.zones z JOIN mineconsol.mines m ON m.geom && z.geom
-             WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom))
+             WHERE (z.county_code IS NULL OR z.county_code = m.county_code) AND mineconsol.zone_relates(z.kind, z.geom, m.geom))
     UNION ALL
     (SELECT m.id, z.id FROM mineconsol.zones z JOIN mineconsol.mines m ON m.geom && z.geom
-      WHERE mineconsol.zone_relates(z.kind, z.geom, m.geom)
+      WHERE (z.county_code IS NULL OR z.county_code = m.county_code) AND mineconsol.zone_relates(z.kind, z.geom, m.geom)
      EXCEPT SELECT mine_id, zone_id FROM mineconsol.mine_zone_relations)) d;
 INSERT INTO mineconsol.zones (id, kind, name, geom) VALUES
   (2, 'planned_mining', 'moving', public.box(5000, 0, 1000)),
@@ -35,7 +37,8 @@ INSERT INTO mineconsol.zones (id, kind, name, geom) VALUES
 INSERT INTO mineconsol.mines (id, name, county_code, geom) VALUES
   (2, 'leaving', '140902', public.box(0, 0, 100)),
   (3, 'moving in', '140902', public.box(20000, 0, 100)),
-  (4, 'moved during rebuild', '140902', public.box(15100, 100, 100));
+  (4, 'moved during rebuild', '140902', public.box(15100, 100, 100)),
+  (5, 'changes county', '140921', public.box(30000, 0, 100));
 SQL
 ok $? "database with three zones and three mines"
 
@@ -68,7 +71,14 @@ is "$(cat "$work_err.rc1")$(cat "$work_err.rc2")$(cat "$work_err.2")" 00 \
 is "$(q $db "SELECT string_agg(zone_id::text, ',' ORDER BY zone_id) FROM mineconsol.mine_zone_relations WHERE mine_id = 3")" "3,4" \
 	"… and the mine relates to both zones"
 
+# A county's zone relates only to that county's mines: a mine that moves
+# into the county while the county's zone is drawn around it.
+race "INSERT INTO mineconsol.zones (id, kind, name, county_code, geom) VALUES (5, 'eco_fragile', 'county zone', '140902', public.box(29000, -1000, 3000));" \
+     "UPDATE mineconsol.mines SET county_code = '140902' WHERE id = 5;"
+is "$(cat "$work_err.rc1")$(cat "$work_err.rc2")" 00 "a county's zone drawn while a mine moves into the county: both commit"
+is "$(q $db "SELECT count(*) FROM mineconsol.mine_zone_relations WHERE mine_id = 5 AND zone_id = 5")" 1 "… and they relate"
+
 race "UPDATE mineconsol.mines SET geom = public.box(100, 100, 100) WHERE id = 4;" \
      "SELECT mineconsol.rebuild_zone_relations();"
 is "$(cat "$work_err.rc1")$(cat "$work_err.rc2")" 00 "a rebuild while a mine moves: both succeed"
-is "$(q $db "SELECT differ FROM public.rel_differ")" 0 "after all four races the relations are what a fresh computation gives"
+is "$(q $db "SELECT differ FROM public.rel_differ")" 0 "after all five races the relations are what a fresh computation gives"

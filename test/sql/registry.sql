@@ -138,7 +138,7 @@ SELECT throws_ok($$INSERT INTO mineconsol.mines (name, county_code, capacity) VA
 INSERT INTO mines (license_no, name, county_code) VALUES ('C1409022019087110148436', '甲', '140902');
 SELECT throws_ok($$INSERT INTO mineconsol.mines (license_no, name, county_code)
   VALUES ('C1409022019087110148436', '乙', '140921')$$, '23505',
-  'duplicate key value violates unique constraint "mines_license_no_key"', 'a duplicate licence number is refused');
+  'licence number C1409022019087110148436 is already registered', 'a duplicate licence number is refused');
 SELECT throws_ok($$INSERT INTO mineconsol.mines (license_no, name, county_code) VALUES ('1409022019087110148436', '丙', '140902')$$,
   '22P02', NULL, 'a malformed licence number is refused by its type');
 SELECT throws_ok($$INSERT INTO mineconsol.mines (name, holder_uscc, county_code) VALUES ('丁', '91350200776049653B', '140902')$$,

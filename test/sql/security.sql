@@ -8,8 +8,9 @@ CREATE ROLE mc_sec_dingxiang IN ROLE mineconsol_editor;
 CREATE ROLE mc_sec_bi IN ROLE mineconsol_reader;
 CREATE ROLE mc_sec_city IN ROLE mineconsol_admin;
 CREATE ROLE mc_sec_inspector IN ROLE mineconsol_inspector;
--- Xinfu's staff as a group: its members inherit the county.
-CREATE ROLE mc_sec_xinfu_staff;
+-- Xinfu's staff as a group: its members inherit the county, with the
+-- group's access (an editor group: read and write).
+CREATE ROLE mc_sec_xinfu_staff IN ROLE mineconsol_editor;
 GRANT mc_sec_xinfu_staff TO mc_sec_xinfu;
 INSERT INTO role_counties VALUES ('mc_sec_xinfu_staff', '140902'), ('mc_sec_dingxiang', '140921'), ('mc_sec_bi', '140902');
 

@@ -1,0 +1,104 @@
+-- adopt_merge_plan (sql/66_adopt.sql): adopts the stored merge plan.
+
+CREATE OR REPLACE FUNCTION adopt_merge_plan(county_code text) RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path FROM CURRENT
+AS $fn$
+#variable_conflict use_variable
+DECLARE
+	v_county constant text := adopt_merge_plan.county_code;
+	v_stage text;
+	moved record;
+	n_units integer;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM mineconsol.counties c WHERE c.code = v_county) THEN
+		RAISE EXCEPTION 'unknown county "%"', v_county
+			USING ERRCODE = 'foreign_key_violation',
+				  HINT = 'SELECT code, name FROM mineconsol.counties lists them.';
+	END IF;
+
+	-- The scheme row lock serialises two adoptions of one county.
+	SELECT s.stage INTO v_stage FROM mineconsol.schemes s WHERE s.county_code = v_county FOR UPDATE;
+	IF v_stage IS NULL OR v_stage = 'survey' THEN
+		RAISE EXCEPTION 'cannot adopt the merge plan of county %: its scheme is at "%"',
+			v_county, COALESCE(v_stage, 'none')
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'A county''s units are adopted once its scheme is at least "drafted".',
+				  HINT = format('advance(''scheme'', <id>, ''drafted'', <evidence>) first.');
+	END IF;
+
+	-- A row that has moved, even if reverted since, has a stage history, which
+	-- the audit trail keeps (the stage trigger refuses to delete it).
+	SELECT 'unit' AS track, u.id::text AS row_id, u.stage INTO moved
+	  FROM mineconsol.units u
+	 WHERE u.county_code = v_county AND (u.stage <> 'planned' OR u.last_event_id IS NOT NULL)
+	 ORDER BY u.id LIMIT 1;
+	IF NOT FOUND THEN
+		SELECT 'closure' AS track, c.mine_id::text AS row_id, c.stage INTO moved
+		  FROM mineconsol.closures c JOIN mineconsol.mines m ON m.id = c.mine_id
+		 WHERE m.county_code = v_county AND (c.stage <> 'to_close' OR c.last_event_id IS NOT NULL)
+		 ORDER BY c.mine_id LIMIT 1;
+	END IF;
+	IF FOUND THEN
+		RAISE EXCEPTION 'cannot adopt the merge plan of county % again: % % is at "%" and has a stage history',
+			v_county, moved.track, moved.row_id, moved.stage
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'The merge plan is adopted again only while no unit or closure of the county has ever moved; stage_events keeps the history of those that have.',
+				  HINT = 'Keep the adopted units, and add or change units and members by hand where the plan has changed.';
+	END IF;
+
+	-- The plan adopted is the stored one: the verdicts the city's reports
+	-- show, computed from the whole registry (refresh_results()).
+	IF NOT EXISTS (SELECT 1 FROM mineconsol.result_refreshes r
+					WHERE r.county_code = v_county AND r.refreshed_at IS NOT NULL) THEN
+		RAISE EXCEPTION 'cannot adopt the merge plan of county %: its results have never been computed', v_county
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'adopt_merge_plan adopts the stored merge plan (merge_plan_results), which refresh_results() computes.',
+				  HINT = 'SELECT * FROM mineconsol.refresh_results() first.';
+	END IF;
+
+	-- Adopting again replaces the previous, untouched adoption.
+	DELETE FROM mineconsol.closures c USING mineconsol.mines m
+	 WHERE m.id = c.mine_id AND m.county_code = v_county;
+	DELETE FROM mineconsol.units u WHERE u.county_code = v_county;
+
+	-- Three statements, not one: row-level security checks a member against
+	-- its unit, which must be visible (committed to this command) first.
+	CREATE TEMPORARY TABLE adopt_plan ON COMMIT DROP AS
+	SELECT p.cluster_id, p.retained_mine_id, p.member_ids, NULL::bigint AS unit_id
+	  FROM mineconsol.merge_plan_results p
+	 WHERE p.county_code = v_county AND p.retained_mine_id IS NOT NULL;
+
+	WITH made AS (
+		INSERT INTO mineconsol.units (county_code, retained_mine_id, cluster_id)
+		SELECT v_county, p.retained_mine_id, p.cluster_id
+		  FROM adopt_plan p
+		 ORDER BY p.cluster_id
+		RETURNING id, cluster_id
+	)
+	UPDATE adopt_plan p SET unit_id = made.id FROM made WHERE made.cluster_id = p.cluster_id;
+
+	INSERT INTO mineconsol.unit_members (unit_id, mine_id)
+	SELECT p.unit_id, unnest(p.member_ids) FROM adopt_plan p;
+
+	INSERT INTO mineconsol.closures (mine_id, unit_id)
+	SELECT m.mine_id, p.unit_id
+	  FROM adopt_plan p CROSS JOIN LATERAL unnest(p.member_ids) AS m(mine_id)
+	 WHERE m.mine_id <> p.retained_mine_id;
+	DROP TABLE adopt_plan;
+
+	-- Mines closed on their own verdict (ban, close), merged or not.
+	INSERT INTO mineconsol.closures (mine_id)
+	SELECT d.mine_id
+	  FROM mineconsol.disposition_results d
+	  JOIN mineconsol.mines m ON m.id = d.mine_id
+	 WHERE m.county_code = v_county
+	   AND d.disposition IN ('ban', 'close')
+	ON CONFLICT (mine_id) DO NOTHING;
+
+	SELECT count(*) INTO n_units FROM mineconsol.units u WHERE u.county_code = v_county;
+	RETURN n_units;
+END
+$fn$;
+COMMENT ON FUNCTION adopt_merge_plan(text) IS
+  'Turns the county''s stored merge plan (merge_plan_results and disposition_results, as the last refresh_results() computed them from the whole registry; 55000 when never computed) into consolidation units (stage planned: one per cluster with a retained mine, every member in unit_members) and closures (stage to_close: every member merging into another mine, and every mine of the county whose verdict is ban or close). Needs the county''s scheme at least drafted; adopting again replaces the previous adoption while every unit is still planned and every closure to_close, and is refused (23514) once one has moved, even if reverted since (its stage history stays). Returns the number of units.';

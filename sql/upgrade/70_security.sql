@@ -1,0 +1,209 @@
+-- 70_security.sql: a mapping gives only the access of the role it maps
+-- (my_counties() reads, my_write_counties() writes), one shared condition in
+-- every policy, zones written by the city only, no sequence privileges for
+-- county staff, trigger functions not executable by PUBLIC, and a neutral
+-- message for a licence number registered in another county.
+
+COMMENT ON TABLE role_counties IS
+  'Which counties a role works for. A row (role, county) gives the role and its members the access of that role in the county: read when the role is a member of any mineconsol role, write only when it is a member of mineconsol_editor or mineconsol_admin (my_counties(), my_write_counties()). Maintained by mineconsol_admin.';
+COMMENT ON COLUMN role_counties.role_name IS 'A login role or a group role; its members inherit its counties, with its access (read, or read and write)';
+
+COMMENT ON FUNCTION sees_all_counties() IS
+  'true when the current role reads every county: a member of mineconsol_admin or mineconsol_inspector, or a role that bypasses row-level security.';
+
+-- Availability: 0.2.0
+CREATE FUNCTION writes_all_counties() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+	SELECT pg_catalog.pg_has_role(current_user, 'mineconsol_admin', 'MEMBER')
+		OR (SELECT r.rolbypassrls OR r.rolsuper FROM pg_catalog.pg_roles r
+			 WHERE r.rolname OPERATOR(pg_catalog.=) current_user)
+$fn$;
+COMMENT ON FUNCTION writes_all_counties() IS
+  'true when the current role writes every county: a member of mineconsol_admin (the city), or a role that bypasses row-level security. An inspector reads every county but writes none.';
+
+CREATE OR REPLACE FUNCTION my_counties() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
+	  FROM mineconsol.role_counties rc
+	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
+	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
+			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
+			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER')
+			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_inspector', 'MEMBER'))
+$fn$;
+COMMENT ON FUNCTION my_counties() IS
+  'The counties the current role reads: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of a mineconsol role.';
+
+-- Availability: 0.2.0
+CREATE FUNCTION my_write_counties() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
+	  FROM mineconsol.role_counties rc
+	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
+	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
+			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER'))
+$fn$;
+COMMENT ON FUNCTION my_write_counties() IS
+  'The counties the current role writes: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of mineconsol_editor or mineconsol_admin. A subset of my_counties().';
+
+-- The one condition every county-scoped policy states.  The policies call it
+-- as county_in(county_code, (SELECT sees_all_counties()), (SELECT
+-- my_counties())) for reading and with writes_all_counties() and
+-- my_write_counties() for writing: a SQL-standard body with each argument
+-- used once, so the planner inlines it, and the two sub-selects stay
+-- InitPlans, computed once per query rather than once per row.
+-- Availability: 0.2.0
+CREATE FUNCTION county_in(county_code text, every_county boolean, counties text[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN every_county OR county_code OPERATOR(pg_catalog.=) ANY (counties);
+COMMENT ON FUNCTION county_in(text, boolean, text[]) IS
+  'Row-level security''s test: true when every_county, or when county_code is one of counties. Policies pass (SELECT sees_all_counties()) and (SELECT my_counties()) to read, (SELECT writes_all_counties()) and (SELECT my_write_counties()) to write.';
+
+-- The policies, now through county_in() and, for writing, my_write_counties().
+ALTER POLICY mines_read ON mines
+	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
+ALTER POLICY mines_write ON mines TO mineconsol_editor, mineconsol_admin
+	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+ALTER POLICY violations_write ON violations TO mineconsol_editor, mineconsol_admin
+	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = violations.mine_id
+				   AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
+	WITH CHECK (EXISTS (SELECT 1 FROM mines m WHERE m.id = violations.mine_id
+						AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))));
+ALTER POLICY zones_read ON zones
+	USING (county_code IS NULL OR county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
+ALTER POLICY zones_write ON zones TO mineconsol_admin
+	USING (true) WITH CHECK (true);
+ALTER POLICY schemes_read ON schemes
+	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
+ALTER POLICY schemes_write ON schemes TO mineconsol_editor, mineconsol_admin
+	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+ALTER POLICY units_read ON units
+	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
+ALTER POLICY units_write ON units TO mineconsol_editor, mineconsol_admin
+	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))
+				AND (retained_mine_id IS NULL
+					 OR EXISTS (SELECT 1 FROM mines m WHERE m.id = units.retained_mine_id
+								AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
+ALTER POLICY unit_members_write ON unit_members TO mineconsol_editor, mineconsol_admin
+	USING (EXISTS (SELECT 1 FROM units u WHERE u.id = unit_members.unit_id
+				   AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
+	WITH CHECK (EXISTS (SELECT 1 FROM units u WHERE u.id = unit_members.unit_id
+						AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+				AND EXISTS (SELECT 1 FROM mines m WHERE m.id = unit_members.mine_id
+							AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))));
+ALTER POLICY closures_write ON closures TO mineconsol_editor, mineconsol_admin
+	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id
+				   AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
+	WITH CHECK (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id
+						AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+				AND (unit_id IS NULL
+					 OR EXISTS (SELECT 1 FROM units u WHERE u.id = closures.unit_id
+								AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
+COMMENT ON POLICY mines_write ON mines IS 'County staff write only the mines of the counties an editor mapping gives them (my_write_counties()); the city writes all';
+COMMENT ON POLICY zones_write ON zones IS 'Only the city writes zones, of every kind: they decide the verdicts of every county''s mines';
+
+REVOKE INSERT, UPDATE, DELETE ON zones FROM mineconsol_editor;
+REVOKE USAGE ON SEQUENCE mines_id_seq, violations_id_seq, zones_id_seq, schemes_id_seq, units_id_seq
+	FROM mineconsol_editor;
+
+-- Functions nobody calls directly.  A trigger function is called by its
+-- triggers whatever its ACL (EXECUTE is checked when a trigger is created),
+-- so these are revoked from PUBLIC: no role can attach them to a table of
+-- its own.  Those of 10_config.sql, 20_registry.sql and this file are
+-- revoked where they are defined; these come from 25_zone_relations.sql and
+-- 40_stage.sql.
+REVOKE ALL ON FUNCTION mines_zone_relations() FROM PUBLIC;
+REVOKE ALL ON FUNCTION zones_zone_relations() FROM PUBLIC;
+REVOKE ALL ON FUNCTION stage_cache_invalidate() FROM PUBLIC;
+REVOKE ALL ON FUNCTION stage_guard() FROM PUBLIC;
+REVOKE ALL ON FUNCTION stage_events_append() FROM PUBLIC;
+REVOKE ALL ON FUNCTION stage_events_append_only() FROM PUBLIC;
+
+-- A licence number is unique across the city (the unique index on
+-- mines.license_no is the guard).  When the mine that holds it belongs to a
+-- county the writer cannot see, the index's own error is the only thing the
+-- writer learns, and it names an index, not a situation; this trigger says
+-- it in words, and says no more than the index does: not which county, not
+-- which mine.  It runs as the owner to see every county; it reads one index
+-- entry and nothing the caller passes but the number.  Two writers racing
+-- for one number are still told apart by the index.
+-- Availability: 0.2.0
+CREATE FUNCTION mines_license_no_taken() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+	IF TG_RELID <> 'mineconsol.mines'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
+	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
+		RAISE EXCEPTION 'mines_license_no_taken() fires only BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines'
+			USING ERRCODE = 'trigger_protocol_violated';
+	END IF;
+	IF NEW.license_no IS NOT NULL
+	   AND EXISTS (SELECT 1 FROM mineconsol.mines m
+				    WHERE m.license_no OPERATOR(mineconsol.=) NEW.license_no) THEN
+		RAISE EXCEPTION 'licence number % is already registered', NEW.license_no
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A licence number belongs to one mine in the whole city; the mine that holds it may be in a county you do not work for.',
+				  HINT = 'Check the number against the licence. If no mine you can see holds it, ask the city (mineconsol_admin) which county registered it.';
+	END IF;
+	RETURN NEW;
+END
+$fn$;
+COMMENT ON FUNCTION mines_license_no_taken() IS
+  'Trigger on mines: refuses (23505) a licence number another mine already holds with a message that names neither that mine nor its county, which the writer may not be allowed to see. Runs as the owner to look in every county; the unique index stays the guard.';
+REVOKE ALL ON FUNCTION mines_license_no_taken() FROM PUBLIC;
+
+-- A new number only: the row being updated holds the old one.
+CREATE TRIGGER mines_license_no_taken_insert BEFORE INSERT ON mines
+	FOR EACH ROW WHEN (NEW.license_no IS NOT NULL) EXECUTE FUNCTION mines_license_no_taken();
+CREATE TRIGGER mines_license_no_taken_update BEFORE UPDATE OF license_no ON mines
+	FOR EACH ROW WHEN (NEW.license_no IS NOT NULL AND NEW.license_no IS DISTINCT FROM OLD.license_no)
+	EXECUTE FUNCTION mines_license_no_taken();
+COMMENT ON TRIGGER mines_license_no_taken_insert ON mines IS
+  'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
+COMMENT ON TRIGGER mines_license_no_taken_update ON mines IS
+  'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
+
+-- 0.1.0 gave a mapped role's members its counties whatever the role was; now
+-- a mapping gives the access of the role it maps.  Say which mappings give
+-- less than before: a role in no mineconsol role now gives nothing, and a
+-- reader role with editors among its members gives them reading only.
+DO $warn$
+DECLARE
+	m record;
+BEGIN
+	FOR m IN
+		SELECT rc.role_name, pg_catalog.string_agg(rc.county_code, ', ' ORDER BY rc.county_code) AS counties,
+			   pg_catalog.bool_or(pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
+								  OR pg_catalog.pg_has_role(r.oid, 'mineconsol_inspector', 'MEMBER')) AS reads
+		  FROM mineconsol.role_counties rc
+		  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
+		 WHERE NOT pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
+		   AND NOT pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER')
+		   AND (NOT pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
+				OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles e
+							WHERE e.oid OPERATOR(pg_catalog.<>) r.oid
+							  AND pg_catalog.pg_has_role(e.oid, r.oid, 'MEMBER')
+							  AND pg_catalog.pg_has_role(e.oid, 'mineconsol_editor', 'MEMBER')
+							  AND NOT e.rolsuper))
+		 GROUP BY rc.role_name
+		 ORDER BY rc.role_name
+	LOOP
+		RAISE WARNING 'role_counties maps role "%" to %, but "%" is not a member of mineconsol_editor: its members now %',
+			m.role_name, m.counties, m.role_name,
+			CASE WHEN m.reads THEN 'only read these counties' ELSE 'get no access to these counties' END
+			USING HINT = pg_catalog.format('If its members edit these counties, GRANT mineconsol_editor TO %I.', m.role_name);
+	END LOOP;
+END
+$warn$;

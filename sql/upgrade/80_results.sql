@@ -1,0 +1,246 @@
+-- Stored results (sql/80_results.sql): written only by the extension, read by
+-- county; refresh_results(only_stale) computes from the whole registry at
+-- the city's date (results_as_of) and locks per county.
+
+REVOKE INSERT, DELETE ON disposition_results, merge_plan_results FROM mineconsol_editor, mineconsol_admin;
+DROP POLICY disposition_results_county ON disposition_results;
+DROP POLICY merge_plan_results_county ON merge_plan_results;
+CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
+	USING ((SELECT sees_all_counties()) OR EXISTS (SELECT 1 FROM mines m WHERE m.id = disposition_results.mine_id));
+CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
+	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+
+COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored verdict is read with its mine (the mine''s county); all for the city and the inspectors. Only refresh_results() writes';
+COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';
+COMMENT ON TABLE disposition_results IS
+  'Every mine''s verdict as of the last refresh_results() of its county, computed from the whole registry at results_as_of(); written only by the extension, read by county (with the mine). Read by the v_* views.';
+
+-- Rows that are not what the extension computed (a county's forged verdict
+-- for another county's mine) go; the rest stay until the next refresh.
+DELETE FROM disposition_results r USING mines m WHERE m.id = r.mine_id AND r.county_code <> m.county_code;
+
+DROP FUNCTION refresh_results();
+
+-- The day stored results judge at: one date for the whole city, set by the
+-- city (mineconsol_admin), never a session's mineconsol.as_of.  No row: today.
+-- Availability: 0.2.0
+CREATE TABLE results_as_of (
+	as_of date NOT NULL
+	      CONSTRAINT results_as_of_range CHECK (as_of BETWEEN '2000-01-01' AND '2100-12-31')
+);
+CREATE UNIQUE INDEX results_as_of_one_row ON results_as_of ((true));
+COMMENT ON TABLE results_as_of IS
+  'The day refresh_results() judges every stored verdict at, for the whole city: at most one row, maintained by the city (mineconsol_admin); with no row, the day of the refresh. A session''s mineconsol.as_of never reaches stored results. Config table: survives pg_dump.';
+COMMENT ON COLUMN results_as_of.as_of IS 'The day (2000-01-01 .. 2100-12-31)';
+
+-- Availability: 0.2.0
+CREATE FUNCTION results_as_of() RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN COALESCE((SELECT r.as_of FROM mineconsol.results_as_of r), CURRENT_DATE);
+COMMENT ON FUNCTION results_as_of() IS
+  'The day stored results judge at: the row of results_as_of, or today (the current date) when there is none.';
+
+-- One row per county whose results were ever asked for: when they were last
+-- computed, and the row a refresh locks.  A refresh asks for its counties by
+-- flagging their rows (requested) as the caller, so row-level security
+-- decides which counties a role may refresh; refresh_requested_results()
+-- then recomputes exactly the rows this transaction flagged.  The row locks
+-- serialise two refreshes of one county; refreshes of different counties
+-- never wait for each other, and the city's takes the rows in key order.
+-- Availability: 0.2.0
+CREATE TABLE result_refreshes (
+	county_code    text PRIMARY KEY REFERENCES counties (code) ON DELETE CASCADE,
+	refreshed_at   timestamptz,
+	as_of          date,
+	requested      boolean NOT NULL DEFAULT false,
+	requested_xact xid8
+);
+COMMENT ON TABLE result_refreshes IS
+  'Per county: when refresh_results() last stored its results and the day they judge at. A refresh flags its counties'' rows (requested; row-level security limits a role to its counties) and holds their row locks until it commits, so two refreshes of one county run one after the other.';
+COMMENT ON COLUMN result_refreshes.county_code IS 'County';
+COMMENT ON COLUMN result_refreshes.refreshed_at IS 'When its results were last stored; NULL when never';
+COMMENT ON COLUMN result_refreshes.as_of IS 'The day they judge at (results_as_of())';
+COMMENT ON COLUMN result_refreshes.requested IS 'true while a refresh of this transaction is asked for';
+COMMENT ON COLUMN result_refreshes.requested_xact IS 'The transaction that wrote the row (set by trigger, whatever the writer gives)';
+
+-- Availability: 0.2.0
+CREATE FUNCTION result_refreshes_stamp() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+	IF TG_RELID <> 'mineconsol.result_refreshes'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
+	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
+		RAISE EXCEPTION 'result_refreshes_stamp() fires only BEFORE INSERT OR UPDATE of each row of mineconsol.result_refreshes'
+			USING ERRCODE = 'trigger_protocol_violated';
+	END IF;
+	NEW.requested_xact := CASE WHEN NEW.requested THEN pg_current_xact_id() END;
+	RETURN NEW;
+END
+$fn$;
+COMMENT ON FUNCTION result_refreshes_stamp() IS
+  'Trigger on result_refreshes only: stamps a flagged row with the transaction that flags it, so that a refresh recomputes only what its own transaction asked for.';
+CREATE TRIGGER result_refreshes_stamp BEFORE INSERT OR UPDATE ON result_refreshes
+	FOR EACH ROW EXECUTE FUNCTION result_refreshes_stamp();
+COMMENT ON TRIGGER result_refreshes_stamp ON result_refreshes IS
+  'Stamps a flagged row with the flagging transaction (requested_xact)';
+
+ALTER TABLE result_refreshes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT
+	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+CREATE POLICY result_refreshes_request ON result_refreshes FOR ALL TO mineconsol_editor, mineconsol_admin
+	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]))
+	WITH CHECK ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+COMMENT ON POLICY result_refreshes_read ON result_refreshes IS 'A county''s refresh status for its county; all for the city and the inspectors';
+COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for their counties'' refresh only; the city for every county';
+
+-- Computes and stores the results of the counties this transaction flagged
+-- in result_refreshes.  Runs as the owner (SECURITY DEFINER): a verdict is
+-- computed from the whole registry (every zone, neighbour and holder), the
+-- same whoever asks, and no county role may write the result tables.  It
+-- judges at results_as_of(), whatever the caller's mineconsol.as_of (the SET
+-- clause keeps the change inside the function).
+-- Availability: 0.2.0
+CREATE FUNCTION refresh_requested_results(OUT mines bigint, OUT clusters bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET mineconsol.as_of = ''
+AS $fn$
+DECLARE
+	scope text[];
+	d date;
+BEGIN
+	scope := ARRAY(SELECT r.county_code FROM mineconsol.result_refreshes r
+					WHERE r.requested AND r.requested_xact OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()
+					ORDER BY r.county_code);
+	mines := 0;
+	clusters := 0;
+	IF pg_catalog.cardinality(scope) OPERATOR(pg_catalog.=) 0 THEN
+		RETURN;
+	END IF;
+	d := mineconsol.results_as_of();
+	PERFORM pg_catalog.set_config('mineconsol.as_of', pg_catalog.to_char(d, 'YYYY-MM-DD'), true);
+
+	-- The scope's previous results: its clusters, and the verdicts of its
+	-- mines (also of a mine that has moved in since).
+	DELETE FROM mineconsol.disposition_results r
+	 WHERE r.county_code = ANY (scope)
+		OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope));
+	DELETE FROM mineconsol.merge_plan_results p WHERE p.county_code = ANY (scope);
+
+	-- One classification for both tables: the facts are computed once.
+	WITH f AS MATERIALIZED (
+		SELECT f.id, f.county_code, f.in_scope, f.mineral_group, f.cluster_id, f.retained_mine_id,
+			   f.ore_body, f.reserves_t, f.merge_distance_m, f.as_of,
+			   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
+			   f.cluster_scale_class, v.disposition, v.rules, v.reasons
+		  FROM mineconsol.mine_facts f
+		 CROSS JOIN LATERAL mineconsol.classify(f) v
+		 WHERE f.county_code = ANY (scope)
+	), verdicts AS (
+		INSERT INTO mineconsol.disposition_results
+			(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
+			 cluster_id, retained_mine_id, scale_class, as_of)
+		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules, r.reasons,
+			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of
+		  FROM f r
+		-- A mine that moved county while both counties refresh: the refresh
+		-- of the county it is in now keeps it.
+		ON CONFLICT (mine_id) DO UPDATE
+		   SET county_code = EXCLUDED.county_code, in_scope = EXCLUDED.in_scope,
+			   mineral_group = EXCLUDED.mineral_group, disposition = EXCLUDED.disposition,
+			   rules = EXCLUDED.rules, reasons = EXCLUDED.reasons, cluster_id = EXCLUDED.cluster_id,
+			   retained_mine_id = EXCLUDED.retained_mine_id, scale_class = EXCLUDED.scale_class,
+			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at
+		 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
+		RETURNING 1
+	), plan AS (
+		INSERT INTO mineconsol.merge_plan_results
+			(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
+			 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of)
+		SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
+			   CASE WHEN c.retained_mine_id IS NULL
+					THEN 'every member is banned, closed or referred: no mine can be retained' END,
+			   c.member_ids, ST_Multi(c.merged), mineconsol.gap_resources(c.merged, c.merge_distance),
+			   c.total_reserves_t, ST_Area(c.merged) / 1e6, c.scale_class,
+			   CASE WHEN c.scale_class = 'unknown' THEN NULL ELSE c.scale_class IN ('large', 'medium') END,
+			   c.as_of
+		  FROM (SELECT r.county_code, r.cluster_id, min(r.ore_body) AS ore_body,
+					   min(r.retained_mine_id) AS retained_mine_id,
+					   array_agg(r.id ORDER BY r.id) AS member_ids,
+					   ST_Union(m.geom) AS merged,
+					   sum(r.reserves_t) AS total_reserves_t,
+					   min(r.cluster_scale_class) AS scale_class,
+					   min(r.merge_distance_m)::float8 AS merge_distance,
+					   min(r.as_of) AS as_of
+				  FROM f r JOIN mineconsol.mines m ON m.id = r.id
+				 WHERE r.cluster_id IS NOT NULL
+				 GROUP BY r.county_code, r.cluster_id) c
+		RETURNING 1
+	)
+	SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan) INTO mines, clusters;
+
+	UPDATE mineconsol.result_refreshes r
+	   SET requested = false, refreshed_at = pg_catalog.now(), as_of = d
+	 WHERE r.county_code = ANY (scope);
+END
+$fn$;
+COMMENT ON FUNCTION refresh_requested_results() IS
+  'Internal to refresh_results(): recomputes, from the whole registry and at results_as_of(), the stored results of exactly the counties this transaction flagged in result_refreshes, replaces theirs, and returns how many mines and clusters it stored. Runs as the owner; a role can only flag its own counties.';
+
+-- Availability: 0.2.0
+CREATE FUNCTION refresh_results(only_stale boolean DEFAULT true) RETURNS TABLE (mines bigint, clusters bigint)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	scope text[];
+BEGIN
+	IF NOT (pg_has_role(current_user, 'mineconsol_admin', 'MEMBER')
+			OR pg_has_role(current_user, 'mineconsol_editor', 'MEMBER')) THEN
+		RAISE EXCEPTION 'permission denied to refresh stored results'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The city (mineconsol_admin) and county staff (mineconsol_editor) refresh the results of their counties; other roles read them.';
+	END IF;
+	-- The caller's counties, as the caller: every county for the city.
+	IF mineconsol.sees_all_counties() THEN
+		scope := ARRAY(SELECT c.code FROM mineconsol.counties c ORDER BY c.code);
+	ELSE
+		scope := ARRAY(SELECT DISTINCT u FROM unnest(mineconsol.my_counties()) u ORDER BY u);
+	END IF;
+	-- Flag them (row-level security checks each one) in key order: the row
+	-- locks serialise two refreshes of a county, never deadlock.
+	INSERT INTO mineconsol.result_refreshes AS r (county_code, requested)
+	SELECT u, true FROM unnest(scope) u ORDER BY u
+	ON CONFLICT (county_code) DO UPDATE SET requested = true;
+	RETURN QUERY SELECT x.mines, x.clusters FROM mineconsol.refresh_requested_results() x;
+END
+$fn$;
+COMMENT ON FUNCTION refresh_results(boolean) IS
+  'Recomputes the stored verdicts (disposition_results) and merge plan (merge_plan_results) that the v_* views read, for the caller''s counties (every county for the city), and returns how many mines and clusters it stored. Every verdict is computed from the whole registry at results_as_of(), never at the session''s mineconsol.as_of, so it is the same whoever refreshes. A second refresh of the same county waits for the first to commit. only_stale is accepted for the freshness tracking to come: every refresh is full for now. For the city and county staff; run it after loading registers or changing parameters.';
+
+GRANT SELECT ON results_as_of, result_refreshes
+	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+GRANT INSERT, UPDATE, DELETE ON results_as_of TO mineconsol_admin;
+GRANT INSERT (county_code, requested), UPDATE (requested) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
+
+-- refresh_requested_results() runs as the owner: it finds only pg_catalog,
+-- mineconsol and PostGIS (pg_temp last), and only the roles that may ask
+-- for a refresh may call it.
+DO $pin$
+DECLARE
+	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
+							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+							 WHERE e.extname = 'postgis');
+BEGIN
+	EXECUTE pg_catalog.format('ALTER FUNCTION mineconsol.refresh_requested_results() SET search_path = pg_catalog, mineconsol, %I, pg_temp',
+							  postgis_schema);
+END
+$pin$;
+REVOKE ALL ON FUNCTION refresh_requested_results() FROM PUBLIC;
+REVOKE ALL ON FUNCTION result_refreshes_stamp() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mineconsol_admin;
+
+SELECT pg_extension_config_dump('results_as_of', '');
+SELECT pg_extension_config_dump('result_refreshes', '');
+GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
