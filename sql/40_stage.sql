@@ -25,6 +25,9 @@ CREATE TABLE stage_transitions (
 	clause           text,
 	description      text NOT NULL,
 	seeded           boolean NOT NULL DEFAULT false,
+	-- Availability: 0.2.0
+	recorded_by      text NOT NULL DEFAULT 'county'
+	                 CONSTRAINT stage_transitions_recorded_by_check CHECK (recorded_by IN ('city', 'county')),
 	PRIMARY KEY (track, from_stage, to_stage),
 	CONSTRAINT stage_transitions_forward CHECK (from_stage <> to_stage),
 	CONSTRAINT stage_transitions_date_and_doc_no CHECK (evidence_keys @> '{date,doc_no}'),
@@ -41,52 +44,59 @@ COMMENT ON COLUMN stage_transitions.due_within_param IS 'With due_after_stage: t
 COMMENT ON COLUMN stage_transitions.clause IS 'Clause of the plan that names the step';
 COMMENT ON COLUMN stage_transitions.description IS 'What the step means';
 COMMENT ON COLUMN stage_transitions.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
+COMMENT ON COLUMN stage_transitions.recorded_by IS 'Who records the step: ''county'' (the county''s editors, or the city) or ''city'' (members of mineconsol_admin only, e.g. the city''s approval of a scheme); anyone else is refused with 42501';
 
 CREATE TRIGGER stage_transitions_replaces_seed BEFORE INSERT OR UPDATE ON stage_transitions
 	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('track', 'from_stage', 'to_stage');
 
-INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param, clause, description, seeded) VALUES
+-- Who records each step (recorded_by): the plan makes the county
+-- government the party responsible for its scheme, its units and its
+-- closures (四, 五(五)): it records the documents of its own departments, of
+-- the issuing authority and of the police.  The city government approves
+-- the schemes (四(二), 四(五)): only the city records "approved", the step
+-- that lets a county sell its units.
+INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param, clause, description, seeded, recorded_by) VALUES
 	('scheme', 'survey', 'drafted', '{date,doc_no}', NULL, NULL, '四(一)',
-	 'The county has surveyed its mines and drafted the consolidation scheme', true),
+	 'The county has surveyed its mines and drafted the consolidation scheme', true, 'county'),
 	('scheme', 'drafted', 'hearing_held', '{date,doc_no}', NULL, NULL, '四(二)',
-	 'A hearing on the draft scheme was held', true),
+	 'A hearing on the draft scheme was held', true, 'county'),
 	('scheme', 'hearing_held', 'noticed', '{date,doc_no,media}', NULL, NULL, '四(二)',
-	 'The scheme was publicly noticed in local media (media: where)', true),
+	 'The scheme was publicly noticed in local media (media: where)', true, 'county'),
 	('scheme', 'noticed', 'submitted', '{date,doc_no}', NULL, NULL, '四(二)',
-	 'The county submitted the scheme to the city', true),
+	 'The county submitted the scheme to the city', true, 'county'),
 	('scheme', 'submitted', 'approved', '{date,doc_no}', NULL, NULL, '四(二)',
-	 'The city approved the scheme', true),
+	 'The city approved the scheme', true, 'city'),
 	('unit', 'planned', 'reserves_verified', '{date,doc_no}', NULL, NULL, '四(三)',
-	 'Reserves of the retained mine verified and filed', true),
+	 'Reserves of the retained mine verified and filed', true, 'county'),
 	('unit', 'reserves_verified', 'valued', '{date,doc_no}', NULL, NULL, '四(四)',
-	 'Transfer income of the mining right valued', true),
+	 'Transfer income of the mining right valued', true, 'county'),
 	('unit', 'valued', 'transferred', '{date,doc_no}', NULL, NULL, '四(四)',
-	 'Mining right transferred by public sale (only once the county''s scheme is approved)', true),
+	 'Mining right transferred by public sale (only once the county''s scheme is approved)', true, 'county'),
 	('unit', 'transferred', 'rights_settled', '{date,doc_no,shares}', NULL, NULL, '四(六)1',
-	 'Property rights settled: consolidation subject, members and their shares (shares: holder → fraction, summing to 1)', true),
+	 'Property rights settled: consolidation subject, members and their shares (shares: holder → fraction, summing to 1)', true, 'county'),
 	('unit', 'rights_settled', 'plans_approved', '{date,doc_no}', NULL, NULL, '四(六)2',
-	 'Development plan, "three-in-one" plan and EIA approved', true),
+	 'Development plan, "three-in-one" plan and EIA approved', true, 'county'),
 	('unit', 'plans_approved', 'licensed', '{date,doc_no,license_no}', NULL, NULL, '四(六)3',
-	 'Licence registered (license_no: the new licence); only once every merged mine''s licence is cancelled', true),
+	 'Licence registered (license_no: the new licence); only once every merged mine''s licence is cancelled', true, 'county'),
 	('unit', 'licensed', 'restored', '{date,doc_no,accepted_by}', 'licensed', 'restoration_years', '四(八)',
-	 'Former areas of the merged mines restored and accepted by the county (accepted_by: the accepting body)', true),
+	 'Former areas of the merged mines restored and accepted by the county (accepted_by: the accepting body)', true, 'county'),
 	('closure', 'to_close', 'closure_decided', '{date,doc_no}', NULL, NULL, '四(七)',
-	 'The county government decided the closure', true),
+	 'The county government decided the closure', true, 'county'),
 	('closure', 'closure_decided', 'license_cancelled', '{date,doc_no}', NULL, NULL, '四(七)',
-	 'The issuing authority cancelled the licence', true),
+	 'The issuing authority cancelled the licence', true, 'county'),
 	('closure', 'license_cancelled', 'announced', '{date,doc_no,media}', NULL, NULL, '四(七)',
-	 'The cancellation was publicly announced (media: where)', true),
+	 'The cancellation was publicly announced (media: where)', true, 'county'),
 	('closure', 'announced', 'explosives_disposed', '{date,doc_no}', NULL, NULL, '四(七)',
-	 'The police disposed of the remaining explosives', true),
+	 'The police disposed of the remaining explosives', true, 'county'),
 	('closure', 'explosives_disposed', 'restored', '{date,doc_no}', NULL, NULL, '四(七)',
-	 'The site was restored', true);
+	 'The site was restored', true, 'county');
 
 -- Availability: 0.1.0
 CREATE FUNCTION stage_cache_invalidate() RETURNS trigger
 AS 'MODULE_PATHNAME', 'stage_cache_invalidate'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_cache_invalidate() IS
-  'Statement trigger on stage_transitions and milestones: drops every backend''s cached stage graph and deadlines (a relcache invalidation of the table), so the next check reads them again: in this session at the next statement, in others once the change commits.';
+  'Statement trigger on stage_transitions and milestones (nowhere else: 39P01): drops every backend''s cached stage graph and deadlines (a relcache invalidation of the table), so the next check reads them again: in this session at the next statement, in others once the change commits.';
 
 CREATE TRIGGER stage_transitions_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON stage_transitions
 	FOR EACH STATEMENT EXECUTE FUNCTION stage_cache_invalidate();
@@ -211,7 +221,7 @@ CREATE FUNCTION stage_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'stage_guard'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_guard() IS
-  'Row trigger on schemes, units and closures (argument: the track). INSERT: a new row starts at the first stage with no event, and a unit only once its county''s scheme is drafted (a superuser may insert at any stage: restore, migration). UPDATE of stage: one step forward with the evidence in stage_evidence, cross-track prerequisites; appends the event to stage_events and records it in last_event_id / last_event_hash, which nobody else may change (428C9). DELETE: a row with a stage history is kept (23001). Refusals are 23514.';
+  'Row trigger on schemes, units and closures only (argument: the table''s track; anywhere else 39P01). INSERT: a new row starts at the first stage with no event, and a unit only once its county''s scheme is drafted (a superuser may insert at any stage: restore, migration). UPDATE of stage: one step forward, by the party stage_transitions.recorded_by names (42501), with the evidence in stage_evidence (at most 16 kB, 54000; its date not before the previous step''s nor after tomorrow), cross-track prerequisites; appends the event to stage_events and records it in last_event_id / last_event_hash, which nobody else may change (428C9). DELETE: a row with a stage history is kept (23001). Refused steps are 23514.';
 
 CREATE TRIGGER schemes_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash OR DELETE ON schemes
 	FOR EACH ROW EXECUTE FUNCTION stage_guard('scheme');
@@ -225,7 +235,7 @@ CREATE FUNCTION stage_events_append() RETURNS trigger
 AS 'MODULE_PATHNAME', 'stage_events_append'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_events_append() IS
-  'Row trigger before INSERT on stage_events: accepts only an event that extends its row''s chain (id above the row''s last event, prev_hash = that event''s hash or 32 zero bytes, hash = SHA-256(prev_hash ‖ canonical event)); anything else is refused with 23514. This is how pg_restore reloads the trail; the stage trigger''s own appends are checked as they are made.';
+  'Row trigger before INSERT on stage_events (nowhere else: 39P01): accepts only an event that extends its row''s chain (id above the row''s last event, prev_hash = that event''s hash or 32 zero bytes, hash = SHA-256(prev_hash ‖ canonical event)); anything else is refused with 23514. This is how pg_restore reloads the trail; the stage trigger''s own appends are checked as they are made.';
 
 CREATE TRIGGER stage_events_append BEFORE INSERT ON stage_events
 	FOR EACH ROW EXECUTE FUNCTION stage_events_append();
@@ -235,7 +245,7 @@ CREATE FUNCTION stage_events_append_only() RETURNS trigger
 AS 'MODULE_PATHNAME', 'stage_events_append_only'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_events_append_only() IS
-  'Statement trigger on stage_events: refuses UPDATE, DELETE and TRUNCATE for everyone (55000).';
+  'Statement trigger on stage_events (nowhere else: 39P01): refuses UPDATE, DELETE and TRUNCATE for everyone (55000).';
 
 CREATE TRIGGER stage_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON stage_events
 	FOR EACH STATEMENT EXECUTE FUNCTION stage_events_append_only();
@@ -259,7 +269,29 @@ CREATE FUNCTION verify_audit(OUT ok boolean, OUT checked bigint, OUT first_bad_e
 AS 'MODULE_PATHNAME', 'verify_audit'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit() IS
-  'Walks the chain of every row (stage_events in track, row_id, id order) and recomputes it: ok when every event links to the previous event of its row, its hash matches SHA-256(prev_hash ‖ canonical event), and the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name. Otherwise first_bad_event names the lowest-numbered event that fails: an edited event, the event after a removed one, an event added past a row''s head, or the missing last event of a row (NULL when the only break is a head that names no event). checked counts the events whose own hash and link are intact.';
+  'Checks the audit trail: every event links to the previous event of its row and its hash matches SHA-256(prev_hash ‖ canonical event); the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name, and the row is at that event''s to_stage with the evidence it left (stage_evidence); every chain''s row exists. ok when all hold; first_bad_event is the lowest-numbered event a problem names (NULL when none does); checked counts the events whose own hash and link are intact. audit_problems() lists every problem.';
+
+-- Availability: 0.2.0
+CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
+AS 'MODULE_PATHNAME', 'verify_audit_digest'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION verify_audit(text) IS
+  'verify_audit(), and also that nothing recorded up to the digest (from audit_digest(), kept outside the database) was changed, removed or added: the heads of the chains up to its last event must hash to it again. Events recorded after the digest leave it valid. ok is false when the digest does not match (first_bad_event NULL if nothing else is wrong).';
+
+-- Availability: 0.2.0
+CREATE FUNCTION audit_problems(digest text DEFAULT NULL)
+RETURNS TABLE (event_id bigint, track text, row_id bigint, problem text)
+AS 'MODULE_PATHNAME', 'audit_problems'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION audit_problems(text) IS
+  'Every problem of the audit trail that verify_audit() (or, given a digest, verify_audit(digest)) counts, one row each: the event it names (NULL for a digest that does not match), the row (track, row_id) and what is wrong, e.g. a changed event, a removed one, an event added behind the stage trigger, or a row whose stage is not its last event''s. No rows: the trail verifies.';
+
+-- Availability: 0.2.0
+CREATE FUNCTION audit_digest() RETURNS text
+AS 'MODULE_PATHNAME', 'audit_digest'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION audit_digest() IS
+  'One SHA-256 over the head of every row''s chain, as ''mineconsol-audit-v1:<last event id>:<chains>:<hex>'': what the city publishes or hands to the discipline inspectors, who later run verify_audit(digest). It first waits for the stage changes in progress (needs READ COMMITTED; call it in a transaction of its own).';
 
 -- Availability: 0.1.0
 CREATE FUNCTION audit_canonical(e stage_events) RETURNS bytea
@@ -267,3 +299,19 @@ AS 'MODULE_PATHNAME', 'audit_canonical'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION audit_canonical(stage_events) IS
   'The canonical serialisation of an event that its hash covers (see README, "Audit trail"): for checking the chain outside the database, sha256(prev_hash || audit_canonical(e)) = hash.';
+
+-- Who may call what.  Trigger functions are the tables' own: nobody calls
+-- them (they refuse any other table anyway).  advance() is for the county
+-- staff and the city; revert_stage() checks the city role itself, so that
+-- a clerk is told why; the audit trail's functions are for those who read
+-- it.
+REVOKE ALL ON FUNCTION stage_guard(), stage_events_append(), stage_events_append_only(),
+	stage_cache_invalidate() FROM PUBLIC;
+REVOKE ALL ON FUNCTION advance(text, bigint, text, jsonb), revert_stage(text, bigint, text, text),
+	verify_audit(), verify_audit(text), audit_problems(text), audit_digest(),
+	audit_canonical(stage_events) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION advance(text, bigint, text, jsonb), revert_stage(text, bigint, text, text)
+	TO mineconsol_admin, mineconsol_editor;
+GRANT EXECUTE ON FUNCTION verify_audit(), verify_audit(text), audit_problems(text), audit_digest(),
+	audit_canonical(stage_events)
+	TO mineconsol_admin, mineconsol_inspector;

@@ -52,34 +52,34 @@
  * rows bring their heads as data).  UPDATE, DELETE and TRUNCATE are refused
  * for everyone by a statement trigger (SQLSTATE 55000); only a superuser
  * who disables the triggers can edit an event, and verify_audit() then
- * names it.
+ * names it, unless every later hash of the row and its head were recomputed
+ * too: that only a digest taken before (audit_digest(), kept outside the
+ * database) shows, see "digests" below.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "access/table.h"
-#include "access/tableam.h"
-#include "catalog/dependency.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
-#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
-#include "optimizer/optimizer.h"
-#include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
+#include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
 #include "mineconsol.h"
@@ -114,6 +114,10 @@ static int64 appending_id = 0;
 
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr row_last_event_plan = NULL;
+static SPIPlanPtr append_plan = NULL;
+
+/* The table of the audit trail, for mc_trigger_check(). */
+static const char *const event_tables[] = {"stage_events"};
 
 /* The number of columns of stage_events as mineconsol creates it. */
 #define EVENT_NATTS			13
@@ -414,7 +418,14 @@ audit_owner(Oid relid)
 	return owner;
 }
 
-static void audit_insert(Oid relid, StageEvent *ev);
+/* The owner of stage_events, as whom the trail is written and read internally. */
+Oid
+mc_audit_owner(void)
+{
+	return audit_owner(audit_relid("stage_events"));
+}
+
+static void audit_insert(StageEvent *ev);
 static void audit_deliver(const StageEvent *ev);
 
 /*
@@ -437,7 +448,15 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	int64		save_appending_id = appending_id;
 
 	Assert(ev->prev_hash_set);
-	ev->id = nextval_internal(getIdentitySequence(events, 1, false), false);
+
+	/*
+	 * Lock the table before taking the id: audit_digest() waits for every
+	 * transaction holding this lock, and so for every event numbered below
+	 * the ids it can see.
+	 */
+	LockRelationOid(events, RowExclusiveLock);
+	/* the identity sequence, by its name (pg_dump's config lists it too) */
+	ev->id = nextval_internal(audit_relid("stage_events_id_seq"), false);
 	ev->id_set = true;
 	if (ev->id <= after_id)
 		ereport(ERROR,
@@ -457,7 +476,7 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	appending_id = ev->id;
 	PG_TRY();
 	{
-		audit_insert(events, ev);
+		audit_insert(ev);
 	}
 	PG_FINALLY();
 	{
@@ -502,86 +521,56 @@ event_values(const StageEvent *ev, TupleDesc desc, const EventAttnums *a,
 }
 
 /*
- * Columns a DBA added to stage_events get their defaults, as an INSERT
- * would give them (the way logical replication fills them in).
+ * INSERT the event into stage_events with a prepared INSERT statement,
+ * kept for the life of the backend: the table's triggers, constraints,
+ * column defaults (of columns a DBA added) and indexes all apply, through
+ * SPI alone.  It runs as the table's owner (mc_audit_append() switched),
+ * on the extension's own behalf, so neither privileges nor row-level
+ * security stand in the way of county staff's changes of stage; the
+ * statement names only mineconsol's table and takes its values as
+ * parameters, so nothing a caller controls runs with the owner's rights.
+ * The caller is connected to SPI.
  */
 static void
-event_fill_defaults(Relation rel, const EventAttnums *a, EState *estate,
-					TupleTableSlot *slot)
+audit_insert(StageEvent *ev)
 {
-	TupleDesc	desc = RelationGetDescr(rel);
-	int			attnum;
+	Datum		values[EVENT_NATTS];
+	char		nulls[EVENT_NATTS];
+	int			rc;
 
-	for (attnum = 1; attnum <= desc->natts; attnum++)
+	if (append_plan == NULL)
 	{
-		Expr	   *defexpr;
-		ExprState  *state;
+		Oid			types[EVENT_NATTS] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID,
+			TIMESTAMPTZOID, JSONBOID, DATEOID, INT4OID, TEXTOID, BYTEAOID, BYTEAOID};
 
-		if (TupleDescAttr(desc, attnum - 1)->attisdropped ||
-			attnum == a->id || attnum == a->track || attnum == a->row_id ||
-			attnum == a->from_stage || attnum == a->to_stage || attnum == a->actor ||
-			attnum == a->at || attnum == a->evidence || attnum == a->due ||
-			attnum == a->days_late || attnum == a->reason ||
-			attnum == a->prev_hash || attnum == a->hash)
-			continue;
-		defexpr = (Expr *) build_column_default(rel, attnum);
-		if (defexpr == NULL)
-			continue;
-		state = ExecPrepareExpr(expression_planner(defexpr), estate);
-		slot->tts_values[attnum - 1] =
-			ExecEvalExprSwitchContext(state, GetPerTupleExprContext(estate),
-									  &slot->tts_isnull[attnum - 1]);
+		append_plan = mc_prepare_kept(
+			"INSERT INTO mineconsol.stage_events (id, track, row_id, from_stage, to_stage, actor, at,"
+			" evidence, due, days_late, reason, prev_hash, hash)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+			EVENT_NATTS, types);
 	}
-}
-
-/*
- * INSERT the event into stage_events (relid) the way logical replication
- * applies a row (ExecSimpleRelationInsert): the table's BEFORE and AFTER row
- * triggers, NOT NULL and CHECK constraints, column defaults and indexes all
- * apply, without planning and running an INSERT statement for each change
- * of stage (a third of the append's cost).  Unlike an INSERT statement it
- * fires no statement-level triggers and checks neither privileges nor
- * row-level security: it runs as the table's owner, on the extension's
- * own behalf.
- */
-static void
-audit_insert(Oid relid, StageEvent *ev)
-{
-	Relation	rel = table_open(relid, RowExclusiveLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	EState	   *estate = CreateExecutorState();
-	RangeTblEntry *rte = makeNode(RangeTblEntry);
-	ResultRelInfo *rri = makeNode(ResultRelInfo);
-	TupleTableSlot *slot;
-	EventAttnums a;
-
-	rte->rtekind = RTE_RELATION;
-	rte->relid = relid;
-	rte->relkind = rel->rd_rel->relkind;
-	rte->rellockmode = RowExclusiveLock;
-	ExecInitRangeTable(estate, list_make1(rte));
-	InitResultRelInfo(rri, rel, 1, NULL, 0);
-	/* so that AFTER triggers find the relation rather than open it again */
-	estate->es_opened_result_relations = list_make1(rri);
-	estate->es_output_cid = GetCurrentCommandId(true);
-	ExecOpenIndices(rri, false);
-	AfterTriggerBeginQuery();
-
-	slot = table_slot_create(rel, &estate->es_tupleTable);
-	ExecClearTuple(slot);
-	event_attnums(desc, &a);
-	event_values(ev, desc, &a, slot->tts_values, slot->tts_isnull);
-	if (desc->natts > EVENT_NATTS)
-		event_fill_defaults(rel, &a, estate, slot);
-	ExecStoreVirtualTuple(slot);
-
-	ExecSimpleRelationInsert(rri, estate, slot);
-
-	AfterTriggerEndQuery(estate);
-	ExecCloseResultRelations(estate);	/* its indexes, and any AFTER trigger opened */
-	ExecResetTupleTable(estate->es_tupleTable, false);
-	FreeExecutorState(estate);
-	table_close(rel, NoLock);
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(ev->id);
+	values[1] = CStringGetTextDatum(ev->track);
+	values[2] = Int64GetDatum(ev->row_id);
+	values[3] = CStringGetTextDatum(ev->from_stage);
+	values[4] = CStringGetTextDatum(ev->to_stage);
+	values[5] = CStringGetTextDatum(ev->actor);
+	values[6] = TimestampTzGetDatum(ev->at);
+	values[7] = ev->evidence ? JsonbPGetDatum(ev->evidence) : (Datum) 0;
+	nulls[7] = ev->evidence ? ' ' : 'n';
+	values[8] = DateADTGetDatum(ev->due);
+	nulls[8] = ev->due_set ? ' ' : 'n';
+	values[9] = Int32GetDatum(ev->days_late);
+	nulls[9] = ev->days_late_set ? ' ' : 'n';
+	values[10] = ev->reason ? CStringGetTextDatum(ev->reason) : (Datum) 0;
+	nulls[10] = ev->reason ? ' ' : 'n';
+	values[11] = hash_datum(ev->prev_hash);
+	values[12] = hash_datum(ev->hash);
+	rc = SPI_execute_plan(append_plan, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT || SPI_processed != 1)
+		elog(ERROR, "could not append event " INT64_FORMAT " to stage_events: %s",
+			 ev->id, SPI_result_code_string(rc));
 }
 
 /* Hand a copy of the event to advance() / revert_stage() if they wait for it. */
@@ -715,16 +704,8 @@ stage_events_append(PG_FUNCTION_ARGS)
 	int64		last_id = 0;
 	bool		has_last;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_events_append() must be called as a trigger")));
-	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_events_append() must be fired BEFORE INSERT FOR EACH ROW")));
+	(void) mc_trigger_check(fcinfo, "stage_events_append", event_tables, 1,
+							true, true, MC_ON_INSERT, "BEFORE INSERT FOR EACH ROW");
 	if (trigdata->tg_trigger->tgnargs != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -797,20 +778,15 @@ stage_events_append_only(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	const char *what;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_events_append_only() must be called as a trigger")));
+	(void) mc_trigger_check(fcinfo, "stage_events_append_only", event_tables, 1,
+							true, false, MC_ON_UPDATE | MC_ON_DELETE | MC_ON_TRUNCATE,
+							"BEFORE UPDATE, DELETE OR TRUNCATE FOR EACH STATEMENT");
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		what = "UPDATE";
 	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		what = "DELETE";
-	else if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		what = "TRUNCATE";
 	else
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_events_append_only() must be fired by UPDATE, DELETE or TRUNCATE")));
+		what = "TRUNCATE";
 
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -854,75 +830,66 @@ audit_canonical(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(result);
 }
 
-/*
- * The rows whose head (last_event_id, last_event_hash) is not the last
- * event of their chain, and for each the event to name: the first one past
- * the head (added behind the trigger's back), or else the head's own event
- * (removed, or another one in its place).
- */
-#define HEAD_MISMATCH_SQL \
-	"WITH r AS (" \
-	"  SELECT 'scheme'::text AS track, id AS row_id, last_event_id, last_event_hash FROM mineconsol.schemes" \
-	"  UNION ALL SELECT 'unit', id, last_event_id, last_event_hash FROM mineconsol.units" \
-	"  UNION ALL SELECT 'closure', mine_id, last_event_id, last_event_hash FROM mineconsol.closures)" \
-	" SELECT pg_catalog.count(*), pg_catalog.min(CASE WHEN e.id OPERATOR(pg_catalog.>) COALESCE(r.last_event_id, 0)" \
-	"   THEN (SELECT pg_catalog.min(x.id) FROM mineconsol.stage_events x" \
-	"         WHERE x.track OPERATOR(pg_catalog.=) r.track AND x.row_id OPERATOR(pg_catalog.=) r.row_id" \
-	"           AND x.id OPERATOR(pg_catalog.>) COALESCE(r.last_event_id, 0))" \
-	"   ELSE r.last_event_id END)" \
-	" FROM r LEFT JOIN LATERAL (SELECT id, hash FROM mineconsol.stage_events e" \
-	"   WHERE e.track OPERATOR(pg_catalog.=) r.track AND e.row_id OPERATOR(pg_catalog.=) r.row_id" \
-	"   ORDER BY e.id DESC LIMIT 1) e ON true" \
-	" WHERE r.last_event_id IS DISTINCT FROM e.id OR r.last_event_hash IS DISTINCT FROM e.hash"
+/* ------------------------------------------------------------ verifying */
 
-/* A new lowest bad event. */
-static void
-note_bad(bool *bad, int64 *first_bad, bool known, int64 id)
+/*
+ * What a check of the trail found: counts, the lowest event a problem
+ * names, and, for audit_problems(), one row per problem.
+ */
+typedef struct AuditCheck
 {
-	*bad = true;
-	if (known && (*first_bad == 0 || id < *first_bad))
-		*first_bad = id;
+	int64		checked;		/* events whose own hash and link are intact */
+	bool		bad;
+	int64		first_bad;		/* lowest event named by a problem; 0: none */
+	Tuplestorestate *problems;	/* audit_problems(): its rows; else NULL */
+	TupleDesc	problem_desc;
+} AuditCheck;
+
+/* Note a problem: the event it names (if any), its row (if known), what. */
+static void
+audit_problem(AuditCheck *c, bool event_known, int64 event_id,
+			  const char *track, bool row_known, int64 row_id, const char *what)
+{
+	c->bad = true;
+	if (event_known && (c->first_bad == 0 || event_id < c->first_bad))
+		c->first_bad = event_id;
+	if (c->problems != NULL)
+	{
+		Datum		values[4];
+		bool		nulls[4];
+
+		values[0] = Int64GetDatum(event_id);
+		nulls[0] = !event_known;
+		values[1] = track ? CStringGetTextDatum(track) : (Datum) 0;
+		nulls[1] = track == NULL;
+		values[2] = Int64GetDatum(row_id);
+		nulls[2] = !row_known;
+		values[3] = CStringGetTextDatum(what);
+		nulls[3] = false;
+		tuplestore_putvalues(c->problems, c->problem_desc, values, nulls);
+	}
 }
 
 /*
- * verify_audit() → (ok, checked, first_bad_event)
- *		Walk every row's chain (events in track, row_id, id order).  An
- *		event is bad when its prev_hash is not the stored hash of the row's
- *		previous event (32 zero bytes for the first) or when its own hash
- *		does not match; the next link is checked against the stored hash,
- *		so an edited event names itself and a removed one names the event
- *		after it.  Then every row of the tracks must hold its chain's last
- *		event as head.  first_bad_event is the lowest-numbered bad event.
- *		All reads use one snapshot; rows hidden by row-level security are
- *		not checked.
+ * Walk every row's chain (events in track, row_id, id order).  An event is
+ * bad when its prev_hash is not the stored hash of the row's previous event
+ * (32 zero bytes for the first) or when its own hash does not match; the
+ * next link is checked against the stored hash, so an edited event names
+ * itself and a removed one names the event after it.  SPI connected.
  */
-PG_FUNCTION_INFO_V1(verify_audit);
-Datum
-verify_audit(PG_FUNCTION_ARGS)
+static void
+audit_check_chains(AuditCheck *c)
 {
-	TupleDesc	result_desc;
 	SPIPlanPtr	plan;
 	Portal		portal;
 	uint8		prev[AUDIT_HASH_LEN];
 	uint8		expect[AUDIT_HASH_LEN];
 	char	   *prev_track = NULL;
 	int64		prev_row = 0;
-	int64		checked = 0;
-	int64		first_bad = 0;
-	bool		bad = false;
+	int64		prev_id = 0;
 	MemoryContext rowcxt;
 	MemoryContext oldcxt;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
-	HeapTuple	result;
-	bool		isnull;
 
-	if (get_call_result_type(fcinfo, NULL, &result_desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	result_desc = BlessTupleDesc(result_desc);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	plan = SPI_prepare("SELECT * FROM mineconsol.stage_events ORDER BY track, row_id, id", 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -941,19 +908,36 @@ verify_audit(PG_FUNCTION_ARGS)
 		for (i = 0; i < SPI_processed; i++)
 		{
 			StageEvent	ev;
+			bool		first;
 
 			CHECK_FOR_INTERRUPTS();
 			oldcxt = MemoryContextSwitchTo(rowcxt);
 			event_from_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, &a, &ev);
-			if (prev_track == NULL || ev.track == NULL ||
-				strcmp(prev_track, ev.track) != 0 || prev_row != ev.row_id)
+			first = prev_track == NULL || ev.track == NULL ||
+				strcmp(prev_track, ev.track) != 0 || prev_row != ev.row_id;
+			if (first)
 				memset(prev, 0, AUDIT_HASH_LEN);	/* a new row's chain */
 			audit_hash(&ev, prev, expect);
-			if (!ev.prev_hash_set || memcmp(ev.prev_hash, prev, AUDIT_HASH_LEN) != 0 ||
-				!ev.hash_set || memcmp(ev.hash, expect, AUDIT_HASH_LEN) != 0)
-				note_bad(&bad, &first_bad, ev.id_set, ev.id);
+			if (!ev.prev_hash_set || !ev.hash_set)
+				audit_problem(c, ev.id_set, ev.id, ev.track, ev.row_id_set, ev.row_id,
+							  "prev_hash or hash is not 32 bytes long");
 			else
-				checked++;
+			{
+				bool		link_ok = memcmp(ev.prev_hash, prev, AUDIT_HASH_LEN) == 0;
+				bool		hash_ok = memcmp(ev.hash, expect, AUDIT_HASH_LEN) == 0;
+
+				if (!link_ok)
+					audit_problem(c, ev.id_set, ev.id, ev.track, ev.row_id_set, ev.row_id,
+								  first
+								  ? "the row's first event does not link to 32 zero bytes: an event before it was removed"
+								  : psprintf("prev_hash is not the hash of event " INT64_FORMAT ", the row's previous event: an event between them was removed, or that one was changed",
+											 prev_id));
+				if (!hash_ok)
+					audit_problem(c, ev.id_set, ev.id, ev.track, ev.row_id_set, ev.row_id,
+								  "hash is not SHA-256(prev_hash ‖ canonical event): the event was changed after it was recorded");
+				if (link_ok && hash_ok)
+					c->checked++;
+			}
 			MemoryContextSwitchTo(oldcxt);
 
 			/* The next link must lead to this event's stored hash. */
@@ -965,27 +949,458 @@ verify_audit(PG_FUNCTION_ARGS)
 				pfree(prev_track);
 			prev_track = MemoryContextStrdup(CurrentMemoryContext, ev.track ? ev.track : "");
 			prev_row = ev.row_id;
+			prev_id = ev.id;
 			MemoryContextReset(rowcxt);
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
+	MemoryContextDelete(rowcxt);
+}
 
-	/* Every row's head must be its chain's last event. */
-	if (SPI_execute(HEAD_MISMATCH_SQL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+/*
+ * The rows of the tracks whose head (last_event_id, last_event_hash) is not
+ * the last event of their chain, or whose stage and stage_evidence are not
+ * what that event left: its to_stage, and its evidence (after a revert, the
+ * evidence of the last step forward into the stage, as revert_stage() sets
+ * it).  With the first event past the head, if any.
+ */
+#define HEAD_MISMATCH_SQL \
+	"WITH r AS (" \
+	"  SELECT 'scheme'::text AS track, id AS row_id, stage, stage_evidence, last_event_id, last_event_hash FROM mineconsol.schemes" \
+	"  UNION ALL SELECT 'unit', id, stage, stage_evidence, last_event_id, last_event_hash FROM mineconsol.units" \
+	"  UNION ALL SELECT 'closure', mine_id, stage, stage_evidence, last_event_id, last_event_hash FROM mineconsol.closures)" \
+	" SELECT c.track, c.row_id, c.stage, c.last_event_id, c.last_id, c.to_stage, c.hash_ok," \
+	"   (SELECT pg_catalog.min(x.id) FROM mineconsol.stage_events x" \
+	"     WHERE x.track OPERATOR(pg_catalog.=) c.track AND x.row_id OPERATOR(pg_catalog.=) c.row_id" \
+	"       AND x.id OPERATOR(pg_catalog.>) COALESCE(c.last_event_id, 0))," \
+	"   c.evidence_ok" \
+	" FROM (SELECT r.track, r.row_id, r.stage, r.last_event_id, e.id AS last_id, e.to_stage," \
+	"         COALESCE(r.last_event_hash, '\\x'::pg_catalog.bytea) OPERATOR(pg_catalog.=) COALESCE(e.hash, '\\x'::pg_catalog.bytea) AS hash_ok," \
+	"         COALESCE(r.stage_evidence OPERATOR(pg_catalog.=) w.evidence, r.stage_evidence IS NULL AND w.evidence IS NULL) AS evidence_ok" \
+	"    FROM r LEFT JOIN LATERAL (SELECT id, hash, to_stage, evidence, reason FROM mineconsol.stage_events e" \
+	"           WHERE e.track OPERATOR(pg_catalog.=) r.track AND e.row_id OPERATOR(pg_catalog.=) r.row_id" \
+	"           ORDER BY e.id DESC LIMIT 1) e ON true" \
+	"    LEFT JOIN LATERAL (SELECT CASE WHEN e.reason IS NULL THEN e.evidence" \
+	"           ELSE (SELECT x.evidence FROM mineconsol.stage_events x" \
+	"                  WHERE x.track OPERATOR(pg_catalog.=) r.track AND x.row_id OPERATOR(pg_catalog.=) r.row_id" \
+	"                    AND x.to_stage OPERATOR(pg_catalog.=) e.to_stage AND x.reason IS NULL" \
+	"                    AND x.id OPERATOR(pg_catalog.<) e.id" \
+	"                  ORDER BY x.id DESC LIMIT 1) END AS evidence) w ON true) c" \
+	" WHERE NOT (COALESCE(c.last_event_id, 0) OPERATOR(pg_catalog.=) COALESCE(c.last_id, 0) AND c.hash_ok" \
+	"   AND (c.last_id IS NULL OR (c.stage OPERATOR(pg_catalog.=) c.to_stage AND c.evidence_ok)))" \
+	" ORDER BY c.track, c.row_id"
+
+/* Chains whose row no longer exists in its track's table. */
+#define ORPHAN_CHAINS_SQL \
+	"SELECT c.track, c.row_id, c.last_id" \
+	"  FROM (SELECT track, row_id, pg_catalog.max(id) AS last_id FROM mineconsol.stage_events" \
+	"         GROUP BY track, row_id) c" \
+	" WHERE NOT CASE WHEN c.track OPERATOR(pg_catalog.=) 'scheme' THEN EXISTS (SELECT 1 FROM mineconsol.schemes s" \
+	"                     WHERE s.id OPERATOR(pg_catalog.=) c.row_id)" \
+	"              WHEN c.track OPERATOR(pg_catalog.=) 'unit' THEN EXISTS (SELECT 1 FROM mineconsol.units u" \
+	"                     WHERE u.id OPERATOR(pg_catalog.=) c.row_id)" \
+	"              WHEN c.track OPERATOR(pg_catalog.=) 'closure' THEN EXISTS (SELECT 1 FROM mineconsol.closures l" \
+	"                     WHERE l.mine_id OPERATOR(pg_catalog.=) c.row_id)" \
+	"              ELSE false END" \
+	" ORDER BY c.track, c.row_id"
+
+/* Every row's head must be its chain's last event, and its stage that event's. */
+static void
+audit_check_heads(AuditCheck *c)
+{
+	uint64		i;
+
+	if (SPI_execute(HEAD_MISMATCH_SQL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not compare the rows' heads with stage_events");
-	if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) > 0)
+	for (i = 0; i < SPI_processed; i++)
 	{
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull,
+					head_null,
+					last_null,
+					past_null;
+		char	   *track = SPI_getvalue(tup, desc, 1);
+		int64		row_id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		char	   *stage = SPI_getvalue(tup, desc, 3);
+		Datum		d_head = SPI_getbinval(tup, desc, 4, &head_null);
+		Datum		d_last = SPI_getbinval(tup, desc, 5, &last_null);
+		char	   *to_stage = SPI_getvalue(tup, desc, 6);
+		bool		hash_ok = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
+		Datum		d_past = SPI_getbinval(tup, desc, 8, &past_null);
+		bool		evidence_ok = DatumGetBool(SPI_getbinval(tup, desc, 9, &isnull));
+		int64		head = head_null ? 0 : DatumGetInt64(d_head);
+		int64		last = last_null ? 0 : DatumGetInt64(d_last);
+		int64		past = past_null ? 0 : DatumGetInt64(d_past);
 
-		note_bad(&bad, &first_bad, !isnull, isnull ? 0 : DatumGetInt64(d));
+		CHECK_FOR_INTERRUPTS();
+		if (head_null && last_null)
+			audit_problem(c, false, 0, track, true, row_id,
+						  "last_event_hash is set, but the row names no last event and has none");
+		else if (head_null)
+			audit_problem(c, !past_null, past, track, true, row_id,
+						  psprintf("event " INT64_FORMAT " is in the row's chain, but the row names no last event: the event was added behind the stage trigger", past));
+		else if (last_null)
+			audit_problem(c, true, head, track, true, row_id,
+						  psprintf("the row's last event is " INT64_FORMAT ", but its chain has no events: they were removed", head));
+		else if (last > head)
+			audit_problem(c, !past_null, past, track, true, row_id,
+						  psprintf("event " INT64_FORMAT " comes after the row's last event " INT64_FORMAT ": it was added behind the stage trigger", past, head));
+		else if (last < head)
+			audit_problem(c, true, head, track, true, row_id,
+						  psprintf("the row's last event " INT64_FORMAT " is not in its chain, which ends at event " INT64_FORMAT ": it was removed", head, last));
+		else
+		{
+			if (!hash_ok)
+				audit_problem(c, true, head, track, true, row_id,
+							  psprintf("last_event_hash is not the hash of event " INT64_FORMAT ", the row's last event", head));
+			if (stage == NULL || to_stage == NULL || strcmp(stage, to_stage) != 0)
+				audit_problem(c, true, head, track, true, row_id,
+							  psprintf("the row is at stage \"%s\", but its last event " INT64_FORMAT " moved it to \"%s\": the stage was changed behind the stage trigger",
+									   stage ? stage : "", head, to_stage ? to_stage : ""));
+			else if (!evidence_ok)
+				audit_problem(c, true, head, track, true, row_id,
+							  psprintf("stage_evidence is not the evidence its last event " INT64_FORMAT " left: it was changed behind the stage trigger",
+									   head));
+		}
 	}
-	SPI_finish();
+	SPI_freetuptable(SPI_tuptable);
 
-	values[0] = BoolGetDatum(!bad);
-	values[1] = Int64GetDatum(checked);
-	values[2] = Int64GetDatum(first_bad);
-	nulls[2] = first_bad == 0;
-	result = heap_form_tuple(result_desc, values, nulls);
-	PG_RETURN_DATUM(HeapTupleGetDatum(result));
+	if (SPI_execute(ORPHAN_CHAINS_SQL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not compare stage_events with the rows of the tracks");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *track = SPI_getvalue(tup, desc, 1);
+		int64		row_id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		int64		last = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+
+		CHECK_FOR_INTERRUPTS();
+		audit_problem(c, true, last, track, true, row_id,
+					  "the row of this chain does not exist: it was deleted behind the stage trigger");
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* ------------------------------------------------------------- digests */
+
+/*
+ * A digest names the trail as it stood: every chain's head (its last
+ * event) at the time, in one SHA-256.
+ *
+ *	  mineconsol-audit-v1:<upto>:<chains>:<64 hex digits>
+ *
+ * upto is the highest event id then, chains the number of chains (rows
+ * with at least one event), and the hash is SHA-256 over the netstrings
+ * (as in the canonical event serialisation) of "mineconsol-audit-v1",
+ * upto, and, for each chain in (track in byte order, row_id) order, its
+ * track, row_id, the id of its last event with id <= upto, and that
+ * event's 32-byte hash.  Since each event's hash covers every earlier event
+ * of its row, the digest covers every event recorded up to upto.  Later
+ * events have higher ids and leave it unchanged; an event at or below upto
+ * changed, removed or added changes the head of its chain or the set of
+ * chains, and so the digest.
+ */
+#define DIGEST_TAG			"mineconsol-audit-v1"
+
+#define DIGEST_HEADS_SQL \
+	"SELECT DISTINCT ON (e.track COLLATE pg_catalog.\"C\", e.row_id) e.track, e.row_id, e.id, e.hash" \
+	"  FROM mineconsol.stage_events e WHERE e.id OPERATOR(pg_catalog.<=) $1" \
+	" ORDER BY e.track COLLATE pg_catalog.\"C\", e.row_id, e.id DESC"
+
+static void
+digest_update(pg_cryptohash_ctx *ctx, StringInfo buf)
+{
+	if (pg_cryptohash_update(ctx, (const uint8 *) buf->data, buf->len) < 0)
+		elog(ERROR, "could not compute SHA-256 hash: %s", pg_cryptohash_error(ctx));
+	resetStringInfo(buf);
+}
+
+/*
+ * The digest hash of the heads with id <= upto (SPI connected); *nchains
+ * gets the number of chains.  With read_only, in the caller's snapshot;
+ * without, in a new one (audit_digest(), after waiting).
+ */
+static void
+digest_compute(int64 upto, uint8 *dest, int64 *nchains, bool read_only)
+{
+	pg_cryptohash_ctx *ctx;
+	StringInfoData buf;
+	SPIPlanPtr	plan;
+	Portal		portal;
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(upto)};
+
+	*nchains = 0;
+	initStringInfo(&buf);
+	ctx = pg_cryptohash_create(PG_SHA256);
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0)
+		elog(ERROR, "could not compute SHA-256 hash: %s", ctx ? pg_cryptohash_error(ctx) : "out of memory");
+	put_text(&buf, DIGEST_TAG);
+	put_int(&buf, true, upto);
+	digest_update(ctx, &buf);
+
+	plan = SPI_prepare(DIGEST_HEADS_SQL, 1, types);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, values, NULL, read_only);
+	for (;;)
+	{
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, VERIFY_BATCH);
+		if (SPI_processed == 0)
+			break;
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			Datum		d;
+			bytea	   *hash;
+
+			CHECK_FOR_INTERRUPTS();
+			put_text(&buf, SPI_getvalue(tup, desc, 1));
+			d = SPI_getbinval(tup, desc, 2, &isnull);
+			put_int(&buf, !isnull, isnull ? 0 : DatumGetInt64(d));
+			d = SPI_getbinval(tup, desc, 3, &isnull);
+			put_int(&buf, !isnull, isnull ? 0 : DatumGetInt64(d));
+			d = SPI_getbinval(tup, desc, 4, &isnull);
+			if (isnull)
+				put_null(&buf);
+			else
+			{
+				hash = DatumGetByteaPP(d);
+				put_field(&buf, VARDATA_ANY(hash), VARSIZE_ANY_EXHDR(hash));
+			}
+			digest_update(ctx, &buf);
+			(*nchains)++;
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	SPI_freeplan(plan);
+	if (pg_cryptohash_final(ctx, dest, AUDIT_HASH_LEN) < 0)
+		elog(ERROR, "could not compute SHA-256 hash: %s", pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	pfree(buf.data);
+}
+
+/* An unsigned decimal number of s (advanced past it); false if none. */
+static bool
+digest_number(const char **s, int64 *value)
+{
+	const char *p = *s;
+	int64		v = 0;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++)
+	{
+		if (v > (PG_INT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*s = p;
+	*value = v;
+	return true;
+}
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse a digest (see above); 22023 when it is not one. */
+static void
+digest_parse(const char *text, int64 *upto, int64 *nchains, uint8 *hash)
+{
+	const char *p = text;
+	size_t		taglen = strlen(DIGEST_TAG);
+	bool		ok;
+	int			i;
+
+	ok = strncmp(p, DIGEST_TAG ":", taglen + 1) == 0;
+	if (ok)
+	{
+		p += taglen + 1;
+		ok = digest_number(&p, upto) && *p++ == ':' &&
+			digest_number(&p, nchains) && *p++ == ':' &&
+			strlen(p) == 2 * AUDIT_HASH_LEN;
+	}
+	for (i = 0; ok && i < AUDIT_HASH_LEN; i++)
+	{
+		int			hi = hex_digit(p[2 * i]),
+					lo = hex_digit(p[2 * i + 1]);
+
+		ok = hi >= 0 && lo >= 0;
+		hash[i] = (uint8) (hi * 16 + lo);
+	}
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid audit digest \"%s\"", text),
+				 errdetail("A digest reads " DIGEST_TAG ":<last event id>:<chains>:<64 hexadecimal digits>, as audit_digest() returns it.")));
+}
+
+/* Compare the trail with a digest, noting a problem if it does not match. */
+static void
+audit_check_digest(AuditCheck *c, const char *digest)
+{
+	int64		upto,
+				nchains,
+				now_chains;
+	uint8		hash[AUDIT_HASH_LEN];
+	uint8		now[AUDIT_HASH_LEN];
+
+	digest_parse(digest, &upto, &nchains, hash);
+	digest_compute(upto, now, &now_chains, true);
+	if (now_chains != nchains || memcmp(hash, now, AUDIT_HASH_LEN) != 0)
+		audit_problem(c, false, 0, NULL, false, 0,
+					  psprintf("the heads of the chains up to event " INT64_FORMAT " do not match the digest (%lld chains then, %lld now): an event recorded before the digest was changed, removed or added",
+							   upto, (long long) nchains, (long long) now_chains));
+}
+
+/* The whole check: chains, heads, and the digest if one is given. */
+static void
+audit_check(AuditCheck *c, const char *digest)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	audit_check_chains(c);
+	audit_check_heads(c);
+	if (digest != NULL)
+		audit_check_digest(c, digest);
+	SPI_finish();
+}
+
+static Datum
+verify_result(FunctionCallInfo fcinfo, const AuditCheck *c)
+{
+	TupleDesc	result_desc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &result_desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	result_desc = BlessTupleDesc(result_desc);
+	values[0] = BoolGetDatum(!c->bad);
+	values[1] = Int64GetDatum(c->checked);
+	values[2] = Int64GetDatum(c->first_bad);
+	nulls[2] = c->first_bad == 0;
+	return HeapTupleGetDatum(heap_form_tuple(result_desc, values, nulls));
+}
+
+/*
+ * verify_audit() → (ok, checked, first_bad_event)
+ *		Check every chain, every row's head and stage, and that every chain
+ *		has its row; first_bad_event is the lowest-numbered event a problem
+ *		names.  All reads use one snapshot; rows hidden by row-level
+ *		security are not checked.
+ */
+PG_FUNCTION_INFO_V1(verify_audit);
+Datum
+verify_audit(PG_FUNCTION_ARGS)
+{
+	AuditCheck	c = {0};
+
+	audit_check(&c, NULL);
+	PG_RETURN_DATUM(verify_result(fcinfo, &c));
+}
+
+/*
+ * verify_audit(digest) → (ok, checked, first_bad_event)
+ *		verify_audit(), and the heads up to the digest's last event must
+ *		still hash to it.
+ */
+PG_FUNCTION_INFO_V1(verify_audit_digest);
+Datum
+verify_audit_digest(PG_FUNCTION_ARGS)
+{
+	AuditCheck	c = {0};
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("digest must not be null"),
+				 errhint("verify_audit() without an argument checks the trail without a digest.")));
+	audit_check(&c, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_DATUM(verify_result(fcinfo, &c));
+}
+
+/*
+ * audit_problems(digest DEFAULT NULL) → setof (event_id, track, row_id, problem)
+ *		Every problem verify_audit() (with the digest, if given) counts, one
+ *		row each.
+ */
+PG_FUNCTION_INFO_V1(audit_problems);
+Datum
+audit_problems(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	AuditCheck	c = {0};
+
+	InitMaterializedSRF(fcinfo, 0);
+	c.problems = rsinfo->setResult;
+	c.problem_desc = rsinfo->setDesc;
+	audit_check(&c, PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	return (Datum) 0;
+}
+
+/*
+ * audit_digest() → text
+ *		The digest of the trail as it stands (see above).  Events are
+ *		numbered when they are appended, not when they commit: an append in
+ *		progress may hold an id below the highest one visible.  So the
+ *		function takes the highest visible id, waits for every transaction
+ *		that holds stage_events' append lock (each takes it before its id),
+ *		and reads the heads with a new snapshot, in which every event up to
+ *		that id is committed or gone for good.  This needs READ COMMITTED.
+ */
+PG_FUNCTION_INFO_V1(audit_digest);
+Datum
+audit_digest(PG_FUNCTION_ARGS)
+{
+	Oid			relid = audit_relid("stage_events");
+	LOCKTAG		tag;
+	int64		upto = 0;
+	int64		nchains;
+	uint8		hash[AUDIT_HASH_LEN];
+	bool		isnull;
+	Datum		d;
+	char	   *result;
+
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("audit_digest() needs READ COMMITTED isolation"),
+				 errdetail("It waits for the stage changes in progress and then reads the trail again, which a transaction snapshot would not show."),
+				 errhint("Call it in a transaction of its own.")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT pg_catalog.max(id) FROM mineconsol.stage_events", false, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not read the last event of stage_events");
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+		upto = DatumGetInt64(d);
+	SPI_freetuptable(SPI_tuptable);
+
+	SET_LOCKTAG_RELATION(tag, MyDatabaseId, relid);
+	WaitForLockers(tag, ShareLock, false);
+
+	digest_compute(upto, hash, &nchains, false);
+	SPI_finish();
+	result = psprintf("%s:" INT64_FORMAT ":" INT64_FORMAT ":%s", DIGEST_TAG, upto, nchains, hash_hex(hash));
+	PG_RETURN_TEXT_P(cstring_to_text(result));
 }

@@ -29,8 +29,12 @@
  *
  * Checks, in this order, each refusal SQLSTATE 23514 naming the row, the
  * step, the allowed next stages and the missing or invalid evidence:
- * the step is one step forward in the graph; the evidence holds every key
- * of the step (date: an ISO date; shares: holder → fraction, summing to 1;
+ * the step is one step forward in the graph; the caller may record it
+ * (stage_transitions.recorded_by 'city': members of mineconsol_admin only,
+ * else 42501); the evidence is at most EVIDENCE_MAX_BYTES (else 54000) and
+ * holds every key of the step (date: an ISO date, from 2000-01-01, not
+ * after tomorrow and not before the date of the step that reached the
+ * row's current stage; shares: holder → fraction, summing to 1;
  * license_no: a valid licence number; any other key: a non-empty value);
  * cross-track prerequisites (a unit reaches "transferred" or later only
  * once its county's scheme is "approved", and "licensed" or later only once
@@ -38,6 +42,10 @@
  * "license_cancelled").  A new row must start at the first stage (a unit
  * only once its county's scheme is "drafted"), except when a superuser
  * inserts it (pg_restore, migration).
+ *
+ * The trigger functions fire only on their own tables, with their own
+ * timing, level and events (mc_trigger_check(), else 39P01): a trigger a
+ * role attaches to a table of its own cannot write stage_events.
  *
  * Backward moves go only through revert_stage(), for members of
  * mineconsol_admin or superusers.  revert_stage() announces the one move it
@@ -101,6 +109,9 @@ static const TrackDef track_defs[NTRACKS] = {
 	{"closure", "closures", "mine_id"},
 };
 
+/* The tables of the tracks, in Track order, for mc_trigger_check(). */
+static const char *const track_tables[NTRACKS] = {"schemes", "units", "closures"};
+
 /* Stage names the cross-track rules refer to (DESIGN.md). */
 #define SCHEME_DRAFTED				"drafted"
 #define SCHEME_APPROVED				"approved"
@@ -117,6 +128,7 @@ typedef struct StageStep
 	char	  **keys;			/* required evidence keys */
 	char	   *due_after;		/* relative deadline: from this stage's date */
 	char	   *due_param;		/* … plus this parameter, in years */
+	bool		by_city;		/* recorded_by = 'city': only the city records it */
 } StageStep;
 
 typedef struct StageGraph
@@ -158,6 +170,7 @@ static PendingRevert pending_revert = {false};
 static SPIPlanPtr scheme_stage_plan = NULL;
 static SPIPlanPtr members_plan = NULL;
 static SPIPlanPtr relative_due_plan = NULL;
+static SPIPlanPtr relative_years_plan = NULL;
 static SPIPlanPtr advance_plans[NTRACKS];
 static SPIPlanPtr revert_plans[NTRACKS];
 
@@ -299,6 +312,13 @@ stage_cache_load(void)
 				r;
 	int			t;
 	Oid			nsp;
+	int			col_track,
+				col_from,
+				col_to,
+				col_keys,
+				col_after,
+				col_param,
+				col_by;
 
 	if (stage_cache_cxt == NULL)
 		stage_cache_cxt = AllocSetContextCreate(CacheMemoryContext,
@@ -316,11 +336,29 @@ stage_cache_load(void)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation \"mineconsol.stage_transitions\" or \"mineconsol.milestones\" does not exist")));
 
-	if (SPI_execute("SELECT track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param"
-					" FROM mineconsol.stage_transitions ORDER BY track, from_stage, to_stage",
+	/*
+	 * SELECT *: recorded_by is new in 0.2.0.  Until ALTER EXTENSION UPDATE
+	 * has added it, the city alone records the step into the scheme's
+	 * "approved", as the 0.2.0 seed says.
+	 */
+	if (SPI_execute("SELECT * FROM mineconsol.stage_transitions ORDER BY track, from_stage, to_stage",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read mineconsol.stage_transitions");
 	n = SPI_processed;
+	{
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		col_track = SPI_fnumber(desc, "track");
+		col_from = SPI_fnumber(desc, "from_stage");
+		col_to = SPI_fnumber(desc, "to_stage");
+		col_keys = SPI_fnumber(desc, "evidence_keys");
+		col_after = SPI_fnumber(desc, "due_after_stage");
+		col_param = SPI_fnumber(desc, "due_within_param");
+		col_by = SPI_fnumber(desc, "recorded_by");
+		if (col_track <= 0 || col_from <= 0 || col_to <= 0 || col_keys <= 0 ||
+			col_after <= 0 || col_param <= 0)
+			elog(ERROR, "mineconsol.stage_transitions lacks a column of the stage graph");
+	}
 
 	oldcxt = MemoryContextSwitchTo(stage_cache_cxt);
 	for (t = 0; t < NTRACKS; t++)
@@ -332,7 +370,7 @@ stage_cache_load(void)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *track = SPI_getvalue(tup, desc, 1);
+		char	   *track = SPI_getvalue(tup, desc, col_track);
 		StageGraph *g;
 		StageStep  *step;
 		bool		isnull;
@@ -343,9 +381,9 @@ stage_cache_load(void)
 			continue;			/* the CHECK constraint keeps this out */
 		g = &stage_graphs[t];
 		step = &g->steps[g->nsteps++];
-		step->from = graph_add_stage(g, SPI_getvalue(tup, desc, 2), 2 * n);
-		step->to = graph_add_stage(g, SPI_getvalue(tup, desc, 3), 2 * n);
-		keys = SPI_getbinval(tup, desc, 4, &isnull);
+		step->from = graph_add_stage(g, SPI_getvalue(tup, desc, col_from), 2 * n);
+		step->to = graph_add_stage(g, SPI_getvalue(tup, desc, col_to), 2 * n);
+		keys = SPI_getbinval(tup, desc, col_keys, &isnull);
 		if (!isnull)
 		{
 			Datum	   *elems;
@@ -360,8 +398,17 @@ stage_cache_load(void)
 				if (!nulls[i])
 					step->keys[step->nkeys++] = TextDatumGetCString(elems[i]);
 		}
-		step->due_after = SPI_getvalue(tup, desc, 5);
-		step->due_param = SPI_getvalue(tup, desc, 6);
+		step->due_after = SPI_getvalue(tup, desc, col_after);
+		step->due_param = SPI_getvalue(tup, desc, col_param);
+		if (col_by > 0)
+		{
+			char	   *by = SPI_getvalue(tup, desc, col_by);
+
+			step->by_city = by != NULL && strcmp(by, "city") == 0;
+		}
+		else
+			step->by_city = t == TRACK_SCHEME &&
+				strcmp(g->stages[step->to], SCHEME_APPROVED) == 0;
 	}
 	for (t = 0; t < NTRACKS; t++)
 		graph_finish(&stage_graphs[t], track_defs[t].name);
@@ -608,6 +655,65 @@ parse_iso_date(const char *s, int len, DateADT *result)
 	return true;
 }
 
+/* The earliest evidence date accepted: before the programme, and before any plausible document. */
+#define EVIDENCE_MIN_DATE	"2000-01-01"
+
+/*
+ * The largest evidence (jsonb, bytes) or revert reason accepted.  Evidence
+ * names documents (number, date, body, media, shares); the documents
+ * themselves belong in a document store.  Every event is kept for ever, so
+ * a bound keeps one careless or hostile step from filling the audit trail.
+ */
+#define EVIDENCE_MAX_BYTES	16384
+
+static DateADT
+evidence_min_date(void)
+{
+	DateADT		d;
+
+	if (!parse_iso_date(EVIDENCE_MIN_DATE, strlen(EVIDENCE_MIN_DATE), &d))
+		elog(ERROR, "invalid EVIDENCE_MIN_DATE");
+	return d;
+}
+
+/* A date as YYYY-MM-DD, whatever DateStyle says (dates here are finite). */
+static const char *
+date_text(DateADT d)
+{
+	int			y,
+				m,
+				day;
+
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+	return psprintf("%04d-%02d-%02d", y, m, day);
+}
+
+/* The date of a step's evidence (the "date" key), when it is a valid ISO date. */
+static bool
+evidence_date(Jsonb *ev, DateADT *date)
+{
+	JsonbValue *v;
+
+	if (ev == NULL || !JB_ROOT_IS_OBJECT(ev))
+		return false;
+	v = getKeyJsonValueFromContainer(&ev->root, "date", 4, NULL);
+	return v != NULL && v->type == jbvString &&
+		parse_iso_date(v->val.string.val, v->val.string.len, date);
+}
+
+/* Refuse evidence (or a revert reason) larger than EVIDENCE_MAX_BYTES: 54000. */
+static void
+check_evidence_size(Size size, const char *what, const char *row)
+{
+	if (size > EVIDENCE_MAX_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s of %s is too large", what, row),
+				 errdetail("It takes %zu bytes; the limit is %d bytes, and every event is kept for ever.",
+						   size, EVIDENCE_MAX_BYTES),
+				 errhint("Name the documents (number, date, issuing body) and keep the documents themselves elsewhere.")));
+}
+
 static char *
 jsonb_value_text(JsonbValue *v)
 {
@@ -702,10 +808,17 @@ license_no_valid(const char *s, int len)
 /*
  * Check evidence against the keys of a step: list the missing keys and the
  * invalid values.  *date gets the evidence date when it is valid.
+ *
+ * The date is the date of the step's document: an ISO date, not before
+ * EVIDENCE_MIN_DATE, not after tomorrow (a day of slack for time zones and
+ * for recording a document dated today before midnight elsewhere), and,
+ * when prev_date is given (the date of the step that reached the row's
+ * current stage, prev_stage), not before it: steps happen in order.
  */
 static void
 check_evidence(Jsonb *ev, const StageStep *step, StringInfo missing,
-			   StringInfo invalid, DateADT *date, bool *date_set)
+			   StringInfo invalid, DateADT *date, bool *date_set,
+			   const DateADT *prev_date, const char *prev_stage)
 {
 	int			i;
 
@@ -736,6 +849,24 @@ check_evidence(Jsonb *ev, const StageStep *step, StringInfo missing,
 				list_sep(invalid);
 				appendStringInfo(invalid, "date must be an ISO date (YYYY-MM-DD), got %s",
 								 jsonb_value_text(v));
+			}
+			else if (*date < evidence_min_date())
+			{
+				list_sep(invalid);
+				appendStringInfo(invalid, "date %s is before %s, when no document of the programme can be dated",
+								 date_text(*date), EVIDENCE_MIN_DATE);
+			}
+			else if (*date > GetSQLCurrentDate() + 1)
+			{
+				list_sep(invalid);
+				appendStringInfo(invalid, "date %s is in the future (more than a day after today)",
+								 date_text(*date));
+			}
+			else if (prev_date != NULL && *date < *prev_date)
+			{
+				list_sep(invalid);
+				appendStringInfo(invalid, "date %s is before %s, the date of the step that reached \"%s\"",
+								 date_text(*date), date_text(*prev_date), prev_stage);
 			}
 			else
 				*date_set = true;
@@ -860,43 +991,138 @@ static bool
 step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 		 DateADT *due)
 {
-	Datum		values[4];
+	Datum		values[3];
 	bool		isnull;
-	int			rc;
+	volatile int rc = 0;
+	Oid			save_userid;
+	int			save_sec_context;
+	char	   *from_date;
+	DateADT		start;
 
-	if (step->due_after != NULL)
-	{
-		if (relative_due_plan == NULL)
-		{
-			Oid			types[4] = {TEXTOID, INT8OID, TEXTOID, TEXTOID};
-
-			relative_due_plan = mc_prepare_kept(
-				"SELECT ((e.evidence OPERATOR(pg_catalog.->>) 'date')::pg_catalog.date"
-				" OPERATOR(pg_catalog.+) pg_catalog.make_interval(years => mineconsol.param($4)::pg_catalog.int4))::pg_catalog.date"
-				" FROM mineconsol.stage_events e"
-				" WHERE e.track OPERATOR(pg_catalog.=) $1 AND e.row_id OPERATOR(pg_catalog.=) $2"
-				" AND e.to_stage OPERATOR(pg_catalog.=) $3 AND e.reason IS NULL"
-				" ORDER BY e.id DESC LIMIT 1",
-				4, types);
-		}
-		values[0] = CStringGetTextDatum(track_defs[t].name);
-		values[1] = Int64GetDatum(row_id);
-		values[2] = CStringGetTextDatum(step->due_after);
-		values[3] = CStringGetTextDatum(step->due_param);
-		rc = SPI_execute_plan(relative_due_plan, values, NULL, false, 1);
-	}
-	else
+	if (step->due_after == NULL)
 	{
 		if (g->has_due[step->to])
 			*due = g->due[step->to];
 		return g->has_due[step->to];
 	}
+
+	/*
+	 * Relative: the evidence date of the row's last step into due_after, read
+	 * from stage_events as the table's owner (county staff, who record the
+	 * step, may not read the audit trail).  The query names only
+	 * pg_catalog's operators and mineconsol's table, so nothing a caller
+	 * controls runs with the owner's rights.
+	 */
+	if (relative_due_plan == NULL)
+	{
+		Oid			types[3] = {TEXTOID, INT8OID, TEXTOID};
+
+		relative_due_plan = mc_prepare_kept(
+			"SELECT e.evidence OPERATOR(pg_catalog.->>) 'date'"
+			" FROM mineconsol.stage_events e"
+			" WHERE e.track OPERATOR(pg_catalog.=) $1 AND e.row_id OPERATOR(pg_catalog.=) $2"
+			" AND e.to_stage OPERATOR(pg_catalog.=) $3 AND e.reason IS NULL"
+			" ORDER BY e.id DESC LIMIT 1",
+			3, types);
+	}
+	values[0] = CStringGetTextDatum(track_defs[t].name);
+	values[1] = Int64GetDatum(row_id);
+	values[2] = CStringGetTextDatum(step->due_after);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(mc_audit_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(relative_due_plan, values, NULL, true, 1);
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read the deadline of stage \"%s\"", g->stages[step->to]);
 	if (SPI_processed == 0)
 		return false;
+	from_date = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (from_date == NULL || !parse_iso_date(from_date, strlen(from_date), &start))
+		return false;
+
+	/* … plus the parameter in years, read as the caller (parameters is public). */
+	if (relative_years_plan == NULL)
+	{
+		Oid			types[2] = {DATEOID, TEXTOID};
+
+		relative_years_plan = mc_prepare_kept(
+			"SELECT ($1 OPERATOR(pg_catalog.+) pg_catalog.make_interval(years => mineconsol.param($2)::pg_catalog.int4))::pg_catalog.date",
+			2, types);
+	}
+	values[0] = DateADTGetDatum(start);
+	values[1] = CStringGetTextDatum(step->due_param);
+	if (SPI_execute_plan(relative_years_plan, values, NULL, false, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not compute the deadline of stage \"%s\"", g->stages[step->to]);
 	*due = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	return !isnull;
+}
+
+/* ------------------------------------------------------- trigger identity */
+
+/*
+ * mc_trigger_check
+ *		Every trigger function of the stage workflow and its audit trail
+ *		fires only where mineconsol attached it: called as a trigger, on one
+ *		of the named tables of schema mineconsol (compared by the schema's
+ *		OID and the name, so a temporary or another schema's table of the
+ *		same name is refused), with the timing, level and events given.
+ *		Anything else is refused with SQLSTATE 39P01 (trigger protocol
+ *		violated) before the function reads or writes anything.  Returns
+ *		the index of the table in tables.  how says when it must fire, for
+ *		the message, e.g. "BEFORE INSERT FOR EACH ROW".
+ */
+int
+mc_trigger_check(FunctionCallInfo fcinfo, const char *fn,
+				 const char *const *tables, int ntables,
+				 bool before, bool row, int events, const char *how)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	Oid			nsp;
+	const char *relname;
+	StringInfoData list;
+	int			i;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s() must be called as a trigger", fn)));
+	rel = trigdata->tg_relation;
+	relname = RelationGetRelationName(rel);
+	nsp = get_namespace_oid("mineconsol", true);
+	for (i = 0; i < ntables; i++)
+		if (OidIsValid(nsp) && RelationGetNamespace(rel) == nsp &&
+			strcmp(relname, tables[i]) == 0)
+			break;
+	if (i == ntables)
+	{
+		initStringInfo(&list);
+		for (i = 0; i < ntables; i++)
+			appendStringInfo(&list, "%smineconsol.%s",
+							 i == 0 ? "" : i == ntables - 1 ? " and " : ", ", tables[i]);
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s() cannot fire on relation \"%s\"", fn, relname),
+				 errdetail("It is a trigger of %s only, attached by mineconsol.", list.data),
+				 errhint("Do not attach mineconsol's trigger functions to other tables.")));
+	}
+	if ((before ? !TRIGGER_FIRED_BEFORE(trigdata->tg_event)
+		 : !TRIGGER_FIRED_AFTER(trigdata->tg_event)) ||
+		(row ? !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)
+		 : !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event)) ||
+		(events & (1 << (trigdata->tg_event & TRIGGER_EVENT_OPMASK))) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s() must be fired %s", fn, how)));
+	return i;
 }
 
 /* ------------------------------------------------------------- trigger */
@@ -1096,6 +1322,14 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 		!(heap_attisnull(newtup, SPI_fnumber(desc, "last_event_id"), desc) &&
 		  heap_attisnull(newtup, SPI_fnumber(desc, "last_event_hash"), desc)))
 		refuse_head_change(t, row_id);
+	if (!superuser())
+	{
+		Jsonb	   *ev = tuple_jsonb(newtup, desc, "stage_evidence");
+
+		if (ev != NULL)
+			check_evidence_size(VARSIZE(ev), "evidence",
+								row_label(t, row_id, t == TRACK_CLOSURE ? NULL : county));
+	}
 	s = graph_stage_index(g, stage);
 	if (s < 0)
 		ereport(ERROR,
@@ -1163,6 +1397,8 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	bool		date_set = false;
 	StageEvent *ev;
 	int64		last_id;
+	DateADT		prev_date;
+	bool		has_prev_date;
 
 	if (heads_differ(oldtup, newtup, desc))
 		refuse_head_change(t, row_id);
@@ -1231,7 +1467,7 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 			const StageStep *into = graph_step_into(g, ti);
 
 			if (into)
-				check_evidence(new_ev, into, &missing, &invalid, &date, &date_set);
+				check_evidence(new_ev, into, &missing, &invalid, &date, &date_set, NULL, NULL);
 			if (missing.len > 0)
 				appendStringInfo(&detail, " Missing evidence for \"%s\": %s.", to, missing.data);
 		}
@@ -1245,13 +1481,28 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 				 errhint("%s", hint)));
 	}
 
+	/* Who records the step (stage_transitions.recorded_by). */
+	if (step->by_city && !user_is_city())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to record \"%s\" for %s", to,
+						row_label(t, row_id, t == TRACK_CLOSURE ? closure_county(row_id) : county)),
+				 errdetail("The step from \"%s\" to \"%s\" is recorded by the city (members of mineconsol_admin), as stage_transitions.recorded_by says.",
+						   from, to),
+				 errhint("County staff record the steps whose recorded_by is 'county'; the city records this one once it has decided.")));
+
 	/* An UPDATE that does not set stage_evidence gives no evidence. */
 	if (!evidence_given)
 	{
 		evidence_stale = true;
 		new_ev = NULL;
 	}
-	check_evidence(new_ev, step, &missing, &invalid, &date, &date_set);
+	else if (new_ev != NULL)
+		check_evidence_size(VARSIZE(new_ev), "evidence",
+							row_label(t, row_id, t == TRACK_CLOSURE ? closure_county(row_id) : county));
+	has_prev_date = evidence_date(old_ev, &prev_date);
+	check_evidence(new_ev, step, &missing, &invalid, &date, &date_set,
+				   has_prev_date ? &prev_date : NULL, from);
 	if (t == TRACK_UNIT && county != NULL)
 	{
 		int64		retained;
@@ -1309,24 +1560,16 @@ stage_guard(PG_FUNCTION_ARGS)
 	HeapTuple	result;
 	MemoryContext caller_cxt;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_guard() must be called as a trigger")));
-	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
-		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ||
-		  TRIGGER_FIRED_BY_DELETE(trigdata->tg_event)))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_guard() must be fired BEFORE INSERT, UPDATE OR DELETE FOR EACH ROW")));
+	t = (Track) mc_trigger_check(fcinfo, "stage_guard", track_tables, NTRACKS,
+								 true, true, MC_ON_INSERT | MC_ON_UPDATE | MC_ON_DELETE,
+								 "BEFORE INSERT, UPDATE OR DELETE FOR EACH ROW");
+	/* The track is the table's; the argument must agree. */
 	trigger = trigdata->tg_trigger;
-	if (trigger->tgnargs != 1)
+	if (trigger->tgnargs != 1 || strcmp(trigger->tgargs[0], track_defs[t].name) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_guard() takes one argument, the track")));
-	t = track_of_name(trigger->tgargs[0], false);
+				 errmsg("stage_guard() on mineconsol.%s takes one argument, the track \"%s\"",
+						track_defs[t].table, track_defs[t].name)));
 	desc = RelationGetDescr(trigdata->tg_relation);
 	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 	{
@@ -1382,14 +1625,11 @@ stage_cache_invalidate(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_cache_invalidate() must be called as a trigger")));
-	if (!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("stage_cache_invalidate() must be fired FOR EACH STATEMENT")));
+	static const char *const tables[] = {"stage_transitions", "milestones"};
+
+	(void) mc_trigger_check(fcinfo, "stage_cache_invalidate", tables, lengthof(tables),
+							false, false, MC_ON_INSERT | MC_ON_UPDATE | MC_ON_DELETE | MC_ON_TRUNCATE,
+							"AFTER INSERT, UPDATE, DELETE OR TRUNCATE FOR EACH STATEMENT");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);
 }
@@ -1591,6 +1831,7 @@ stage_revert(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a revert needs a reason"),
 				 errdetail("The reason is recorded in stage_events with the revert.")));
+	check_evidence_size(strlen(reason), "the reason for the revert", row_label(t, row_id, NULL));
 
 	fn_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)

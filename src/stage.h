@@ -10,6 +10,8 @@
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
 #include "executor/spi.h"
 #include "datatype/timestamp.h"
 #include "utils/date.h"
@@ -48,12 +50,24 @@ typedef struct StageEvent
 
 /* audit.c */
 extern void mc_audit_append(StageEvent *ev, int64 after_id);
+extern Oid	mc_audit_owner(void);
 extern void mc_audit_expect(StageEvent *dest, MemoryContext cxt,
 							const char *track, int64 row_id);
 extern bool mc_audit_expect_end(void);
 extern Datum mc_audit_event_datum(const StageEvent *ev, TupleDesc desc);
 
 /* stage.c */
+
+/* Events a trigger function is made for: a mask of 1 << TRIGGER_EVENT_* */
+#define MC_ON_INSERT		(1 << TRIGGER_EVENT_INSERT)
+#define MC_ON_DELETE		(1 << TRIGGER_EVENT_DELETE)
+#define MC_ON_UPDATE		(1 << TRIGGER_EVENT_UPDATE)
+#define MC_ON_TRUNCATE		(1 << TRIGGER_EVENT_TRUNCATE)
+
+extern int	mc_trigger_check(FunctionCallInfo fcinfo, const char *fn,
+							 const char *const *tables, int ntables,
+							 bool before, bool row, int events,
+							 const char *how);
 extern void mc_stage_init(void);
 extern SPIPlanPtr mc_prepare_kept(const char *sql, int nargs, Oid *argtypes);
 

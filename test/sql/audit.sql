@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(42);
+SELECT plan(71);
 
 -- Event ids come from a sequence that other test files advance too, so
 -- every expected id is read into a variable first.
@@ -115,8 +115,8 @@ ROLLBACK TO SAVEPOINT direct;
 UPDATE candidate SET row_id = 907, from_stage = 'survey', to_stage = 'drafted',
   prev_hash = '\x0000000000000000000000000000000000000000000000000000000000000000';
 UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
-SELECT lives_ok($$INSERT INTO mineconsol.schemes (id, county_code, stage, last_event_id, last_event_hash)
-  SELECT 907, '140924', 'drafted', id, hash FROM candidate$$, 'a superuser inserts a row with its head (pg_restore)');
+SELECT lives_ok($$INSERT INTO mineconsol.schemes (id, county_code, stage, stage_evidence, last_event_id, last_event_hash)
+  SELECT 907, '140924', 'drafted', evidence, id, hash FROM candidate$$, 'a superuser inserts a row with its head (pg_restore)');
 SELECT lives_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$, '… and its events, which extend its chain');
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,5,)', 'the restored row verifies');
 
@@ -182,6 +182,140 @@ SELECT lives_ok($$SELECT mineconsol.advance('scheme', 907, 'hearing_held', '{"da
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,6,)', 'six events, intact');
 SELECT is((SELECT prev_hash FROM stage_events WHERE id = (SELECT last_event_id FROM schemes WHERE id = 907)),
   (SELECT hash FROM candidate), 'the new event links to the restored one');
+
+-- ---------------------------------------------------------------- what verify_audit() also sees
+SELECT last_event_id AS g2 FROM schemes WHERE id = 907 \gset
+SAVEPOINT tamper;
+SET LOCAL session_replication_role = replica;
+UPDATE schemes SET stage = 'submitted' WHERE id = 906;
+SET LOCAL session_replication_role = origin;
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,6,%s)', :f1),
+  'a stage changed behind the triggers (session_replication_role = replica) names the row''s last event');
+SELECT is((SELECT string_agg(row(event_id, track, row_id, problem)::text, E'\n') FROM audit_problems()),
+  format('(%s,scheme,906,"the row is at stage ""submitted"", but its last event %s moved it to ""drafted"": the stage was changed behind the stage trigger")', :f1, :f1),
+  'audit_problems() says what is wrong');
+ROLLBACK TO SAVEPOINT tamper;
+SAVEPOINT tamper;
+SET LOCAL session_replication_role = replica;
+UPDATE schemes SET stage_evidence = jsonb_set(stage_evidence, '{doc_no}', '"代政〔2022〕99号"') WHERE id = 906;
+SET LOCAL session_replication_role = origin;
+SELECT is((SELECT string_agg(row(event_id, track, row_id, problem)::text, E'\n') FROM audit_problems()),
+  format('(%s,scheme,906,"stage_evidence is not the evidence its last event %s left: it was changed behind the stage trigger")', :f1, :f1),
+  'so is its evidence');
+ROLLBACK TO SAVEPOINT tamper;
+SAVEPOINT tamper;
+SET LOCAL session_replication_role = replica;
+UPDATE schemes SET stage_evidence = '{"date": "2022-09-02", "doc_no": "五政〔2022〕2号"}' WHERE id = 905;
+SET LOCAL session_replication_role = origin;
+SELECT is((SELECT count(*)::int FROM audit_problems()), 1,
+  'after a revert, the row holds the evidence of its last step forward into the stage, not another''s');
+ROLLBACK TO SAVEPOINT tamper;
+
+SAVEPOINT tamper;
+ALTER TABLE stage_events DISABLE TRIGGER ALL;
+ALTER TABLE schemes DISABLE TRIGGER ALL;
+UPDATE stage_events SET evidence = jsonb_set(evidence, '{doc_no}', '"五政〔2022〕99号"') WHERE id = :e2;
+DELETE FROM stage_events WHERE id = :f1;
+DELETE FROM schemes WHERE id = 907;
+ALTER TABLE stage_events ENABLE TRIGGER ALL;
+ALTER TABLE schemes ENABLE TRIGGER ALL;
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,4,%s)', least(:e2, :f1, :g2)),
+  'three tamperings at once: verify_audit() names the lowest event');
+SELECT is((SELECT string_agg(row(event_id, track, row_id, problem)::text, E'\n' ORDER BY event_id) FROM audit_problems()),
+  (SELECT string_agg(p, E'\n' ORDER BY id) FROM (VALUES
+    (:e2, format('(%s,scheme,905,"hash is not SHA-256(prev_hash ‖ canonical event): the event was changed after it was recorded")', :e2)),
+    (:f1, format('(%s,scheme,906,"the row''s last event is %s, but its chain has no events: they were removed")', :f1, :f1)),
+    (:g2, format('(%s,scheme,907,"the row of this chain does not exist: it was deleted behind the stage trigger")', :g2))) v(id, p)),
+  'audit_problems() lists every one: an edited event, a removed last event, a deleted row');
+ROLLBACK TO SAVEPOINT tamper;
+SELECT is((SELECT count(*)::int FROM audit_problems()), 0, 'untouched, no problems');
+
+-- ---------------------------------------------------------------- digests
+SELECT audit_digest() AS d1 \gset
+SELECT matches(:'d1'::text, '^mineconsol-audit-v1:[0-9]+:3:[0-9a-f]{64}$', 'a digest: the last event id, 3 chains, one SHA-256');
+SELECT is(split_part(:'d1', ':', 2)::bigint, (SELECT max(id) FROM stage_events), 'it covers every event up to the last');
+SELECT is(audit_digest(), :'d1'::text, 'the same trail gives the same digest');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(t,6,)', 'the trail verifies against its digest');
+SELECT lives_ok($$SELECT mineconsol.advance('scheme', 906, 'hearing_held', '{"date": "2022-09-03", "doc_no": "代政〔2022〕2号"}')$$,
+  'a step after the digest');
+SELECT id AS f2 FROM stage_events WHERE row_id = 906 AND to_stage = 'hearing_held' \gset
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(t,7,)', 'events recorded after a digest leave it valid');
+SELECT isnt(audit_digest(), :'d1'::text, 'a new digest covers them');
+
+SAVEPOINT tamper;
+ALTER TABLE stage_events DISABLE TRIGGER ALL;
+ALTER TABLE schemes DISABLE TRIGGER ALL;
+DELETE FROM stage_events WHERE id = :e3;
+UPDATE schemes s SET stage = e.to_stage, stage_evidence = e.evidence, last_event_id = e.id, last_event_hash = e.hash
+  FROM stage_events e WHERE e.id = :e2 AND s.id = 905;
+ALTER TABLE stage_events ENABLE TRIGGER ALL;
+ALTER TABLE schemes ENABLE TRIGGER ALL;
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,6,)',
+  'the owner removes a row''s last event and rewinds its head: the trail alone still verifies');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(f,6,)', 'the digest does not');
+SELECT is((SELECT row(event_id, track, row_id, problem)::text FROM audit_problems(:'d1')),
+  format('(,,,"the heads of the chains up to event %s do not match the digest (3 chains then, 3 now): an event recorded before the digest was changed, removed or added")',
+         split_part(:'d1', ':', 2)), 'audit_problems(digest) says so');
+ROLLBACK TO SAVEPOINT tamper;
+
+SAVEPOINT tamper;
+ALTER TABLE stage_events DISABLE TRIGGER ALL;
+ALTER TABLE schemes DISABLE TRIGGER ALL;
+UPDATE stage_events e SET actor = 'someone else' WHERE id = :e2;
+UPDATE stage_events e SET hash = sha256(e.prev_hash || audit_canonical(e)) WHERE id = :e2;
+UPDATE stage_events e SET prev_hash = (SELECT hash FROM stage_events WHERE id = :e2) WHERE id = :e3;
+UPDATE stage_events e SET hash = sha256(e.prev_hash || audit_canonical(e)) WHERE id = :e3;
+UPDATE schemes SET last_event_hash = (SELECT hash FROM stage_events WHERE id = :e3) WHERE id = 905;
+ALTER TABLE stage_events ENABLE TRIGGER ALL;
+ALTER TABLE schemes ENABLE TRIGGER ALL;
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,7,)',
+  'the owner edits an event and recomputes every hash after it: the trail alone still verifies');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(f,7,)', 'the digest does not');
+ROLLBACK TO SAVEPOINT tamper;
+
+SAVEPOINT tamper;
+ALTER TABLE stage_events DISABLE TRIGGER ALL;
+ALTER TABLE schemes DISABLE TRIGGER ALL;
+INSERT INTO schemes (id, county_code, stage, last_event_id, last_event_hash) VALUES (909, '140925', 'drafted', NULL, NULL);
+UPDATE candidate SET id = :e1 - 1, row_id = 909, from_stage = 'survey', to_stage = 'drafted',
+  prev_hash = '\x0000000000000000000000000000000000000000000000000000000000000000';
+UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
+INSERT INTO stage_events SELECT * FROM candidate;
+UPDATE schemes s SET stage_evidence = c.evidence, last_event_id = c.id, last_event_hash = c.hash FROM candidate c WHERE s.id = 909;
+ALTER TABLE stage_events ENABLE TRIGGER ALL;
+ALTER TABLE schemes ENABLE TRIGGER ALL;
+SELECT is((SELECT ok FROM verify_audit()), true, 'the owner adds a whole row with a back-dated chain: the trail alone still verifies');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(f,8,)', 'the digest does not');
+ROLLBACK TO SAVEPOINT tamper;
+
+SAVEPOINT tamper;
+ALTER TABLE stage_events DISABLE TRIGGER ALL;
+ALTER TABLE schemes DISABLE TRIGGER ALL;
+DELETE FROM stage_events WHERE id = :f2;
+UPDATE schemes s SET stage = e.to_stage, stage_evidence = e.evidence, last_event_id = e.id, last_event_hash = e.hash
+  FROM stage_events e WHERE e.id = :f1 AND s.id = 906;
+ALTER TABLE stage_events ENABLE TRIGGER ALL;
+ALTER TABLE schemes ENABLE TRIGGER ALL;
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(t,6,)',
+  'an event recorded after the digest is covered only by a later digest');
+ROLLBACK TO SAVEPOINT tamper;
+
+SELECT throws_ok($$SELECT * FROM mineconsol.verify_audit('mineconsol-audit-v1:12:3:abc')$$, '22023',
+  'invalid audit digest "mineconsol-audit-v1:12:3:abc"', 'a digest that is not one is 22023');
+SELECT throws_ok($$SELECT * FROM mineconsol.verify_audit(NULL::text)$$, '22004', 'digest must not be null', 'NULL is 22004');
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(regexp_replace(:'d1', ':3:', ':2:'))), '(f,7,)',
+  'a digest whose chain count was altered does not match');
+
+-- Who may: the inspectors and the city, not county staff.
+CREATE ROLE mc_audit_inspector IN ROLE mineconsol_inspector;
+SET ROLE mc_audit_inspector;
+SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(t,7,)', 'an inspector verifies against the digest');
+SELECT is((SELECT count(*)::int FROM audit_problems(:'d1')), 0, 'and lists no problem');
+RESET ROLE;
+SET ROLE mc_audit_clerk;
+SELECT throws_ok($$SELECT mineconsol.audit_digest()$$, '42501', 'permission denied for function audit_digest', 'county staff cannot take a digest');
+SELECT throws_ok($$SELECT * FROM mineconsol.verify_audit()$$, '42501', 'permission denied for function verify_audit', 'nor verify the trail they cannot read');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -46,6 +46,16 @@ INSERT INTO intended VALUES
   ('mineconsol.zone_relation_lock(text[],boolean)', ''),
   -- Internal to refresh_results(), run as the owner: for those who may ask for a refresh.
   ('mineconsol.refresh_requested_results()', 'mineconsol_admin,mineconsol_editor'),
+  -- The stage workflow: county staff and the city record steps (revert_stage()
+  -- refuses anyone but the city itself, with its reason); the audit trail's
+  -- functions are for those who read it.
+  ('mineconsol.advance(text,bigint,text,jsonb)', 'mineconsol_admin,mineconsol_editor'),
+  ('mineconsol.revert_stage(text,bigint,text,text)', 'mineconsol_admin,mineconsol_editor'),
+  ('mineconsol.verify_audit()', 'mineconsol_admin,mineconsol_inspector'),
+  ('mineconsol.verify_audit(text)', 'mineconsol_admin,mineconsol_inspector'),
+  ('mineconsol.audit_problems(text)', 'mineconsol_admin,mineconsol_inspector'),
+  ('mineconsol.audit_digest()', 'mineconsol_admin,mineconsol_inspector'),
+  ('mineconsol.audit_canonical(mineconsol.stage_events)', 'mineconsol_admin,mineconsol_inspector'),
   -- The types: input, output, operators, operator classes, and what users call on them.
   ('mineconsol.license_no_in(cstring)', 'PUBLIC'),
   ('mineconsol.license_no_out(mineconsol.license_no)', 'PUBLIC'),
@@ -91,8 +101,7 @@ INSERT INTO intended VALUES
   ('mineconsol.zone_overlap_km2(text,geometry,geometry)', 'PUBLIC'),
   ('mineconsol.classify_row(record)', 'PUBLIC'),
   -- What users call; each runs as its caller, so grants and row-level
-  -- security decide what it may read and write (revert_stage() also
-  -- refuses anyone but the city itself, with its reason).
+  -- security decide what it may read and write.
   ('mineconsol.param(text)', 'PUBLIC'),
   ('mineconsol.scale_class(text,numeric,text)', 'PUBLIC'),
   ('mineconsol.working_geometry(geometry,text)', 'PUBLIC'),
@@ -105,10 +114,6 @@ INSERT INTO intended VALUES
   ('mineconsol.classify(mineconsol.mine_facts)', 'PUBLIC'),
   ('mineconsol.gap_resources(geometry,double precision)', 'PUBLIC'),
   ('mineconsol.adopt_merge_plan(text)', 'PUBLIC'),
-  ('mineconsol.advance(text,bigint,text,jsonb)', 'PUBLIC'),
-  ('mineconsol.revert_stage(text,bigint,text,text)', 'PUBLIC'),
-  ('mineconsol.verify_audit()', 'PUBLIC'),
-  ('mineconsol.audit_canonical(mineconsol.stage_events)', 'PUBLIC'),
   ('mineconsol.refresh_results(boolean)', 'PUBLIC'),
   ('mineconsol.results_as_of()', 'PUBLIC'),
   ('mineconsol.recommended_role_settings()', 'PUBLIC');

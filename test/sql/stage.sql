@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(84);
+SELECT plan(120);
 
 -- refusal(sql [, role]): 'SQLSTATE: message' and the detail on the next line,
 -- or 'no error'.  With a role, the statement runs as that role.
@@ -253,6 +253,154 @@ SELECT lives_ok($$INSERT INTO mineconsol.units (id, county_code, stage) VALUES (
 SELECT is(pg_temp.refusal($$INSERT INTO mineconsol.closures (mine_id, stage) VALUES (9101, 'gone')$$),
   E'23514: closure of mine 9101 (county 140921) cannot start at stage "gone"\n"gone" is not a stage of the closure track; a new row starts at "to_close".',
   'but only at a stage that exists');
+
+-- ------------------------------------------ who records which step, as the real roles
+-- A clerk of one county with nothing but mineconsol_editor and its mapping,
+-- a city officer with nothing but mineconsol_admin, and a reader.
+CREATE ROLE mc_stage_clerk IN ROLE mineconsol_editor;
+CREATE ROLE mc_stage_city IN ROLE mineconsol_admin;
+CREATE ROLE mc_stage_reader IN ROLE mineconsol_reader;
+INSERT INTO role_counties VALUES ('mc_stage_clerk', '140923'), ('mc_stage_reader', '140923');
+INSERT INTO mines (id, name, county_code, ore_body, reserves_t) VALUES
+  (9301, '西山一号', '140923', 'xishan', 200000),
+  (9302, '西山二号', '140923', 'xishan', 100000),
+  (9303, '西山三号', '140923', 'xishan', 50000);
+-- advance_as(role, track, id, stage, evidence): advance() as that role.
+CREATE FUNCTION pg_temp.advance_as(r text, tr text, i bigint, st text, ev jsonb) RETURNS mineconsol.stage_events
+LANGUAGE plpgsql AS $fn$
+DECLARE
+	e mineconsol.stage_events;
+BEGIN
+	EXECUTE format('SET LOCAL ROLE %I', r);
+	e := mineconsol.advance(tr, i, st, ev);
+	EXECUTE 'RESET ROLE';
+	RETURN e;
+END
+$fn$;
+
+SELECT is((SELECT string_agg(track || ' ' || to_stage, ', ') FROM stage_transitions WHERE recorded_by = 'city'),
+  'scheme approved', 'the city records the approval of a scheme; the counties record every other step');
+SELECT lives_ok($$SELECT pg_temp.as_role('mc_stage_clerk', $q$INSERT INTO mineconsol.schemes (id, county_code) VALUES (931, '140923')$q$)$$,
+  'the clerk starts its county''s scheme');
+SELECT is((SELECT string_agg(row(e.to_stage, e.actor)::text, ' ' ORDER BY n)
+             FROM (VALUES (1, 'drafted', '2022-09-01'), (2, 'hearing_held', '2022-09-10'),
+                          (3, 'noticed', '2022-09-20'), (4, 'submitted', '2022-10-20')) v(n, s, d),
+                  pg_temp.advance_as('mc_stage_clerk', 'scheme', 931, s, jsonb_build_object('date', d, 'doc_no', '原政〔2022〕' || n, 'media', '忻州日报')) e),
+  '(drafted,mc_stage_clerk) (hearing_held,mc_stage_clerk) (noticed,mc_stage_clerk) (submitted,mc_stage_clerk)',
+  'the clerk records survey → drafted → hearing_held → noticed → submitted');
+SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('scheme', 931, 'approved', '{"date": "2022-11-20", "doc_no": "忻政函〔2022〕120号"}')$$, 'mc_stage_clerk'),
+  E'42501: permission denied to record "approved" for scheme 931 (county 140923)\nThe step from "submitted" to "approved" is recorded by the city (members of mineconsol_admin), as stage_transitions.recorded_by says.',
+  'the clerk cannot record the city''s approval of its own scheme');
+SELECT is(pg_temp.refusal($$UPDATE mineconsol.schemes SET stage = 'approved', stage_evidence = '{"date": "2022-11-20", "doc_no": "forged"}' WHERE id = 931$$, 'mc_stage_clerk'),
+  E'42501: permission denied to record "approved" for scheme 931 (county 140923)\nThe step from "submitted" to "approved" is recorded by the city (members of mineconsol_admin), as stage_transitions.recorded_by says.',
+  'nor by a direct UPDATE');
+SELECT is((SELECT row(s.stage, s.last_event_id = max(e.id), count(e.id))::text FROM schemes s JOIN stage_events e ON e.track = 'scheme' AND e.row_id = s.id
+            WHERE s.id = 931 GROUP BY s.stage, s.last_event_id), '(submitted,t,4)', 'the scheme is still submitted, with its four events');
+SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('scheme', 931, 'approved', '{"date": "2022-11-20", "doc_no": "x"}')$$, 'mc_stage_reader'),
+  '42501: permission denied for function advance', 'a reader cannot call advance()');
+SELECT is((SELECT row(to_stage, actor)::text FROM pg_temp.advance_as('mc_stage_city', 'scheme', 931, 'approved',
+  '{"date": "2022-11-20", "doc_no": "忻政函〔2022〕120号"}')), '(approved,mc_stage_city)', 'the city records the approval');
+
+-- Units: every step by the clerk, "restored" included (its deadline is read
+-- from the audit trail, which the clerk may not read).
+SELECT lives_ok($$SELECT pg_temp.as_role('mc_stage_clerk', $q$
+  INSERT INTO mineconsol.units (id, county_code, retained_mine_id) VALUES (932, '140923', 9301);
+  INSERT INTO mineconsol.unit_members (unit_id, mine_id) VALUES (932, 9301), (932, 9302), (932, 9303);
+  INSERT INTO mineconsol.closures (mine_id, unit_id) VALUES (9302, 932), (9303, 932)$q$)$$,
+  'the clerk adopts a unit with two closures');
+SELECT is((SELECT string_agg(row(e.to_stage, e.actor)::text, ' ' ORDER BY n)
+             FROM (VALUES (1, 'reserves_verified', '2023-02-20', '{}'::jsonb), (2, 'valued', '2023-03-20', '{}'),
+                          (3, 'transferred', '2023-06-01', '{}'), (4, 'rights_settled', '2023-07-01', '{"shares": {"西山公司": 1}}'),
+                          (5, 'plans_approved', '2023-09-01', '{}')) v(n, s, d, x),
+                  pg_temp.advance_as('mc_stage_clerk', 'unit', 932, s, jsonb_build_object('date', d, 'doc_no', '原资〔2023〕' || n) || x) e),
+  '(reserves_verified,mc_stage_clerk) (valued,mc_stage_clerk) (transferred,mc_stage_clerk) (rights_settled,mc_stage_clerk) (plans_approved,mc_stage_clerk)',
+  'the clerk records planned → reserves_verified → valued → transferred → rights_settled → plans_approved');
+SELECT is((SELECT string_agg(row(e.row_id, e.to_stage, e.actor)::text, ' ' ORDER BY m, n)
+             FROM unnest(ARRAY[9302, 9303]) AS m,
+                  (VALUES (1, 'closure_decided', '2023-07-05'), (2, 'license_cancelled', '2023-08-01')) v(n, s, d),
+                  pg_temp.advance_as('mc_stage_clerk', 'closure', m, s, jsonb_build_object('date', d, 'doc_no', '原关〔2023〕' || m || '-' || n)) e),
+  '(9302,closure_decided,mc_stage_clerk) (9302,license_cancelled,mc_stage_clerk) (9303,closure_decided,mc_stage_clerk) (9303,license_cancelled,mc_stage_clerk)',
+  'the clerk records to_close → closure_decided → license_cancelled for both merged mines');
+SELECT is((SELECT row(to_stage, actor)::text FROM pg_temp.advance_as('mc_stage_clerk', 'unit', 932, 'licensed',
+  '{"date": "2023-12-01", "doc_no": "原登〔2023〕1号", "license_no": "C1409212023117130000001"}')), '(licensed,mc_stage_clerk)', 'the clerk records licensed');
+SELECT is((SELECT row(to_stage, actor, to_char(due, 'YYYY-MM-DD'), days_late)::text FROM pg_temp.advance_as('mc_stage_clerk', 'unit', 932, 'restored',
+  '{"date": "2024-11-20", "doc_no": "原验〔2024〕1号", "accepted_by": "原平市自然资源局"}')),
+  '(restored,mc_stage_clerk,2024-12-01,0)', 'the clerk records restored, due a year after licensing (read with the owner''s rights)');
+SELECT is((SELECT string_agg(row(e.to_stage, e.actor)::text, ' ' ORDER BY n)
+             FROM (VALUES (1, 'announced', '2023-08-10'), (2, 'explosives_disposed', '2023-09-01'), (3, 'restored', '2023-10-01')) v(n, s, d),
+                  pg_temp.advance_as('mc_stage_clerk', 'closure', 9302, s, jsonb_build_object('date', d, 'doc_no', '原关〔2023〕' || n, 'media', '忻州日报', 'police_station', '原平市公安局')) e),
+  '(announced,mc_stage_clerk) (explosives_disposed,mc_stage_clerk) (restored,mc_stage_clerk)',
+  'the clerk records license_cancelled → announced → explosives_disposed → restored');
+SELECT is((SELECT actor FROM pg_temp.advance_as('mc_stage_city', 'closure', 9303, 'announced',
+  '{"date": "2023-08-12", "doc_no": "忻公告〔2023〕9号", "media": "忻州日报"}')), 'mc_stage_city', 'the city may record a county''s step too');
+
+-- ---------------------------------------------------------------- evidence bounds
+SELECT matches(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9303, 'explosives_disposed',
+    jsonb_build_object('date', '2023-09-01', 'doc_no', 'x', 'scan', repeat('扫', 6000)))$$, 'mc_stage_clerk'),
+  E'^54000: evidence of closure of mine 9303 \\(county 140923\\) is too large\nIt takes \\d+ bytes; the limit is 16384 bytes, and every event is kept for ever\\.$',
+  'evidence over 16 kB is refused (54000)');
+SELECT matches(pg_temp.refusal($$INSERT INTO mineconsol.closures (mine_id, stage_evidence) VALUES (9301, jsonb_build_object('scan', repeat('x', 20000)))$$, 'mc_stage_clerk'),
+  E'^54000: evidence of closure of mine 9301 is too large\n', 'also on a new row');
+SELECT matches(pg_temp.refusal($$SELECT mineconsol.revert_stage('closure', 9303, 'license_cancelled', repeat('因', 6000))$$, 'mc_stage_city'),
+  E'^54000: the reason for the revert of closure of mine 9303 is too large\n', 'and a revert''s reason');
+SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9303, 'explosives_disposed', '{"date": "0001-01-01", "doc_no": "x"}')$$, 'mc_stage_clerk'),
+  E'23514: closure of mine 9303 (county 140923) cannot move from "announced" to "explosives_disposed"\nAllowed next stage: "explosives_disposed". Invalid evidence: date 0001-01-01 is before 2000-01-01, when no document of the programme can be dated.',
+  'a date before 2000 is refused');
+SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9303, 'explosives_disposed', '{"date": "2999-01-01", "doc_no": "x"}')$$, 'mc_stage_clerk'),
+  E'23514: closure of mine 9303 (county 140923) cannot move from "announced" to "explosives_disposed"\nAllowed next stage: "explosives_disposed". Invalid evidence: date 2999-01-01 is in the future (more than a day after today).',
+  'a date in the future is refused');
+SELECT matches(pg_temp.refusal(format($$SELECT mineconsol.advance('closure', 9303, 'explosives_disposed', '{"date": "%s", "doc_no": "x"}')$$,
+    to_char(current_date + 2, 'YYYY-MM-DD')), 'mc_stage_clerk'),
+  'is in the future', 'the day after tomorrow too');
+SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9303, 'explosives_disposed', '{"date": "2023-08-11", "doc_no": "x"}')$$, 'mc_stage_clerk'),
+  E'23514: closure of mine 9303 (county 140923) cannot move from "announced" to "explosives_disposed"\nAllowed next stage: "explosives_disposed". Invalid evidence: date 2023-08-11 is before 2023-08-12, the date of the step that reached "announced".',
+  'a date before the previous step''s is refused');
+SELECT is((SELECT row(stage, stage_evidence->>'date')::text FROM closures WHERE mine_id = 9303), '(announced,2023-08-12)', 'the closure has not moved');
+SELECT lives_ok(format($$SELECT pg_temp.advance_as('mc_stage_clerk', 'closure', 9303, 'explosives_disposed', '{"date": "%s", "doc_no": "x", "police": "原平市公安局"}')$$,
+    to_char(current_date + 1, 'YYYY-MM-DD')), 'tomorrow is accepted (a day of slack for time zones)');
+SELECT is((SELECT evidence->>'police' FROM stage_events WHERE track = 'closure' AND row_id = 9303 ORDER BY id DESC LIMIT 1), '原平市公安局',
+  'unknown keys are kept');
+
+-- ---------------------------------------------------- the triggers fire only on their own tables
+SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY 1) FROM pg_proc p
+            WHERE p.pronamespace = 'mineconsol'::regnamespace
+              AND p.proname IN ('stage_guard', 'stage_events_append', 'stage_events_append_only', 'stage_cache_invalidate',
+                                'advance', 'revert_stage', 'verify_audit', 'audit_problems', 'audit_digest', 'audit_canonical')
+              AND has_function_privilege('public', p.oid, 'EXECUTE')), NULL,
+  'no function of the stage workflow or its audit trail is executable by PUBLIC');
+SELECT lives_ok($$SELECT pg_temp.as_role('mc_stage_clerk', $q$CREATE TEMP TABLE fake (id bigint, county_code text, stage text,
+  stage_evidence jsonb, last_event_id bigint, last_event_hash bytea)$q$)$$, 'the clerk makes a table of its own');
+SELECT is(pg_temp.refusal($$CREATE TRIGGER g BEFORE UPDATE ON fake FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_guard('scheme')$$, 'mc_stage_clerk'),
+  '42501: permission denied for function mineconsol.stage_guard', 'the clerk cannot attach stage_guard to it (issue: forged events of another county)');
+INSERT INTO fake VALUES (931, '140921', 'survey', NULL, NULL, NULL);
+CREATE TRIGGER g BEFORE UPDATE ON fake FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_guard('scheme');
+SELECT is(pg_temp.refusal($$UPDATE fake SET stage = 'drafted', stage_evidence = '{"date": "2022-08-20", "doc_no": "forged"}'$$, 'mc_stage_clerk'),
+  E'39P01: stage_guard() cannot fire on relation "fake"\nIt is a trigger of mineconsol.schemes, mineconsol.units and mineconsol.closures only, attached by mineconsol.',
+  'attached by a superuser, stage_guard still refuses to fire on another table');
+SELECT is((SELECT count(*)::int FROM stage_events WHERE actor = 'mc_stage_clerk' AND evidence->>'doc_no' = 'forged'), 0, 'no event was written');
+SAVEPOINT triggers;
+CREATE TEMP TABLE schemes (LIKE mineconsol.schemes);
+INSERT INTO pg_temp.schemes (id, county_code, stage) VALUES (931, '140923', 'submitted');
+CREATE TRIGGER g BEFORE UPDATE ON pg_temp.schemes FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_guard('scheme');
+SELECT throws_ok($$UPDATE pg_temp.schemes SET stage = 'approved', stage_evidence = '{"date": "2022-11-20", "doc_no": "y"}'$$,
+  '39P01', 'stage_guard() cannot fire on relation "schemes"', 'nor on a temporary table named like its own');
+SELECT throws_ok($$CREATE TRIGGER zz BEFORE UPDATE ON mineconsol.units FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_guard('scheme');
+  UPDATE mineconsol.units SET note = 'x' WHERE id = 932$$,
+  '39P01', 'stage_guard() on mineconsol.units takes one argument, the track "unit"', 'the track is the table''s: a wrong argument is refused');
+SELECT throws_ok($$CREATE TRIGGER zy AFTER UPDATE ON mineconsol.units FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_guard('unit');
+  UPDATE mineconsol.units SET note = 'y' WHERE id = 932$$,
+  '39P01', 'stage_guard() must be fired BEFORE INSERT, UPDATE OR DELETE FOR EACH ROW', 'so is the wrong timing');
+CREATE TEMP TABLE ev (LIKE mineconsol.stage_events);
+CREATE TRIGGER a BEFORE INSERT ON ev FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_events_append();
+CREATE TRIGGER b BEFORE DELETE ON ev FOR EACH STATEMENT EXECUTE FUNCTION mineconsol.stage_events_append_only();
+CREATE TRIGGER c AFTER UPDATE ON ev FOR EACH STATEMENT EXECUTE FUNCTION mineconsol.stage_cache_invalidate();
+SELECT throws_ok($$INSERT INTO ev SELECT * FROM mineconsol.stage_events LIMIT 1$$,
+  '39P01', 'stage_events_append() cannot fire on relation "ev"', 'stage_events_append() fires only on stage_events');
+SELECT throws_ok($$DELETE FROM ev$$, '39P01', 'stage_events_append_only() cannot fire on relation "ev"',
+  'stage_events_append_only() too');
+SELECT throws_ok($$UPDATE ev SET reason = NULL WHERE false$$, '39P01', 'stage_cache_invalidate() cannot fire on relation "ev"',
+  'stage_cache_invalidate() only on stage_transitions and milestones');
+ROLLBACK TO SAVEPOINT triggers;
 
 SELECT is((SELECT ok FROM verify_audit()), true, 'the audit chain verifies');
 SELECT is((SELECT checked FROM verify_audit()), (SELECT count(*) FROM stage_events), 'every event was checked');
