@@ -132,7 +132,10 @@ INSERT INTO parameters (name, value, unit, clause, description, seeded) VALUES
 	('very_small_fraction', 0.1, 'ratio', '国土资发〔2004〕208号 (FACTS.md, partial)',
 	 'A mine producing under this fraction of the small-mine upper bound counts as very small', true),
 	('working_srid', 4547, 'srid', 'FACTS.md (CGCS2000 3-degree GK, CM 114E)',
-	 'Projected SRID (metres) in which every geometry is stored and every area and distance computed; fixed at installation', true);
+	 'Projected SRID (metres) in which every geometry is stored and every area and distance computed; fixed at installation', true),
+	-- Availability: 0.2.0
+	('max_vertices', 10000, 'count', 'mineconsol (not in the plan)',
+	 'Most vertices a mining area or zone may have (refused on write above it): a licence gives tens of corner points, and every spatial rule of the city pays for each vertex', true);
 
 -- Availability: 0.1.0
 CREATE FUNCTION param(name text) RETURNS numeric

@@ -285,18 +285,39 @@ fact_text(ClassifyCache *c, FactField f)
 }
 
 /*
+ * The fact as a reason quotes it: a missing one is said to be so, never
+ * printed as a value it does not have.
+ */
+#define UNKNOWN_TEXT "unknown"
+
+static char *
+fact_text_quoted(ClassifyCache *c, FactField f)
+{
+	return FNULL(c, f) ? pstrdup(UNKNOWN_TEXT) : TextDatumGetCString(FDATUM(c, f));
+}
+
+static char *
+fact_km2_text(ClassifyCache *c, FactField f)
+{
+	return FNULL(c, f) ? pstrdup(UNKNOWN_TEXT) : psprintf("%.4f", DatumGetFloat8(FDATUM(c, f)));
+}
+
+/*
  * The sign of a numeric field (-1, 0, 1), compared with a cached zero:
  * numeric_float8 would go through the text form.
  */
 static int
 fact_numeric_sign(ClassifyCache *c, FactField f)
 {
+	Assert(!FNULL(c, f));
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, FDATUM(c, f), c->zero));
 }
 
 static char *
 fact_numeric_text(ClassifyCache *c, FactField f)
 {
+	if (FNULL(c, f))
+		return pstrdup(UNKNOWN_TEXT);
 	return DatumGetCString(DirectFunctionCall1(numeric_out, FDATUM(c, f)));
 }
 
@@ -463,8 +484,9 @@ rule_c1(Verdict *v, ClassifyCache *c)
 	if (FNULL(c, F_C1_ACT_ON))
 		return;
 	hit = add_hit(v, "C1",
-				  psprintf("%d illegal-mining penalties between %s and %s, within %s years before the illegal mining of %s: ban",
-						   FNULL(c, F_C1_PENALTIES) ? 0 : DatumGetInt32(FDATUM(c, F_C1_PENALTIES)),
+				  psprintf("%s illegal-mining penalties between %s and %s, within %s years before the illegal mining of %s: ban",
+						   FNULL(c, F_C1_PENALTIES) ? UNKNOWN_TEXT :
+						   psprintf("%d", DatumGetInt32(FDATUM(c, F_C1_PENALTIES))),
 						   fact_date_text(c, F_C1_FIRST_PENALTY),
 						   fact_date_text(c, F_C1_LAST_PENALTY),
 						   fact_numeric_text(c, F_PENALTY_WINDOW_YEARS),
@@ -502,10 +524,8 @@ rule_c4(Verdict *v, ClassifyCache *c)
 
 	if (zones == NULL)
 		return;
-	hit = add_hit(v, "C4", psprintf("overlaps %s (%.4f km² in all): refer to the area's authority",
-									zones,
-									FNULL(c, F_C4_OVERLAP_KM2) ? 0.0 :
-									DatumGetFloat8(FDATUM(c, F_C4_OVERLAP_KM2))));
+	hit = add_hit(v, "C4", psprintf("overlaps %s (%s km² in all): refer to the area's authority",
+									zones, fact_km2_text(c, F_C4_OVERLAP_KM2)));
 	decide(v, D_REFER, hit);
 }
 
@@ -549,20 +569,46 @@ rule_c3(Verdict *v, ClassifyCache *c, DateADT as_of)
 static void
 rule_merge_basis(Verdict *v, ClassifyCache *c)
 {
-	char	   *ore = fact_text(c, F_ORE_BODY);
+	char	   *ore = fact_text_quoted(c, F_ORE_BODY);
 
 	if (fact_bool(c, F_M1_SMALL, false))
-		add_hit(v, "M1", psprintf("small (%.4f km² < %s km², %s t < %s t) and within %s m of another mine on ore body %s: must merge",
-								  DatumGetFloat8(FDATUM(c, F_AREA_KM2)),
-								  fact_numeric_text(c, F_SMALL_AREA_KM2),
-								  fact_numeric_text(c, F_RESERVES_T),
-								  fact_numeric_text(c, F_SMALL_RESERVES_T),
-								  fact_numeric_text(c, F_MERGE_DISTANCE_M), ore));
+	{
+		StringInfoData missing;
+
+		initStringInfo(&missing);
+		if (FNULL(c, F_AREA_KM2))
+			appendStringInfoString(&missing, "the area");
+		if (FNULL(c, F_RESERVES_T))
+			appendStringInfo(&missing, "%sthe retained reserves", missing.len ? ", " : "");
+		if (FNULL(c, F_SMALL_AREA_KM2))
+			appendStringInfo(&missing, "%ssmall_area_km2", missing.len ? ", " : "");
+		if (FNULL(c, F_SMALL_RESERVES_T))
+			appendStringInfo(&missing, "%ssmall_reserves_t", missing.len ? ", " : "");
+		if (missing.len > 0)
+			add_hit(v, "M1?", psprintf("marked small under M1, but %s %s not recorded: whether M1 applies cannot be checked",
+									   missing.data, strchr(missing.data, ',') ? "are" : "is"));
+		else
+			add_hit(v, "M1", psprintf("small (%.4f km² < %s km², %s t < %s t) and within %s m of another mine on ore body %s: must merge",
+									  DatumGetFloat8(FDATUM(c, F_AREA_KM2)),
+									  fact_numeric_text(c, F_SMALL_AREA_KM2),
+									  fact_numeric_text(c, F_RESERVES_T),
+									  fact_numeric_text(c, F_SMALL_RESERVES_T),
+									  fact_numeric_text(c, F_MERGE_DISTANCE_M), ore));
+	}
 	else if (fact_bool(c, F_L2_SMALL, false))
-		add_hit(v, "L2", psprintf("%s scale in the concentrated mining zone %s, within %s m of another mine on ore body %s: must merge",
-								  fact_text(c, F_SCALE_CLASS),
-								  fact_text(c, F_CONCENTRATED_ZONE),
-								  fact_numeric_text(c, F_SAFETY_DISTANCE_M), ore));
+	{
+		if (FNULL(c, F_SCALE_CLASS) || FNULL(c, F_CONCENTRATED_ZONE))
+			add_hit(v, "L2?", psprintf("marked small under L2, but its %s not recorded: whether L2 applies cannot be checked",
+									   FNULL(c, F_SCALE_CLASS) && FNULL(c, F_CONCENTRATED_ZONE) ?
+									   "scale class and concentrated mining zone are" :
+									   FNULL(c, F_SCALE_CLASS) ? "scale class is" :
+									   "concentrated mining zone is"));
+		else
+			add_hit(v, "L2", psprintf("%s scale in the concentrated mining zone %s, within %s m of another mine on ore body %s: must merge",
+									  fact_text(c, F_SCALE_CLASS),
+									  fact_text(c, F_CONCENTRATED_ZONE),
+									  fact_numeric_text(c, F_SAFETY_DISTANCE_M), ore));
+	}
 }
 
 /* L4: what made the retained mine the consolidation subject. */
@@ -584,9 +630,9 @@ retained_basis(ClassifyCache *c)
 		appendStringInfo(&buf, "%son the green-mine list", prefs++ ? ", " : "");
 	if (prefs == 0)
 		appendStringInfoString(&buf, "none of the L4 preferences");
-	appendStringInfo(&buf, "; %s t of reserves, %.4f km²",
+	appendStringInfo(&buf, "; %s t of reserves, %s km²",
 					 FNULL(c, F_RESERVES_T) ? "unknown" : fact_numeric_text(c, F_RESERVES_T),
-					 FNULL(c, F_AREA_KM2) ? 0.0 : DatumGetFloat8(FDATUM(c, F_AREA_KM2)));
+					 fact_km2_text(c, F_AREA_KM2));
 	return buf.data;
 }
 
@@ -595,7 +641,7 @@ rule_c6(Verdict *v, ClassifyCache *c)
 {
 	int32		cluster = DatumGetInt32(FDATUM(c, F_CLUSTER_ID));
 	int32		size = FNULL(c, F_CLUSTER_SIZE) ? 0 : DatumGetInt32(FDATUM(c, F_CLUSTER_SIZE));
-	char	   *ore = fact_text(c, F_ORE_BODY);
+	char	   *ore = fact_text_quoted(c, F_ORE_BODY);
 	int64		id = DatumGetInt64(FDATUM(c, F_ID));
 	int			hit;
 
@@ -647,8 +693,8 @@ rule_e1(Verdict *v, ClassifyCache *c)
 		appendStringInfo(&why, "%sfailed restoration", why.len ? ", " : "");
 	if (why.len == 0)
 		return;
-	hit = add_hit(v, "E1", psprintf("isolated small mine (%.4f km², %s t) with %s that cannot join a merge: close",
-									DatumGetFloat8(FDATUM(c, F_AREA_KM2)),
+	hit = add_hit(v, "E1", psprintf("isolated small mine (%s km², %s t) with %s that cannot join a merge: close",
+									fact_km2_text(c, F_AREA_KM2),
 									fact_numeric_text(c, F_RESERVES_T), why.data));
 	decide(v, D_CLOSE, hit);
 }
@@ -694,7 +740,7 @@ rule_l1(Verdict *v, ClassifyCache *c)
 	else
 		add_hit(v, "L1", psprintf("%sthe same holder holds %d other licence%s on ore body %s within %s m (mine%s %s): one ore body worked by several licences, refer to discipline inspection",
 								  flagged ? "suspected fake consolidation, and " : "",
-								  n, n == 1 ? "" : "s", fact_text(c, F_ORE_BODY),
+								  n, n == 1 ? "" : "s", fact_text_quoted(c, F_ORE_BODY),
 								  fact_numeric_text(c, F_MERGE_DISTANCE_M),
 								  n == 1 ? "" : "s", ids));
 }
@@ -718,8 +764,13 @@ merge_fact_notes(Verdict *v, ClassifyCache *c)
 	if (FNULL(c, F_M1_SMALL))
 		add_hit(v, "M1?", pstrdup("area or retained reserves not recorded: whether the mine is small under M1 cannot be decided, so it was clustered as a larger mine"));
 	if (FNULL(c, F_L2_SMALL))
-		add_hit(v, "L2?", psprintf("lies in the concentrated mining zone %s but its scale class is unknown: whether L2 applies cannot be decided",
-								   fact_text(c, F_CONCENTRATED_ZONE)));
+	{
+		if (FNULL(c, F_CONCENTRATED_ZONE))
+			add_hit(v, "L2?", pstrdup("whether the mine lies in a concentrated mining zone, or its scale class, is not recorded: whether L2 applies cannot be decided"));
+		else
+			add_hit(v, "L2?", psprintf("lies in the concentrated mining zone %s but its scale class is unknown: whether L2 applies cannot be decided",
+									   fact_text(c, F_CONCENTRATED_ZONE)));
+	}
 }
 
 static void

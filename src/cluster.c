@@ -36,6 +36,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "common/hashfn.h"
@@ -51,6 +52,12 @@
 #include "cluster.h"
 #include "compat.h"
 #include "mineconsol.h"
+
+/*
+ * The largest partition: the grid of one ore body has up to 4 cells and 8
+ * entries per row, counted in int32.
+ */
+#define MC_MAX_ROWS		(PG_INT32_MAX / 16)
 
 /* What fn_extra keeps for the duration of the query. */
 typedef struct McCallCache
@@ -335,12 +342,7 @@ read_partition(WindowObject winobj, McCallCache *cache, McWork *w)
 
 		if (row->geom == NULL)
 			continue;			/* NULL or empty geometry */
-		if (!isfinite(row->box.xmin) || !isfinite(row->box.ymin) ||
-			!isfinite(row->box.xmax) || !isfinite(row->box.ymax))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("merge_cluster geometry of row %d has non-finite coordinates",
-							i + 1)));
+		/* the reader refused coordinates that are not finite or beyond MC_MAX_COORD */
 		row->ore = ore;
 		w->ores[ore].nrows++;
 		w->ores[ore].maxreach = Max(w->ores[ore].maxreach, row->reach);
@@ -382,16 +384,33 @@ uf_union(McWork *w, int32 a, int32 b)
 
 /* ---------------------------------------------------------------- grid */
 
+/*
+ * The cell of a coordinate, clamped to the grid: monotone in x, so two boxes
+ * whose cell ranges meet still meet after clamping, and never outside
+ * 0 .. n - 1 whatever rounding does at the edges.
+ */
+static inline int32
+grid_index(double v, double origin, double cell, int32 n)
+{
+	double		t = floor((v - origin) / cell);
+
+	if (!(t > 0))
+		return 0;				/* also NaN, which finite input never gives */
+	if (t >= (double) (n - 1))
+		return n - 1;
+	return (int32) t;
+}
+
 static inline int32
 grid_cx(const McGrid *g, double x)
 {
-	return (int32) floor((x - g->ox) / g->cell);
+	return grid_index(x, g->ox, g->cell, g->ncx);
 }
 
 static inline int32
 grid_cy(const McGrid *g, double y)
 {
-	return (int32) floor((y - g->oy) / g->cell);
+	return grid_index(y, g->oy, g->cell, g->ncy);
 }
 
 static int
@@ -403,10 +422,20 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* At most this many cells along an axis. */
+#define MC_GRID_MAX_AXIS	(1 << 20)
+
 /*
  * Choose the grid of one ore body: the cell is about the median grown box,
  * doubled while large boxes would make too many entries or the extent too
  * many cells.  Returns the number of entries.
+ *
+ * Every coordinate is within MC_MAX_COORD (the reader refuses others) and
+ * the growth is capped to a few times that (a larger one makes every pair a
+ * candidate all the same), so the extent, the cell and the cell counts are
+ * finite; the cell is at least extent / MC_GRID_MAX_AXIS, so each axis starts
+ * with at most that many cells, and each round halves them: the loop ends
+ * after a few dozen rounds at most, with one cell if need be.
  */
 static int64
 grid_plan(McWork *w, const int32 *members, int32 m, double grow, McGrid *g)
@@ -418,8 +447,11 @@ grid_plan(McWork *w, const int32 *members, int32 m, double grow, McGrid *g)
 	int32		nsample = Min(m, 1024);
 	double	   *sample = palloc(sizeof(double) * nsample);
 	double		extent;
-	int64		entries;
+	int64		max_cells = (int64) 4 * m + 65536;
+	int64		max_entries = (int64) 8 * m + 1024;
+	int64		entries = 0;
 
+	grow = Min(grow, 4 * MC_MAX_COORD);
 	for (int32 k = 0; k < m; k++)
 	{
 		const McBox *b = &w->rows[members[k]].box;
@@ -442,28 +474,43 @@ grid_plan(McWork *w, const int32 *members, int32 m, double grow, McGrid *g)
 	g->cell = sample[nsample / 2];
 	pfree(sample);
 
-	/* never a zero cell, at most 2^20 cells along an axis */
+	/* never a zero or subnormal cell, at most MC_GRID_MAX_AXIS cells along an axis */
 	extent = Max(xmax - xmin, ymax - ymin) + 2 * grow;
-	g->cell = Max(g->cell, extent / (1 << 20));
-	if (!(g->cell > 0) || !isfinite(g->cell))
-		g->cell = 1.0;
+	g->cell = Max(g->cell, extent / MC_GRID_MAX_AXIS);
+	if (!(g->cell >= DBL_MIN) || !isfinite(g->cell))
+		g->cell = Max(extent, 1.0);
 
 	for (;;)
 	{
-		g->ncx = grid_cx(g, xmax + grow) + 1;
-		g->ncy = grid_cy(g, ymax + grow) + 1;
-		if ((int64) g->ncx * g->ncy <= (int64) 4 * m + 65536)
+		double		ncx = floor((xmax + grow - g->ox) / g->cell) + 1,
+					ncy = floor((ymax + grow - g->oy) / g->cell) + 1;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ncx <= MC_GRID_MAX_AXIS && ncy <= MC_GRID_MAX_AXIS &&
+			ncx * ncy <= (double) max_cells)
 		{
+			g->ncx = Max((int32) ncx, 1);
+			g->ncy = Max((int32) ncy, 1);
 			entries = 0;
-			for (int32 k = 0; k < m; k++)
+			for (int32 k = 0; k < m && entries <= max_entries; k++)
 			{
 				const McBox *b = &w->rows[members[k]].box;
 
+				if ((k & 0x3FFF) == 0x3FFF)
+					CHECK_FOR_INTERRUPTS();
 				entries += (int64) (grid_cx(g, b->xmax + grow) - grid_cx(g, b->xmin - grow) + 1) *
 					(grid_cy(g, b->ymax + grow) - grid_cy(g, b->ymin - grow) + 1);
 			}
-			if (entries <= (int64) 8 * m + 1024)
+			if (entries <= max_entries || (g->ncx == 1 && g->ncy == 1))
 				break;
+		}
+		if (!isfinite(g->cell * 2))
+		{
+			/* can't happen with finite, bounded input; one cell is always right */
+			g->cell = get_float8_infinity();
+			g->ncx = g->ncy = 1;
+			entries = m;
+			break;
 		}
 		g->cell *= 2;
 	}
@@ -635,11 +682,11 @@ join_crowded_cell(McWork *w, const McEntry *e, int32 k, int32 cx, int32 cy,
 
 	for (int32 bi = 0; bi < nb; bi++)
 	{
-		CHECK_FOR_INTERRUPTS();
 		for (int32 bj = bi + 1; bj < nb; bj++)
 		{
 			bool		joined = false;
 
+			CHECK_FOR_INTERRUPTS();
 			if (uf_find(w->parent, rp[bstart[bi]].root) ==
 				uf_find(w->parent, rp[bstart[bj]].root))
 				continue;
@@ -651,6 +698,8 @@ join_crowded_cell(McWork *w, const McEntry *e, int32 k, int32 cx, int32 cy,
 				{
 					const McEntry *b = &e[rp[y].pos];
 
+					if ((y & 0xFFF) == 0xFFF)
+						CHECK_FOR_INTERRUPTS();
 					if (entries_meet(a, b, cx, cy) && join_pair(w, a->row, b->row))
 					{
 						joined = true;
@@ -687,10 +736,17 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 	for (int32 q = 0; q < m; q++)
 	{
 		const McBox *b = &w->rows[members[q]].box;
-		int32		cx0 = grid_cx(&g, b->xmin - g.grow),
-					cx1 = grid_cx(&g, b->xmax + g.grow),
-					cy0 = grid_cy(&g, b->ymin - g.grow),
-					cy1 = grid_cy(&g, b->ymax + g.grow);
+		int32		cx0,
+					cx1,
+					cy0,
+					cy1;
+
+		if ((q & 0x3FFF) == 0x3FFF)
+			CHECK_FOR_INTERRUPTS();
+		cx0 = grid_cx(&g, b->xmin - g.grow);
+		cx1 = grid_cx(&g, b->xmax + g.grow);
+		cy0 = grid_cy(&g, b->ymin - g.grow);
+		cy1 = grid_cy(&g, b->ymax + g.grow);
 
 		for (int32 cy = cy0; cy <= cy1; cy++)
 			for (int32 cx = cx0; cx <= cx1; cx++)
@@ -706,6 +762,8 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 		int32		cx1,
 					cy1;
 
+		if ((q & 0x3FFF) == 0x3FFF)
+			CHECK_FOR_INTERRUPTS();
 		proto.xmin = float_down(row->box.xmin - g.grow);
 		proto.ymin = float_down(row->box.ymin - g.grow);
 		proto.xmax = float_up(row->box.xmax + g.grow);
@@ -811,6 +869,8 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 			{
 				const McEntry *b = &e[q];
 
+				if (((q - p) & 0xFFF) == 0xFFF)
+					CHECK_FOR_INTERRUPTS();
 				if (a->anchor == b->anchor || !entries_meet(a, b, cx, cy))
 					continue;
 				offer_anchor(w, a->anchor ? b->row : a->row,
@@ -936,7 +996,7 @@ mineconsol_merge_cluster(PG_FUNCTION_ARGS)
 	int64		pos = WinGetCurrentPosition(winobj);
 	McPartition *part;
 
-	if (nrows > PG_INT32_MAX / 2)
+	if (nrows > MC_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("merge_cluster cannot cluster a partition of %lld rows",

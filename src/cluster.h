@@ -12,6 +12,13 @@
 
 #include "postgres.h"
 
+/*
+ * The largest coordinate (absolute value) merge_cluster accepts.  No
+ * projected system in metres comes near it, and below it every difference
+ * and square the kernel and the grid compute stays finite.
+ */
+#define MC_MAX_COORD	1e15
+
 /* Kinds of part a geometry is made of. */
 #define MC_PART_POINT	0
 #define MC_PART_LINE	1

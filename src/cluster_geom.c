@@ -81,6 +81,13 @@ mc_arena_alloc(McArena *arena, Size size)
 
 /* ---------------------------------------------------------------- reader */
 
+/*
+ * The reader walks the EWKB twice: pass 1 counts (g == NULL) and checks every
+ * count against the bytes that remain, pass 2 fills the arrays sized by pass
+ * 1.  Pass 2 writes a part only once it has a path, and checks every index
+ * against those sizes as well, so no count in the input can make it write
+ * past what was allocated.
+ */
 typedef struct WkbReader
 {
 	const uint8 *p;
@@ -91,6 +98,9 @@ typedef struct WkbReader
 	int32		npaths;
 	int32		npoints;
 	int32		srid;
+	/* the part being read: written out by wkb_part_end if it has paths */
+	int32		part_kind;
+	McBox		part_box;
 } WkbReader;
 
 static pg_noinline void
@@ -134,20 +144,33 @@ wkb_f64(const uint8 *p, bool swap)
 	return d;
 }
 
-/* Start a part; returns its index (the part is kept only if it gets paths). */
+static pg_noinline void
+wkb_coord_error(WkbReader *r, double x, double y)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("merge_cluster geometry of row %lld has a coordinate that is not finite or out of range",
+					(long long) r->rowno),
+			 errdetail("The vertex (%g %g) is not a finite number within %g of 0.",
+					   x, y, MC_MAX_COORD),
+			 errhint("merge_cluster measures in a projected coordinate system; transform the geometries first (ST_Transform).")));
+}
+
+/* can't happen: pass 2 found more than pass 1 counted in the same bytes */
+static pg_noinline void
+wkb_pass_mismatch(WkbReader *r)
+{
+	elog(ERROR, "merge_cluster: the EWKB of row %lld read differently in two passes",
+		 (long long) r->rowno);
+}
+
+/* Start a part (kept only if it gets paths: see wkb_part_end). */
 static inline void
 wkb_part_begin(WkbReader *r, int kind)
 {
-	if (r->g)
-	{
-		McPart	   *part = &r->g->parts[r->nparts];
-
-		part->kind = kind;
-		part->first_path = r->npaths;
-		part->npaths = 0;
-		part->box.xmin = part->box.ymin = get_float8_infinity();
-		part->box.xmax = part->box.ymax = -get_float8_infinity();
-	}
+	r->part_kind = kind;
+	r->part_box.xmin = r->part_box.ymin = get_float8_infinity();
+	r->part_box.xmax = r->part_box.ymax = -get_float8_infinity();
 }
 
 static inline void
@@ -156,7 +179,17 @@ wkb_part_end(WkbReader *r, int32 first_path)
 	if (r->npaths == first_path)
 		return;					/* empty part: dropped */
 	if (r->g)
-		r->g->parts[r->nparts].npaths = r->npaths - first_path;
+	{
+		McPart	   *part;
+
+		if (r->nparts >= r->g->nparts)
+			wkb_pass_mismatch(r);
+		part = &r->g->parts[r->nparts];
+		part->kind = r->part_kind;
+		part->first_path = first_path;
+		part->npaths = r->npaths - first_path;
+		part->box = r->part_box;
+	}
 	r->nparts++;
 }
 
@@ -172,11 +205,14 @@ wkb_path(WkbReader *r, bool swap, int ndims, uint32 n)
 		wkb_error(r, "The EWKB from the geometry send function ends early.");
 	if (r->g)
 	{
-		McPart	   *part = &r->g->parts[r->nparts];
-		McPath	   *path = &r->g->paths[r->npaths];
-		double	   *xy = r->g->xy + 2 * (Size) r->npoints;
-		McBox		box = part->box;
+		McPath	   *path;
+		double	   *xy;
+		McBox		box = r->part_box;
 
+		if (r->npaths >= r->g->npaths || n > (uint32) (r->g->npoints - r->npoints))
+			wkb_pass_mismatch(r);
+		path = &r->g->paths[r->npaths];
+		xy = r->g->xy + 2 * (Size) r->npoints;
 		path->first = r->npoints;
 		path->npoints = (int32) n;
 		for (uint32 i = 0; i < n; i++)
@@ -184,6 +220,9 @@ wkb_path(WkbReader *r, bool swap, int ndims, uint32 n)
 			double		x = wkb_f64(r->p, swap);
 			double		y = wkb_f64(r->p + 8, swap);
 
+			/* NaN fails both tests */
+			if (!(fabs(x) <= MC_MAX_COORD) || !(fabs(y) <= MC_MAX_COORD))
+				wkb_coord_error(r, x, y);
 			xy[2 * i] = x;
 			xy[2 * i + 1] = y;
 			if (x < box.xmin)
@@ -196,7 +235,7 @@ wkb_path(WkbReader *r, bool swap, int ndims, uint32 n)
 				box.ymax = y;
 			r->p += stride;
 		}
-		part->box = box;
+		r->part_box = box;
 	}
 	else
 		r->p += stride * n;
@@ -218,6 +257,7 @@ wkb_walk(WkbReader *r, int depth)
 
 	if (depth > WKB_MAX_DEPTH)
 		wkb_error(r, "The geometry nests collections too deeply.");
+	check_stack_depth();
 	wkb_need(r, 1);
 	order = *r->p++;
 	if (order > 1)
@@ -257,7 +297,7 @@ wkb_walk(WkbReader *r, int depth)
 				wkb_need(r, (Size) ndims * 8);
 				x = wkb_f64(r->p, swap);
 				y = wkb_f64(r->p + 8, swap);
-				if (isnan(x) || isnan(y))
+				if (isnan(x) && isnan(y))
 				{
 					r->p += (Size) ndims * 8;	/* POINT EMPTY */
 					break;
@@ -278,6 +318,9 @@ wkb_walk(WkbReader *r, int depth)
 		case WKB_POLYGON:
 		case WKB_TRIANGLE:
 			n = wkb_u32(r, swap);
+			/* every ring takes at least its 4-byte point count */
+			if ((Size) (r->end - r->p) / 4 < n)
+				wkb_error(r, "The EWKB from the geometry send function ends early.");
 			first_path = r->npaths;
 			wkb_part_begin(r, MC_PART_POLYGON);
 			for (uint32 i = 0; i < n; i++)
@@ -369,7 +412,8 @@ mc_read_ewkb(McArena *arena, const char *wkb, Size len, int64 rowno,
 	r.g = g;
 	r.nparts = r.npaths = r.npoints = 0;
 	wkb_walk(&r, 0);
-	Assert(r.nparts == g->nparts && r.npoints == g->npoints);
+	if (r.nparts != g->nparts || r.npaths != g->npaths || r.npoints != g->npoints)
+		wkb_pass_mismatch(&r);
 
 	box->xmin = box->ymin = get_float8_infinity();
 	box->xmax = box->ymax = -get_float8_infinity();
@@ -521,6 +565,7 @@ collect_chunks(McDistScratch *s, bool side_a, const McGeom *g,
 
 		if (!box_within(&part->box, xmin, ymin, xmax, ymax))
 			continue;
+		CHECK_FOR_INTERRUPTS();
 		for (int32 k = part->first_path; k < part->first_path + part->npaths; k++)
 		{
 			const McPath *path = &g->paths[k];
@@ -767,10 +812,13 @@ some_part_inside(const McGeom *a, const McGeom *b)
 		const McPart *pa = &a->parts[p];
 		const double *v = a->xy + 2 * (Size) a->paths[pa->first_path].first;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int32 q = 0; q < b->nparts; q++)
 		{
 			const McPart *qb = &b->parts[q];
 
+			if ((q & 0xFFF) == 0xFFF)
+				CHECK_FOR_INTERRUPTS();
 			if (qb->kind != MC_PART_POLYGON ||
 				pa->box.xmin < qb->box.xmin || pa->box.xmax > qb->box.xmax ||
 				pa->box.ymin < qb->box.ymin || pa->box.ymax > qb->box.ymax)
@@ -834,6 +882,7 @@ mc_distance(McDistScratch *s, const McGeom *a, const McBox *abox,
 				nb;
 	McBest		best;
 
+	CHECK_FOR_INTERRUPTS();
 	best.lim = bound;
 	best.lim2 = bound * bound * (1 + 1e-12);
 	best.found = get_float8_infinity();

@@ -79,6 +79,21 @@
 #define CP_MAX_NAME_LETTERS	3
 #define CP_MAX_NAME_DIGITS	4
 #define CP_MAX_TOKENS		16
+
+/*
+ * Bounds on what one text may hold.  A licence has tens of corner points; these
+ * are far above any real text and keep the memory and the time a text costs
+ * small.  Beyond them the text is refused as malformed (22P02).
+ */
+#define CP_MAX_TEXT_BYTES	(1024 * 1024)
+#define CP_MAX_LINES		100000	/* so at most as many points */
+#define CP_MAX_AREAS		10000
+/* digits of a coordinate before and after the decimal point */
+#define CP_MAX_COORD_INT_DIGITS		10
+#define CP_MAX_COORD_FRAC_DIGITS	10
+/* an elevation in metres: |value| < 10^5, at most 6 decimals */
+#define CP_MAX_ELEV_INT_DIGITS		5
+#define CP_MAX_ELEV_FRAC_DIGITS		6
 /* Two crossing segments pass within this distance (m) of GEOS's location. */
 #define CP_CROSS_TOLERANCE	1e-3
 
@@ -147,13 +162,29 @@ typedef struct CpParse
 
 /* ---------------------------------------------------------------- errors */
 
-/* UTF-8 bytes (not terminated) as a string in the server encoding. */
+/* At most this many bytes of the input are quoted in a message. */
+#define CP_QUOTE_MAX		120
+
+/*
+ * UTF-8 bytes (not terminated) as a string in the server encoding, cut at a
+ * character boundary with "..." when longer than CP_QUOTE_MAX: messages
+ * never echo a whole runaway line.
+ */
 static char *
 cp_to_server(const char *s, int len)
 {
-	char	   *copy = pnstrdup(s, len);
+	char	   *copy;
+	bool		cut = false;
 
-	return pg_any_to_server(copy, len, PG_UTF8);
+	if (len > CP_QUOTE_MAX)
+	{
+		len = CP_QUOTE_MAX;
+		while (len > 0 && (((unsigned char) s[len]) & 0xC0) == 0x80)
+			len--;				/* back to the start of a character */
+		cut = true;
+	}
+	copy = pg_any_to_server(pnstrdup(s, len), len, PG_UTF8);
+	return cut ? psprintf("%s...", copy) : copy;
 }
 
 /* The line as given, trimmed, in the server encoding. */
@@ -347,45 +378,83 @@ cp_point_name(const CpToken *t)
 	return -1;
 }
 
-/* An unsigned decimal coordinate; false if the token is not one. */
-static bool
+typedef enum CpNumber
+{
+	CP_NUMBER_OK,
+	CP_NUMBER_BAD,				/* not an unsigned decimal */
+	CP_NUMBER_TOO_LONG			/* one, with too many digits */
+} CpNumber;
+
+/* An unsigned decimal coordinate, of at most CP_MAX_COORD_*_DIGITS digits. */
+static CpNumber
 cp_coordinate(const CpToken *t, double *v)
 {
 	int			i = 0;
 	int			digits = 0;
-	char		buf[64];
+	int			frac = 0;
+	char		buf[CP_MAX_COORD_INT_DIGITS + CP_MAX_COORD_FRAC_DIGITS + 3];
 
 	if (i < t->len && t->s[i] == '+')
 		i++;
 	while (i < t->len && isdigit((unsigned char) t->s[i]))
 		i++, digits++;
 	if (digits == 0)
-		return false;
+		return CP_NUMBER_BAD;
 	if (i < t->len && t->s[i] == '.')
 	{
-		int			frac = 0;
-
 		i++;
 		while (i < t->len && isdigit((unsigned char) t->s[i]))
 			i++, frac++;
 		if (frac == 0)
-			return false;
+			return CP_NUMBER_BAD;
 	}
-	if (i != t->len || t->len >= (int) sizeof(buf))
-		return false;
+	if (i != t->len)
+		return CP_NUMBER_BAD;
+	if (digits > CP_MAX_COORD_INT_DIGITS || frac > CP_MAX_COORD_FRAC_DIGITS)
+		return CP_NUMBER_TOO_LONG;
+	Assert(t->len < (int) sizeof(buf));
 	memcpy(buf, t->s, t->len);
 	buf[t->len] = '\0';
 	*v = strtod(buf, NULL);
-	return true;
+	return CP_NUMBER_OK;
+}
+
+static void
+cp_coordinate_or_error(const CpLine *ln, const CpToken *t, const char *axis,
+					   const char *nm, double *v)
+{
+	switch (cp_coordinate(t, v))
+	{
+		case CP_NUMBER_OK:
+			return;
+		case CP_NUMBER_TOO_LONG:
+			cp_error(ln, psprintf("The %s coordinate of point %s, \"%s\", has more digits than a coordinate in metres: at most %d before and %d after the decimal point.",
+								  axis, nm, cp_token_text(ln, t),
+								  CP_MAX_COORD_INT_DIGITS, CP_MAX_COORD_FRAC_DIGITS),
+					 "Check for digits run together with the next number.");
+			break;
+		case CP_NUMBER_BAD:
+			if (axis[0] == 'X')
+				cp_error(ln, psprintf("The X coordinate of point %s is \"%s\", not a number.",
+									  nm, cp_token_text(ln, t)),
+						 "X is the northing in metres, e.g. 4254511.83.");
+			cp_error(ln, psprintf("The Y coordinate of point %s is \"%s\", not a number.",
+								  nm, cp_token_text(ln, t)),
+					 "Y is the easting in metres, usually with the zone prefix, e.g. 38389373.04.");
+			break;
+	}
 }
 
 /* ------------------------------------------------------------- sub-areas */
 
 static CpArea *
-cp_new_area(CpParse *ps)
+cp_new_area(CpParse *ps, const CpLine *ln)
 {
 	CpArea	   *a;
 
+	if (ps->nareas >= CP_MAX_AREAS)
+		cp_error(ln, psprintf("The text has more than %d sub-areas.", CP_MAX_AREAS),
+				 "A licence has a few sub-areas; check that the text is one licence's corner points.");
 	if (ps->nareas == ps->cap)
 	{
 		ps->cap = ps->cap ? ps->cap * 2 : 4;
@@ -399,7 +468,7 @@ cp_new_area(CpParse *ps)
 }
 
 static void
-cp_add_point(CpParse *ps, const CpPoint *pt, int name_no)
+cp_add_point(CpParse *ps, const CpLine *ln, const CpPoint *pt, int name_no)
 {
 	CpArea	   *a = ps->nareas ? &ps->areas[ps->nareas - 1] : NULL;
 
@@ -424,7 +493,7 @@ cp_add_point(CpParse *ps, const CpPoint *pt, int name_no)
 		}
 	}
 	if (a == NULL || a->state != CP_OPEN)
-		a = cp_new_area(ps);
+		a = cp_new_area(ps, ln);
 	if (a->npts == a->cap)
 	{
 		a->cap = a->cap ? a->cap * 2 : 8;
@@ -509,17 +578,11 @@ cp_point_line(CpParse *ps, const CpLine *ln, CpToken *toks, int ntok, int first,
 	if (ntok - first < 2)
 		cp_error(ln, psprintf("Point %s has no X (northing) and no Y (easting).", nm),
 				 "A corner-point line is the point number, X, then Y.");
-	if (!cp_coordinate(&toks[first + 1], &pt.x))
-		cp_error(ln, psprintf("The X coordinate of point %s is \"%s\", not a number.",
-							  nm, cp_token_text(ln, &toks[first + 1])),
-				 "X is the northing in metres, e.g. 4254511.83.");
+	cp_coordinate_or_error(ln, &toks[first + 1], "X", nm, &pt.x);
 	if (ntok - first < 3)
 		cp_error(ln, psprintf("Point %s has an X (northing) but no Y (easting).", nm),
 				 "A corner-point line is the point number, X, then Y.");
-	if (!cp_coordinate(&toks[first + 2], &pt.y))
-		cp_error(ln, psprintf("The Y coordinate of point %s is \"%s\", not a number.",
-							  nm, cp_token_text(ln, &toks[first + 2])),
-				 "Y is the easting in metres, usually with the zone prefix, e.g. 38389373.04.");
+	cp_coordinate_or_error(ln, &toks[first + 2], "Y", nm, &pt.y);
 	if (ntok - first > 3)
 		cp_error(ln, psprintf("Unexpected \"%s\" after the Y coordinate of point %s.",
 							  cp_token_text(ln, &toks[first + 3]), nm),
@@ -534,7 +597,7 @@ cp_point_line(CpParse *ps, const CpLine *ln, CpToken *toks, int ntok, int first,
 							  cp_token_text(ln, &toks[first + 1]), nm),
 				 "X is the northing in metres: at most 7 digits before the decimal point.");
 	cp_check_zone(ps, ln, cp_token_text(ln, &toks[first + 2]), pt.y);
-	cp_add_point(ps, &pt, name_no);
+	cp_add_point(ps, ln, &pt, name_no);
 }
 
 /*
@@ -575,6 +638,25 @@ cp_elevation_numbers(const char *s, int len, char **out, int max)
 	return n;
 }
 
+/* At most CP_MAX_ELEV_*_DIGITS digits, leading zeros not counted. */
+static bool
+cp_elevation_in_range(const char *s)
+{
+	int			digits = 0;
+	int			frac = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	while (*s == '0' && isdigit((unsigned char) s[1]))
+		s++;
+	while (isdigit((unsigned char) *s))
+		s++, digits++;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char) *s); s++)
+			frac++;
+	return digits <= CP_MAX_ELEV_INT_DIGITS && frac <= CP_MAX_ELEV_FRAC_DIGITS;
+}
+
 static double
 cp_numeric_value(const char *s)
 {
@@ -606,6 +688,12 @@ cp_elevation_line(CpParse *ps, const CpLine *ln)
 	if (a == NULL || a->state == CP_DONE)
 		cp_error(ln, "The elevation range has no corner points before it.",
 				 "An elevation line follows the corner points of its sub-area.");
+	for (i = 0; i < 2; i++)
+		if (!cp_elevation_in_range(nums[i]))
+			cp_error(ln, psprintf("The elevation \"%s\" is not an elevation in metres: at most %d digits before and %d after the decimal point.",
+								  cp_to_server(nums[i], (int) strlen(nums[i])),
+								  CP_MAX_ELEV_INT_DIGITS, CP_MAX_ELEV_FRAC_DIGITS),
+					 "Write the range like 开采标高：由1280米至1150米.");
 	if (cp_numeric_value(nums[0]) >= cp_numeric_value(nums[1]))
 		a->top = nums[0], a->bottom = nums[1];
 	else
@@ -638,7 +726,9 @@ cp_other_line(const CpLine *ln, CpToken *toks)
 	{
 		double		v;
 
-		if (cp_coordinate(&toks[0], &v) && v >= 1e4)
+		CpNumber	st = cp_coordinate(&toks[0], &v);
+
+		if (st == CP_NUMBER_TOO_LONG || (st == CP_NUMBER_OK && v >= 1e4))
 			cp_error(ln, psprintf("The line starts with the number \"%s\" instead of a point number.",
 								  cp_token_text(ln, &toks[0])),
 					 "A corner-point line is the point number (1, J1 …), X, then Y.");
@@ -702,11 +792,17 @@ cp_split_lines(CpParse *ps)
 			cap *= 2;
 			ps->lines = repalloc(ps->lines, sizeof(CpLine) * cap);
 		}
+		if (ps->nlines >= CP_MAX_LINES)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid corner-point text: more than %d lines", CP_MAX_LINES),
+					 errhint("A licence's corner-point table has tens of lines; pass one licence at a time.")));
 		ln = &ps->lines[ps->nlines++];
 		ln->no = ps->nlines;
 		ln->orig = p;
 		ln->origlen = (int) (e - p);
-		cp_fold_line(ln);
+		ln->norm = NULL;		/* folded when it is parsed */
+		ln->map = NULL;
 		if (*e == '\0')
 			break;
 		if (*e == '\r' && e[1] == '\n')
@@ -965,10 +1061,17 @@ cp_report_ring_fault(CpParse *ps, const CpRingFault *f)
 static void
 cp_parse(CpParse *ps, text *txt, int zone_arg)
 {
-	char	   *str = text_to_cstring(txt);
+	char	   *str;
 	int			i;
 
 	memset(ps, 0, sizeof(*ps));
+	if (VARSIZE_ANY_EXHDR(txt) > CP_MAX_TEXT_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid corner-point text: %zu bytes, more than %d",
+						(size_t) VARSIZE_ANY_EXHDR(txt), CP_MAX_TEXT_BYTES),
+				 errhint("A licence's corner-point table takes a few kilobytes; pass one licence at a time.")));
+	str = text_to_cstring(txt);
 	if (zone_arg != 0 && (zone_arg < CP_MIN_ZONE || zone_arg > CP_MAX_ZONE))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -981,8 +1084,16 @@ cp_parse(CpParse *ps, text *txt, int zone_arg)
 
 	for (i = 0; i < ps->nlines; i++)
 	{
+		CpLine	   *ln = &ps->lines[i];
+
 		CHECK_FOR_INTERRUPTS();
-		cp_parse_line(ps, &ps->lines[i]);
+		cp_fold_line(ln);
+		cp_parse_line(ps, ln);
+		/* errors after this one quote the line as given, not its folded form */
+		pfree(ln->norm);
+		pfree(ln->map);
+		ln->norm = NULL;
+		ln->map = NULL;
 	}
 
 	if (ps->nareas == 0)

@@ -4,7 +4,9 @@
 # closure and stored results is updated in place; afterwards
 #   (a) its catalog is identical to a fresh install of the current version
 #       (test/upgrade/catalog.sql describes every object the extension owns),
-#   (b) its data is all there, and (c) the audit trail verifies;
+#   (b) its data is all there (the DBA's config edits too), and the seed rows
+#       of its config tables are those of a fresh install,
+#   (c) the audit trail verifies;
 # and pg_dump / pg_restore of the updated database still works.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +25,7 @@ mkdir -p "$work" && chmod 755 "$work"
 psql -X -q -d postgres -c "CREATE DATABASE $old" -c "CREATE DATABASE $fresh" -c "CREATE DATABASE $restored" >/dev/null || exit 1
 current=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$here/../../mineconsol.control")
 
-plan 13
+plan 14
 out=$(psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -d $old 2>&1 <<'SQL'
 CREATE EXTENSION mineconsol VERSION '0.1.0' CASCADE;
 SET search_path = mineconsol, public;
@@ -68,7 +70,18 @@ SELECT 'schemes ' || string_agg(county_code || '=' || stage || '@' || last_event
 SELECT 'units ' || string_agg(stage || '@' || last_event_id, ',' ORDER BY id) FROM units;
 SELECT 'closures ' || string_agg(stage || '@' || last_event_id, ',' ORDER BY mine_id) FROM closures;
 SELECT 'events ' || count(*) || ' ' || md5(string_agg(id || ':' || encode(hash, 'hex'), ',' ORDER BY id)) FROM stage_events;
-SELECT 'parameters ' || string_agg(name || '=' || value, ',' ORDER BY name) FROM parameters;
+-- the DBA's edits; seed rows a new version adds are compared with a fresh install below
+SELECT 'parameters ' || string_agg(name || '=' || value, ',' ORDER BY name) FROM parameters WHERE NOT seeded;
+SQL
+}
+# The rows a version ships (seeded), as one text per config table.
+seeds() {
+	psql -X -q -At -d "$1" <<'SQL'
+SET search_path = mineconsol, public;
+SELECT 'parameters ' || string_agg(row(p.*)::text, ';' ORDER BY name) FROM parameters p WHERE seeded;
+SELECT 'scale_thresholds ' || string_agg(row(t.*)::text, ';' ORDER BY mineral, unit) FROM scale_thresholds t WHERE seeded;
+SELECT 'milestones ' || string_agg(row(m.*)::text, ';' ORDER BY track, stage) FROM milestones m WHERE seeded;
+SELECT 'counties ' || string_agg(row(c.*)::text, ';' ORDER BY code) FROM counties c WHERE seeded;
 SQL
 }
 before=$(snapshot $old)
@@ -84,6 +97,9 @@ is "$(q $old "SELECT row(ok, checked, first_bad_event)::text FROM mineconsol.ver
 
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d $fresh -c "CREATE EXTENSION mineconsol CASCADE" 2>&1)
 ok $? "a fresh install of $current beside it"
+# the same DBA edit as in the old database, so that the same rows are seeds
+psql -X -q -d $fresh -c "UPDATE mineconsol.parameters SET value = 600 WHERE name = 'merge_distance_m'" >/dev/null
+is "$(seeds $old)" "$(seeds $fresh)" "the updated seed rows of the config tables are those of a fresh install"
 psql -X -q -v ON_ERROR_STOP=1 -d $old -f "$here/../upgrade/catalog.sql" >"$work/upgraded.txt" 2>&1 \
 	&& psql -X -q -v ON_ERROR_STOP=1 -d $fresh -f "$here/../upgrade/catalog.sql" >"$work/fresh.txt" 2>&1
 ok $? "both catalogs described" || sed 's/^/# /' "$work/upgraded.txt" "$work/fresh.txt" | tail -n 5

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(71);
+SELECT plan(77);
 
 SET LOCAL mineconsol.as_of = '2023-01-01';
 
@@ -221,6 +221,64 @@ SELECT set_eq($$SELECT mine_id_a, mine_id_b FROM mineconsol.overlaps WHERE mine_
   'overlapping rights with intersecting elevation ranges are listed, disjoint ranges are not');
 SELECT is((SELECT round(overlap_km2::numeric, 4) FROM mineconsol.overlaps WHERE mine_id_a = 500), 0.0300,
   'with the overlap area');
+
+-- ---------------------------------------------------------------- missing facts
+-- classify() must never crash nor print a value it does not have, whatever
+-- facts are missing: a mine_facts row built from JSON leaves the others NULL.
+CREATE FUNCTION pg_temp.facts(j jsonb) RETURNS mineconsol.mine_facts
+  LANGUAGE sql AS $$ SELECT jsonb_populate_record(NULL::mineconsol.mine_facts, j) $$;
+SELECT is((SELECT row(v.disposition, v.rules)::text
+             FROM classify(pg_temp.facts('{"id":1,"as_of":"2023-07-15","in_scope":true,"licence_valid":true,"cluster_id":1,"cluster_size":2,"m1_small":true}')) v),
+          '(merge_close,"{C6,M1?,L2?}")',
+          'the crash of the review (m1_small with no area, reserves or thresholds): C6, with M1? and L2? for the missing facts');
+SELECT is((SELECT reasons[2] FROM classify(pg_temp.facts('{"id":1,"as_of":"2023-07-15","in_scope":true,"licence_valid":true,"cluster_id":1,"cluster_size":2,"m1_small":true}'))),
+          'marked small under M1, but the area, the retained reserves, small_area_km2, small_reserves_t are not recorded: whether M1 applies cannot be checked',
+          '… and M1? names what is missing');
+-- Four full rows that take different paths (in a cluster as the retained mine
+-- and as a member, alone and small, alone under L2), then every one of them
+-- with each fact taken out in turn, and with random sets of facts taken out.
+CREATE TEMP TABLE full_facts (k int, j jsonb);
+INSERT INTO full_facts VALUES
+  (1, '{"id":7,"as_of":"2023-07-15","in_scope":true,"licensed_by":"county","licence_valid":true,"valid_to":"2023-01-01",
+        "reserves_t":1000,"area_km2":0.05,"documents_incomplete":true,"area_delineated":true,"c1_act_on":"2023-01-02",
+        "c1_penalties":2,"c1_first_penalty":"2022-01-01","c1_last_penalty":"2022-06-01","expiry_cause":"own","eco_ok":false,
+        "safety_ok":false,"product_ok":false,"rectify_by":"2023-02-01","c4_zones":["红线",null],"c4_overlap_km2":0.01,
+        "ore_body":"A","cluster_id":3,"cluster_size":4,"retained_mine_id":7,"cluster_scale_class":"small","anchor":true,
+        "m1_small":true,"l2_small":true,"scale_class":"small","concentrated_zone":"集中区","backward_process":true,
+        "restoration_ok":false,"transfer_mode":"reserves","fake_consolidation_suspected":true,"l1_same_holder_ids":[8,null,9],
+        "planned_zone":null,"eco_fragile_zones":["脆弱区"],"group_enterprise":true,"downstream_processing":true,"green_listed":true,
+        "merge_distance_m":500,"safety_distance_m":300,"small_area_km2":0.1,"small_reserves_t":300000,"penalty_count":2,
+        "penalty_window_years":2}'),
+  (2, '{"id":8,"as_of":"2023-07-15","in_scope":true,"licensed_by":"city","licence_valid":true,"valid_to":"2030-01-01",
+        "reserves_t":0,"area_km2":0.05,"ore_body":"A","cluster_id":3,"cluster_size":4,"retained_mine_id":7,"m1_small":false,
+        "l2_small":true,"scale_class":"very_small","concentrated_zone":"集中区","transfer_mode":"term",
+        "merge_distance_m":500,"safety_distance_m":300,"small_area_km2":0.1,"small_reserves_t":300000,"penalty_count":2,
+        "penalty_window_years":2}'),
+  (3, '{"id":9,"as_of":"2023-07-15","in_scope":true,"licensed_by":"county","licence_valid":true,"valid_to":"2030-01-01",
+        "reserves_t":0,"area_km2":0.05,"m1_small":true,"l2_small":null,"backward_process":true,"restoration_ok":false,
+        "transfer_mode":"reserves","concentrated_zone":"集中区","eco_fragile_zones":[],"l1_same_holder_ids":[],
+        "merge_distance_m":500,"safety_distance_m":300,"small_area_km2":0.1,"small_reserves_t":300000,"penalty_count":2,
+        "penalty_window_years":2}'),
+  (4, '{"id":10,"as_of":"2023-07-15","in_scope":false,"licensed_by":"county","licence_valid":false,"valid_to":"2022-01-01"}');
+CREATE TEMP TABLE missing_facts AS
+  SELECT f.k, f.j - key AS j FROM full_facts f, jsonb_object_keys(f.j) AS key WHERE key NOT IN ('id', 'as_of')
+  UNION ALL
+  SELECT f.k, (SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(f.j) e
+                WHERE e.key IN ('id', 'as_of') OR hashtext(e.key || n) % 3 <> 0)
+    FROM full_facts f, generate_series(1, 100) n;
+SELECT is((SELECT count(*) FROM missing_facts m, classify(pg_temp.facts(m.j)) v
+            WHERE v.disposition IS NOT NULL AND cardinality(v.rules) = cardinality(v.reasons)
+              AND cardinality(v.rules) > 0),
+          (SELECT count(*) FROM missing_facts),
+          'every row with facts missing gets a verdict, one reason per rule');
+SELECT is((SELECT count(*) FROM missing_facts m, classify(pg_temp.facts(m.j)) v, unnest(v.reasons) r
+            WHERE r LIKE '%(null)%' OR r ~ '(^|\s)0\.0000 km²'),
+          0::bigint, '… and no reason prints a missing fact as "(null)" or as 0');
+SELECT is((SELECT string_agg(DISTINCT code, ',' ORDER BY code) FROM missing_facts m, classify(pg_temp.facts(m.j)) v,
+                  unnest(v.rules) code WHERE code LIKE '%?'),
+          'C2?,C5?,L2?,L3?,M1?', 'the missing facts show as C2?, C5?, L2?, L3? and M1?');
+SELECT throws_ok($$SELECT classify(pg_temp.facts('{"id":1}'))$$, '22004',
+  'classify: the row''s id and as_of must not be NULL', 'without id or as_of there is nothing to judge: 22004');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- merge_cluster: every clause of DESIGN.md "Clustering", on hand-made layouts.
 -- Coordinates are metres in SRID 4547; pg_temp.sq(x0, y0, x1, y1) is a square mine.
 BEGIN;
-SELECT plan(50);
+SELECT plan(61);
 
 CREATE FUNCTION pg_temp.sq(x0 float8, y0 float8, x1 float8, y1 float8)
 RETURNS geometry LANGUAGE sql IMMUTABLE
@@ -271,6 +271,54 @@ SELECT is((SELECT string_agg(id || '=' || coalesce(c::text, '.'), ' ' ORDER BY i
              FROM (SELECT id, merge_cluster(geom, ore, 500, false) OVER (ORDER BY id) AS c
                      FROM lay WHERE layout = 'between') s),
           '1=1 2=1 3=1 4=1 5=1', 'constant reach and anchor arguments are read once');
+
+-- ---------------------------------------------------------------- hostile geometries
+-- Each of these crashed the server or hung it (ignoring statement_timeout,
+-- pg_cancel_backend and pg_terminate_backend) before: each now answers or
+-- raises 22023 well within the statement_timeout set here, which would end a
+-- hang with 57014 and fail the test.
+SET LOCAL statement_timeout = '5s';
+-- mc_of(geoms, reach): the clusters of the geometries in array order, "." for none
+CREATE FUNCTION pg_temp.mc_of(gs geometry[], r float8 DEFAULT 20) RETURNS text LANGUAGE sql
+AS $$ SELECT string_agg(coalesce(c::text, '.'), ' ' ORDER BY i)
+        FROM (SELECT i, merge_cluster(g, 'A', r, false) OVER (ORDER BY i) AS c
+                FROM unnest(gs) WITH ORDINALITY AS u(g, i)) s $$;
+SELECT is(pg_temp.mc_of(ARRAY['POLYGON((0 0,100 0,100 100,0 100,0 0))',
+                              'MULTIPOLYGON(((40 105,60 105,60 120,40 105)),EMPTY)']::geometry[]),
+          '1 1', 'a geometry whose last member is EMPTY (a segfault before) is read, 5 m from the square');
+SELECT is(pg_temp.mc_of(ARRAY['MULTIPOLYGON(EMPTY,((40 105,60 105,60 120,40 105)),EMPTY,EMPTY)',
+                              'POLYGON((0 0,100 0,100 100,0 100,0 0))',
+                              'GEOMETRYCOLLECTION(POINT EMPTY,LINESTRING EMPTY,POLYGON EMPTY,MULTIPOINT(EMPTY,50 -10,EMPTY),GEOMETRYCOLLECTION EMPTY)',
+                              'GEOMETRYCOLLECTION(POLYGON EMPTY,GEOMETRYCOLLECTION EMPTY)',
+                              'MULTILINESTRING ZM(EMPTY,(300 0 1 2,400 0 1 2),EMPTY)',
+                              'TRIANGLE((310 5,320 5,315 9,310 5))',
+                              'POLYGON EMPTY']::geometry[]),
+          '1 1 1 . 2 2 .', 'EMPTY members first, last and nested, of every type and with Z/M: skipped, the rest measured');
+SELECT throws_ok($$ SELECT pg_temp.mc_of(ARRAY['POINT(-1e308 -1e308)', 'POINT(1e308 1e308)']::geometry[]) $$,
+                 '22023', 'merge_cluster geometry of row 1 has a coordinate that is not finite or out of range',
+                 'two points at -1e308 and 1e308 (a hang that ignored every cancel before) raise 22023 at once');
+SELECT throws_ok($$ SELECT pg_temp.mc_of(ARRAY[ST_MakeEnvelope(1e307, 1e307, 1e308, 1e308), ST_MakeEnvelope(-1e308, -1e308, -1e307, -1e307)]) $$,
+                 '22023', 'merge_cluster geometry of row 1 has a coordinate that is not finite or out of range',
+                 'envelopes at 1e307 to 1e308 (a segfault in the grid before) raise 22023');
+SELECT throws_ok($$ SELECT pg_temp.mc_of(ARRAY['POLYGON((0 0,100 0,100 100,0 100,0 0))', 'LINESTRING(0 0,NaN 5,10 10)']::geometry[]) $$,
+                 '22023', 'merge_cluster geometry of row 2 has a coordinate that is not finite or out of range',
+                 'a NaN vertex inside a line (accepted silently before) raises 22023');
+SELECT throws_ok($$ SELECT pg_temp.mc_of(ARRAY['POINT(0 0)', ST_GeomFromWKB('\x010200000002000000000000000000f03f000000000000f03f000000000000f07f0000000000000000'::bytea)]) $$,
+                 '22023', 'merge_cluster geometry of row 2 has a coordinate that is not finite or out of range',
+                 'an infinite vertex raises 22023');
+SELECT throws_ok($$ SELECT pg_temp.mc_of(ARRAY['POINT(0 0)', 'POINT(NaN 1)']::geometry[]) $$,
+                 '22023', 'merge_cluster geometry of row 2 has a coordinate that is not finite or out of range',
+                 'a point with one NaN ordinate is not POINT EMPTY: 22023');
+SELECT is(pg_temp.mc_of(ARRAY['POINT(-1e15 -1e15)', 'POINT(1e15 1e15)', 'POINT(0 0)']::geometry[], 1.7976931348623157e308),
+          '1 1 1', 'coordinates at the limit (1e15) with the largest finite reach: one cluster');
+SELECT is(pg_temp.mc_of(ARRAY[ST_MakeEnvelope(-1e15, -1e15, -1e15 + 1, -1e15 + 1), 'POINT(1e15 1e15)', 'POINT(1e15 1e15)']::geometry[], 0),
+          '. 1 1', '… and with reach 0: the grid spans 2e15 and still finds the touching pair');
+SELECT is(pg_temp.mc_of(ARRAY['POINT(1e-310 1e-310)', 'POINT(3e-310 3e-310)', 'POINT(1 1)']::geometry[], 1e-309),
+          '1 1 .', 'subnormal coordinates and reach: the grid has a sane cell');
+SELECT is((SELECT count(c) FROM (SELECT merge_cluster(ST_Point(i, 0), 'A', 0.5, false) OVER () AS c
+                                   FROM generate_series(1, 10000) i) s),
+          0::bigint, 'ten thousand points 1 m apart with reach 0.5: no cluster');
+RESET statement_timeout;
 
 SELECT * FROM finish();
 ROLLBACK;

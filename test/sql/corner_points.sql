@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(70);
+SELECT plan(79);
 
 -- cp_error(sql): "SQLSTATE | message | detail" of the error the statement raises.
 CREATE FUNCTION pg_temp.cp_error(sql text) RETURNS text LANGUAGE plpgsql AS $$
@@ -222,6 +222,46 @@ SELECT isnt(obj_description(p.oid, 'pg_proc'), NULL, 'comment on ' || p.oid::reg
   ORDER BY p.proname;
 SELECT is(ST_SRID(parse_corner_points(t)), param('working_srid')::int, 'parse_corner_points returns the working SRID')
   FROM licence;
+
+-- ------------------------------------------------------------ bounds
+-- A 200 000-digit elevation passed the parser and overflowed numeric in
+-- corner_point_elevations (22003); now the parser refuses it, quoting only
+-- the first 120 bytes of the line.
+SELECT is(pg_temp.cp_error($$SELECT * FROM mineconsol.corner_point_elevations(
+            E'1 4254511.83 38389373.04\n2 4254511.83 38389673.04\n3 4254811.83 38389673.04\n开采标高：' || repeat('9', 200000) || '米至1150米')$$),
+  '22P02 | invalid corner-point text at line 4: "开采标高：' || repeat('9', 105) || '..." | The elevation "' || repeat('9', 120)
+    || '..." is not an elevation in metres: at most 5 digits before and 6 after the decimal point.',
+  'a 200 000-digit elevation is refused by the parser (22P02), the message cut at 120 bytes');
+SELECT throws_ok($$SELECT mineconsol.parse_corner_points_raw(
+            E'1 4254511.83 38389373.04\n2 4254511.83 38389673.04\n3 4254811.83 38389673.04\n开采标高：' || repeat('9', 200000) || '米至1150米')$$,
+  '22P02', NULL, '… by parse_corner_points_raw as well');
+SELECT is(pg_temp.cp_error($$SELECT * FROM mineconsol.corner_point_elevations(
+            E'1 4254511.83 38389373.04\n2 4254511.83 38389673.04\n3 4254811.83 38389673.04\n开采标高：100000米至1150米')$$),
+  '22P02 | invalid corner-point text at line 4: "开采标高：100000米至1150米" | The elevation "100000" is not an elevation in metres: at most 5 digits before and 6 after the decimal point.',
+  'an elevation of 100 000 m is refused');
+SELECT is((SELECT row(elev_top, elev_bottom)::text FROM mineconsol.corner_point_elevations(
+            E'1 4254511.83 38389373.04\n2 4254511.83 38389673.04\n3 4254811.83 38389673.04\n开采标高：+0099999.5米至-99999.123456米')),
+  '(99999.5,-99999.123456)', 'elevations within 5 + 6 digits (leading zeros not counted) are read');
+SELECT is(pg_temp.cp_error($$SELECT mineconsol.parse_corner_points_raw(
+            E'1 4254511.83 38389373.04\n2 4254511.83 38389673.040000000001\n3 4254811.83 38389673.04')$$),
+  '22P02 | invalid corner-point text at line 2: "2 4254511.83 38389673.040000000001" | The Y coordinate of point 2, "38389673.040000000001", has more digits than a coordinate in metres: at most 10 before and 10 after the decimal point.',
+  'a coordinate with 12 decimals is refused');
+SELECT is(pg_temp.cp_error($$SELECT mineconsol.parse_corner_points_raw(
+            E'1 ' || repeat('4', 5000) || E' 38389373.04\n2 4254511.83 38389673.04\n3 4254811.83 38389673.04')$$),
+  '22P02 | invalid corner-point text at line 1: "1 ' || repeat('4', 118) || '..." | The X coordinate of point 1, "'
+    || repeat('4', 120) || '...", has more digits than a coordinate in metres: at most 10 before and 10 after the decimal point.',
+  'a 5000-digit coordinate is refused, quoted in part');
+SELECT is(pg_temp.cp_error($$SELECT mineconsol.parse_corner_points_raw(repeat('1 ', 600000))$$),
+  '22P02 | invalid corner-point text: 1200000 bytes, more than 1048576 | ',
+  'a text over 1 MB is refused before it is read');
+SELECT is(pg_temp.cp_error($$SELECT mineconsol.parse_corner_points_raw(repeat(E'\n', 100000) || E'1 4254511.83 38389373.04')$$),
+  '22P02 | invalid corner-point text: more than 100000 lines | ',
+  'a text of more than 100 000 lines (hence points) is refused');
+SELECT is(pg_temp.cp_error($$SELECT mineconsol.parse_corner_points_raw(string_agg(
+            format(E'1 %s 38389373.04\n2 %s 38389473.04\n3 %s 38389473.04', 4254511 + i, 4254511 + i, 4254411 + i), E'\n'))
+            FROM generate_series(1, 10001) i$$),
+  '22P02 | invalid corner-point text at line 30001: "1 4264512 38389373.04" | The text has more than 10000 sub-areas.',
+  'a text of more than 10 000 sub-areas is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -42,7 +42,8 @@ SELECT bag_eq($$SELECT name FROM counties WHERE kind = 'special_zone'$$,
   ARRAY['忻州经济开发区', '五台山风景名胜区'], 'the two special zones');
 SELECT bag_eq($$SELECT name FROM parameters$$, ARRAY['merge_distance_m', 'small_area_km2', 'small_reserves_t',
   'penalty_count', 'penalty_window_years', 'safety_distance_m', 'reduction_target', 'restoration_years',
-  'very_small_fraction', 'working_srid'], 'every parameter RULES.md names is seeded');
+  'very_small_fraction', 'working_srid', 'max_vertices'],
+  'every parameter RULES.md names is seeded, and max_vertices');
 SELECT is((SELECT count(*)::int FROM parameters WHERE unit IS NULL OR clause IS NULL), 0,
   'every parameter has its unit and clause');
 SELECT is(param('merge_distance_m'), 500::numeric, 'merge_distance_m is 500');
