@@ -317,19 +317,45 @@ COMMENT ON COLUMN dispositions.disposition IS 'Decisive disposition';
 COMMENT ON COLUMN dispositions.rules IS 'Every matched rule code, decisive first';
 COMMENT ON COLUMN dispositions.reasons IS 'One sentence per rule code, with the facts behind it';
 
--- Availability: 0.1.0
+-- Availability: 0.1.0; 0.2.0 simplifies an area of many vertices first.
 CREATE FUNCTION gap_resources(merged geometry, merge_distance float8) RETURNS geometry
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $fn$
+DECLARE
+	-- Above this many vertices GEOS's buffer of a ragged outline (a comb)
+	-- takes seconds to hours and cannot be cancelled: the closing is then
+	-- computed from a simplification of the area (see below).
+	max_vertices constant int := 256;
+	coarse geometry := merged;
+	tolerance float8 := greatest(merge_distance / 20, ST_Perimeter(merged) / 10000);
+	closed geometry;
+BEGIN
+	IF ST_NPoints(merged) > max_vertices THEN
+		-- Douglas-Peucker at merge_distance / 20 (or the perimeter / 10 000
+		-- when larger), the tolerance growing fourfold until at most
+		-- max_vertices remain; the closing and the gap are then those of the
+		-- simplified area, which lies within the tolerance of the real one.
+		-- Mines have tens of corner points: a cluster's area is simplified
+		-- only when it is made of many or very ragged mines.
+		LOOP
+			coarse := ST_Simplify(merged, tolerance, true);
+			EXIT WHEN ST_NPoints(coarse) <= max_vertices;
+			tolerance := tolerance * 4;
+		END LOOP;
+	END IF;
+	IF coarse IS DISTINCT FROM merged THEN
+		coarse := ST_CollectionExtract(ST_MakeValid(coarse), 3);
+	END IF;
+	closed := ST_Buffer(ST_Buffer(coarse, merge_distance / 2), -merge_distance / 2);
 	-- Slivers under 1 m² that the buffers' arc approximation leaves are dropped.
-	SELECT ST_Multi(COALESCE(ST_Union(g.geom), ST_GeomFromText('POLYGON EMPTY', ST_SRID(merged))))
-	  FROM ST_Dump(ST_CollectionExtract(
-			 ST_Difference(ST_Buffer(ST_Buffer(merged, merge_distance / 2), -merge_distance / 2), merged), 3)) g
-	 WHERE ST_Area(g.geom) >= 1
+	RETURN (SELECT ST_Multi(COALESCE(ST_Union(g.geom), ST_GeomFromText('POLYGON EMPTY', ST_SRID(merged))))
+			  FROM ST_Dump(ST_CollectionExtract(ST_Difference(closed, coarse), 3)) g
+			 WHERE ST_Area(g.geom) >= 1);
+END
 $fn$;
 COMMENT ON FUNCTION gap_resources(geometry, float8) IS
-  'Gap resources (夹缝资源) of a merged area: its morphological closing by half the merge distance (buffer out, then in) minus the area itself, as a MultiPolygon (empty when there is no gap; parts under 1 m² dropped).';
+  'Gap resources (夹缝资源) of a merged area: its closing by half the merge distance (buffer out, then in) minus the area, as a MultiPolygon (empty when none; parts under 1 m² dropped). Over 256 vertices, computed on a simplification (tolerance merge_distance/20 or more), which bounds the time.';
 
 -- Availability: 0.1.0
 CREATE VIEW merge_plan AS

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(77);
+SELECT plan(82);
 
 SET LOCAL mineconsol.as_of = '2023-01-01';
 
@@ -279,6 +279,34 @@ SELECT is((SELECT string_agg(DISTINCT code, ',' ORDER BY code) FROM missing_fact
           'C2?,C5?,L2?,L3?,M1?', 'the missing facts show as C2?, C5?, L2?, L3? and M1?');
 SELECT throws_ok($$SELECT classify(pg_temp.facts('{"id":1}'))$$, '22004',
   'classify: the row''s id and as_of must not be NULL', 'without id or as_of there is nothing to judge: 22004');
+
+-- Gap resources of a ragged area are bounded in time: a 10 000-vertex comb
+-- (teeth 0.18 m apart, as many vertices as max_vertices allows) once made
+-- GEOS's buffer run for hours, deaf to cancellation.  Under statement_timeout
+-- a regression fails with 57014 instead of hanging the suite.
+CREATE FUNCTION pg_temp.comb(n int, width float8) RETURNS geometry LANGUAGE sql AS $$
+SELECT ST_SetSRID(ST_Multi(ST_MakePolygon(ST_MakeLine(p ORDER BY k))), 4547)
+  FROM (SELECT i AS k, ST_MakePoint(400000 + i * width / (n - 3), 4250000 + CASE WHEN i % 2 = 0 THEN 0 ELSE 100 END) AS p
+          FROM generate_series(0, n - 4) i
+        UNION ALL SELECT n, ST_MakePoint(400000 + width, 4250000 - 10)
+        UNION ALL SELECT n + 1, ST_MakePoint(400000, 4250000 - 10)
+        UNION ALL SELECT n + 2, ST_MakePoint(400000, 4250000)) s $$;
+SELECT is(ST_NPoints(pg_temp.comb(10000, 900)), 10000, 'the comb has 10 000 vertices');
+SET LOCAL statement_timeout = '5s';
+SELECT lives_ok($$SELECT gap_resources(pg_temp.comb(10000, 900), 500)$$,
+  'gap resources of a 10 000-vertex comb 900 m wide finish within the statement timeout');
+SELECT lives_ok($$SELECT gap_resources(pg_temp.comb(10000, 3000000), 0.001)$$,
+  '… and of a 3 000 km comb at a merge distance of 1 mm');
+SELECT ok((SELECT ST_IsValid(g) AND GeometryType(g) = 'MULTIPOLYGON'
+                   AND (ST_IsEmpty(g) OR ST_Within(g, ST_Expand(pg_temp.comb(10000, 900), 100)))
+              FROM gap_resources(pg_temp.comb(10000, 900), 500) g),
+  '… a valid MultiPolygon near the area');
+RESET statement_timeout;
+-- Two 250-vertex members: at most 256 vertices are computed exactly (a
+-- buffer of the union, then its inverse, minus the union).
+SELECT is(round(ST_Area(gap_resources(pg_temp.comb(250, 900), 500))::numeric, 3),
+          round(ST_Area(ST_Difference(ST_Buffer(ST_Buffer(pg_temp.comb(250, 900), 250), -250), pg_temp.comb(250, 900)))::numeric, 3),
+          'up to 256 vertices the gap is exact: the closing minus the area');
 
 SELECT * FROM finish();
 ROLLBACK;
