@@ -121,6 +121,10 @@ BEGIN
 	d := mineconsol.results_as_of();
 	PERFORM pg_catalog.set_config('mineconsol.as_of', pg_catalog.to_char(d, 'YYYY-MM-DD'), true);
 
+	-- The changes this refresh takes in: those its snapshot sees (deleted
+	-- before the registry is read, so that none is lost).
+	DELETE FROM mineconsol.result_changes c WHERE c.county_code = ANY (scope);
+
 	-- The scope's previous results: its clusters, and the verdicts of its
 	-- mines (also of a mine that has moved in since).
 	DELETE FROM mineconsol.disposition_results r
@@ -208,6 +212,11 @@ BEGIN
 	ELSE
 		scope := ARRAY(SELECT DISTINCT u FROM unnest(mineconsol.my_counties()) u ORDER BY u);
 	END IF;
+	-- Only the stale ones, unless asked for all.
+	IF only_stale THEN
+		scope := ARRAY(SELECT s.county_code FROM mineconsol.results_status s
+						WHERE s.stale AND s.county_code = ANY (scope) ORDER BY s.county_code);
+	END IF;
 	-- Flag them (row-level security checks each one) in key order: the row
 	-- locks serialise two refreshes of a county, never deadlock.
 	INSERT INTO mineconsol.result_refreshes AS r (county_code, requested)
@@ -217,7 +226,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION refresh_results(boolean) IS
-  'Recomputes the stored verdicts (disposition_results) and merge plan (merge_plan_results) that the v_* views read, for the caller''s counties (every county for the city), and returns how many mines and clusters it stored. Every verdict is computed from the whole registry at results_as_of(), never at the session''s mineconsol.as_of, so it is the same whoever refreshes. A second refresh of the same county waits for the first to commit. only_stale is accepted for the freshness tracking to come: every refresh is full for now. For the city and county staff; run it after loading registers or changing parameters.';
+  'Recomputes the stored verdicts (disposition_results) and merge plan (merge_plan_results) that the v_* views read, for the caller''s counties (every county for the city), and returns how many mines and clusters it stored. Every verdict is computed from the whole registry at results_as_of(), never at the session''s mineconsol.as_of, so it is the same whoever refreshes. A second refresh of the same county waits for the first to commit. With only_stale (the default) only the counties results_status says are stale. For the city and county staff, or pg_cron.';
 
 GRANT SELECT ON results_as_of, result_refreshes
 	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
@@ -244,3 +253,225 @@ GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mine
 SELECT pg_extension_config_dump('results_as_of', '');
 SELECT pg_extension_config_dump('result_refreshes', '');
 GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
+
+-- Freshness: what made a county's results stale, and the view that says so.
+-- What made a county's stored results stale: one row per change, written in
+-- the transaction of the edit by statement triggers that run as the editor
+-- (no SECURITY DEFINER).  Rows are only ever inserted by editors, so two
+-- counties' transactions, or two of one county, never wait for each other
+-- (no row is updated by every edit); refresh_requested_results(), as the
+-- owner, deletes the rows of the counties it recomputes, and only the rows
+-- its snapshot sees: a change committed meanwhile keeps its county stale.
+-- Row-level security lets an editor add rows for the counties it writes only
+-- (its triggers mark nothing else) and nobody but the owner delete any.
+-- Availability: 0.2.0
+CREATE TABLE result_changes (
+	county_code text NOT NULL,
+	cause       text NOT NULL,
+	changed_at  timestamptz NOT NULL DEFAULT now(),
+	changed_by  name NOT NULL DEFAULT current_user
+);
+CREATE INDEX result_changes_county_idx ON result_changes (county_code);
+COMMENT ON TABLE result_changes IS
+  'Changes since the last refresh_results() of a county that can change its verdicts: one row per edited table and statement, written by triggers in the edit''s transaction, deleted by the refresh that recomputes the county.';
+COMMENT ON COLUMN result_changes.county_code IS 'The county whose results the change makes stale';
+COMMENT ON COLUMN result_changes.cause IS 'What changed, e.g. ''mines update'' or ''parameters update''';
+COMMENT ON COLUMN result_changes.changed_at IS 'Start of the changing transaction';
+COMMENT ON COLUMN result_changes.changed_by IS 'The role that made the change';
+
+ALTER TABLE result_changes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY result_changes_read ON result_changes FOR SELECT
+	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
+CREATE POLICY result_changes_mark ON result_changes FOR INSERT TO mineconsol_editor, mineconsol_admin
+	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+COMMENT ON POLICY result_changes_read ON result_changes IS 'A county''s changes for its county; all for the city and the inspectors';
+COMMENT ON POLICY result_changes_mark ON result_changes IS 'An edit marks only counties its role writes; nobody but the extension deletes a mark';
+
+-- Availability: 0.2.0
+CREATE FUNCTION mark_results_stale() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+	cause text := TG_TABLE_NAME || ' ' || pg_catalog.lower(TG_OP);
+BEGIN
+	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT'
+	   OR TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.violations'::regclass,
+						   'mineconsol.zones'::regclass, 'mineconsol.parameters'::regclass,
+						   'mineconsol.scale_thresholds'::regclass) THEN
+		RAISE EXCEPTION 'mark_results_stale() fires only AFTER each statement on mineconsol.mines, violations, zones, parameters or scale_thresholds'
+			USING ERRCODE = 'trigger_protocol_violated',
+				  DETAIL = format('It was fired %s %s on %s.', TG_WHEN, TG_LEVEL, TG_RELID::regclass);
+	END IF;
+	IF TG_TABLE_NAME IN ('parameters', 'scale_thresholds') OR TG_OP = 'TRUNCATE' THEN
+		-- Every county judges with them.
+		INSERT INTO mineconsol.result_changes (county_code, cause)
+		SELECT c.code, cause FROM mineconsol.counties c;
+	ELSIF TG_TABLE_NAME = 'mines' THEN
+		-- The mine's county, before and after (a mine that moves county).
+		IF TG_OP = 'INSERT' THEN
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT DISTINCT n.county_code, cause FROM new_rows n;
+		ELSIF TG_OP = 'DELETE' THEN
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT DISTINCT o.county_code, cause FROM old_rows o;
+		ELSE
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT o.county_code, cause FROM old_rows o UNION SELECT n.county_code, cause FROM new_rows n;
+		END IF;
+	ELSIF TG_TABLE_NAME = 'violations' THEN
+		-- The county of the violation's mine (a violation deleted with its
+		-- mine leaves that to the mine's own mark).
+		IF TG_OP = 'INSERT' THEN
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT DISTINCT m.county_code, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
+		ELSIF TG_OP = 'DELETE' THEN
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT DISTINCT m.county_code, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
+		ELSE
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT m.county_code, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id
+			UNION SELECT m.county_code, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
+		END IF;
+	ELSE
+		-- A zone: the counties of the mines its area meets, before and after
+		-- (a superset of those mine_zone_relations relates it to); only the
+		-- city writes zones, and it sees every mine.
+		IF TG_OP = 'INSERT' THEN
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT DISTINCT m.county_code, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
+		ELSIF TG_OP = 'DELETE' THEN
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT DISTINCT m.county_code, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
+		ELSE
+			INSERT INTO mineconsol.result_changes (county_code, cause)
+			SELECT m.county_code, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom)
+			UNION SELECT m.county_code, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
+		END IF;
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION mark_results_stale() IS
+  'Statement trigger on mines, violations, zones, parameters and scale_thresholds: records in result_changes, as the editor and in its transaction, the counties whose stored results the statement can change.';
+CREATE TRIGGER mines_results_stale_insert AFTER INSERT ON mines
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER mines_results_stale_update AFTER UPDATE ON mines
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER mines_results_stale_delete AFTER DELETE ON mines
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER mines_results_stale_truncate AFTER TRUNCATE ON mines
+	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER violations_results_stale_insert AFTER INSERT ON violations
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER violations_results_stale_update AFTER UPDATE ON violations
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER violations_results_stale_delete AFTER DELETE ON violations
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER violations_results_stale_truncate AFTER TRUNCATE ON violations
+	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER zones_results_stale_insert AFTER INSERT ON zones
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER zones_results_stale_update AFTER UPDATE ON zones
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER zones_results_stale_delete AFTER DELETE ON zones
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
+	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
+	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
+	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+COMMENT ON TRIGGER mines_results_stale_insert ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER mines_results_stale_update ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER mines_results_stale_delete ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER mines_results_stale_truncate ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER violations_results_stale_insert ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER violations_results_stale_update ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER violations_results_stale_delete ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER violations_results_stale_truncate ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER zones_results_stale_insert ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER zones_results_stale_update ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER zones_results_stale_delete ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER zones_results_stale_truncate ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER parameters_results_stale ON parameters IS 'Marks the stored results this statement can change as stale (result_changes)';
+COMMENT ON TRIGGER scale_thresholds_results_stale ON scale_thresholds IS 'Marks the stored results this statement can change as stale (result_changes)';
+REVOKE ALL ON FUNCTION mark_results_stale() FROM PUBLIC;
+GRANT SELECT ON result_changes TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
+
+-- Availability: 0.2.0
+CREATE VIEW results_status WITH (security_invoker = true) AS
+SELECT c.code AS county_code, r.refreshed_at, r.as_of,
+	   r.refreshed_at IS NULL OR r.as_of IS DISTINCT FROM results_as_of() OR ch.changes > 0 AS stale,
+	   array_remove(ARRAY[
+		   CASE WHEN r.refreshed_at IS NULL THEN 'never computed' END,
+		   CASE WHEN r.refreshed_at IS NOT NULL AND r.as_of IS DISTINCT FROM results_as_of()
+				THEN format('judged at %s, results are now judged at %s', to_char(r.as_of, 'YYYY-MM-DD'), to_char(results_as_of(), 'YYYY-MM-DD')) END],
+		   NULL) || COALESCE(ch.causes, '{}') AS stale_because,
+	   ch.changes,
+	   ch.first_change AS changed_since
+  FROM counties c
+  LEFT JOIN result_refreshes r ON r.county_code = c.code
+ CROSS JOIN LATERAL (
+	SELECT count(*) AS changes, array_agg(DISTINCT x.cause ORDER BY x.cause) AS causes,
+		   min(x.changed_at) AS first_change
+	  FROM result_changes x
+	 WHERE x.county_code = c.code
+ ) ch
+ WHERE county_in(c.code, (SELECT sees_all_counties()), (SELECT my_counties()));
+COMMENT ON VIEW results_status IS
+  'Per county the caller may see: when its stored results were computed, the day they judge at, whether they are stale (never computed, judged at another day than results_as_of(), or changed since) and why. refresh_results() recomputes the stale ones.';
+COMMENT ON COLUMN results_status.county_code IS 'County';
+COMMENT ON COLUMN results_status.refreshed_at IS 'When its results were last stored; NULL when never';
+COMMENT ON COLUMN results_status.as_of IS 'The day they judge at';
+COMMENT ON COLUMN results_status.stale IS 'true when the stored results may differ from the live dispositions view: never computed, another day, or changes since';
+COMMENT ON COLUMN results_status.stale_because IS 'What made them stale: ''never computed'', the day, and the kinds of change (e.g. ''mines update'')';
+COMMENT ON COLUMN results_status.changes IS 'Number of changing statements since the last refresh';
+COMMENT ON COLUMN results_status.changed_since IS 'When the first of them ran';
+GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+
+-- v_county_progress gains results_stale and refreshed_at (appended).
+CREATE OR REPLACE VIEW v_county_progress WITH (security_invoker = true) AS
+WITH counts AS (
+	SELECT r.county_code,
+		   count(*) FILTER (WHERE r.in_scope) AS mines_before,
+		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
+		   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
+		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+							  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
+		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+							  AND r.scale_class = 'unknown') AS scale_unknown_after
+	  FROM disposition_results r
+	 WHERE r.mineral_group = 'sand_gravel_clay'
+	 GROUP BY r.county_code
+), next_due AS (
+	SELECT DISTINCT ON (d.county_code) d.county_code, d.due, d.track, d.due_stage
+	  FROM open_deadlines d
+	 ORDER BY d.county_code, d.due, d.track
+)
+SELECT c.code::bigint AS id, c.code AS county_code, c.name AS county_name,
+	   COALESCE(n.mines_before, 0) AS mines_before,
+	   COALESCE(n.mines_after, 0) AS mines_after,
+	   COALESCE(n.mines_exiting, 0) AS mines_exiting,
+	   COALESCE(n.mines_before - n.mines_after, 0) AS reduction,
+	   round(1 - n.mines_after::numeric / NULLIF(n.mines_before, 0), 3) AS reduction_ratio,
+	   param('reduction_target') AS reduction_target,
+	   1 - n.mines_after::numeric / NULLIF(n.mines_before, 0) >= param('reduction_target') AS meets_target,
+	   round(n.large_medium_after::numeric / NULLIF(n.mines_after, 0), 3) AS large_medium_share,
+	   COALESCE(n.scale_unknown_after, 0) AS scale_unknown_after,
+	   s.stage AS scheme_stage,
+	   nd.track || ' ' || nd.due_stage AS next_due,
+	   nd.due AS next_deadline,
+	   greatest(as_of() - nd.due, 0) AS days_overdue,
+	   COALESCE(rs.stale, true) AS results_stale,
+	   rs.refreshed_at
+  FROM counties c
+  LEFT JOIN counts n ON n.county_code = c.code
+  LEFT JOIN schemes s ON s.county_code = c.code
+  LEFT JOIN next_due nd ON nd.county_code = c.code
+  LEFT JOIN results_status rs ON rs.county_code = c.code
+ WHERE c.kind = 'county'
+   AND (n.county_code IS NOT NULL OR s.county_code IS NOT NULL);
+COMMENT ON COLUMN v_county_progress.results_stale IS 'The stored results the counts come from are stale (results_status.stale)';
+COMMENT ON COLUMN v_county_progress.refreshed_at IS 'When they were computed';

@@ -5,7 +5,9 @@
 # up another county: the second session runs with lock_timeout = 1s, so a
 # wait would show as an error.  Refreshes of the same county (the city's and
 # a county's, two of the city's) wait for each other and all succeed, with
-# every mine's result stored exactly once.
+# every mine's result stored exactly once.  Staleness marks (result_changes)
+# are only ever inserted: an open edit holds up no refresh and no other edit,
+# and a change committed while a refresh runs keeps its county stale.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_results_conc
@@ -19,7 +21,7 @@ trap 'cleanup; rm -f "$work"*' EXIT
 cleanup
 psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
 
-plan 18
+plan 23
 PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>"$work.setup" <<'SQL'
 CREATE EXTENSION mineconsol CASCADE;
 CREATE ROLE mc_rc_xinfu IN ROLE mineconsol_editor;
@@ -84,22 +86,22 @@ is "$(q $db "SELECT count(*) FROM mineconsol.mine_zone_relations WHERE mine_id =
 	"a county's zone does not relate to another county's mine"
 
 # Refreshes.  Issue: a county's refresh held open made the city's fail with a duplicate key.
-hold mc_rc_xinfu "SELECT * FROM mineconsol.refresh_results();"
-second mc_rc_ding "SELECT * FROM mineconsol.refresh_results();"
+hold mc_rc_xinfu "SELECT * FROM mineconsol.refresh_results(false);"
+second mc_rc_ding "SELECT * FROM mineconsol.refresh_results(false);"
 is "$rc1$rc2" 00 "two counties refresh at the same time without waiting for each other"
 [ -n "$err2" ] && printf '# %s\n' "$err2"
-hold mc_rc_xinfu "SELECT * FROM mineconsol.refresh_results();"
-second mc_rc_city "SELECT * FROM mineconsol.refresh_results();" 0
+hold mc_rc_xinfu "SELECT * FROM mineconsol.refresh_results(false);"
+second mc_rc_city "SELECT * FROM mineconsol.refresh_results(false);" 0
 is "$rc1$rc2" 00 "the city refreshes while a county's refresh is open: it waits, and both succeed"
 [ -n "$err2" ] && printf '# %s\n' "$err2"
-hold mc_rc_city "SELECT * FROM mineconsol.refresh_results();"
-second mc_rc_ding "SELECT * FROM mineconsol.refresh_results();" 0
+hold mc_rc_city "SELECT * FROM mineconsol.refresh_results(false);"
+second mc_rc_ding "SELECT * FROM mineconsol.refresh_results(false);" 0
 is "$rc1$rc2" 00 "a county refreshes while the city's refresh is open: it waits, and both succeed"
-hold mc_rc_city "SELECT * FROM mineconsol.refresh_results();"
-second mc_rc_city "SELECT * FROM mineconsol.refresh_results();" 0
+hold mc_rc_city "SELECT * FROM mineconsol.refresh_results(false);"
+second mc_rc_city "SELECT * FROM mineconsol.refresh_results(false);" 0
 is "$rc1$rc2" 00 "two refreshes of the city at once both succeed"
-hold mc_rc_ding "SELECT * FROM mineconsol.refresh_results();"
-second mc_rc_ding "SELECT * FROM mineconsol.refresh_results();" 1s
+hold mc_rc_ding "SELECT * FROM mineconsol.refresh_results(false);"
+second mc_rc_ding "SELECT * FROM mineconsol.refresh_results(false);" 1s
 like "$rc1$rc2 $err2" '^03 .*lock timeout' "a second refresh of the same county waits for the first"
 is "$(q $db "SELECT count(*) || '/' || count(DISTINCT mine_id) FROM mineconsol.disposition_results")" "42/42" \
 	"every mine's verdict is stored exactly once"
@@ -111,16 +113,39 @@ is "$(q $db "SELECT count(*) FROM mineconsol.result_refreshes WHERE requested OR
 
 # A mine moves county while the old county's refresh (which stored it) is
 # open, and the new county refreshes: no duplicate key, the new county keeps it.
-hold mc_rc_xinfu "SELECT * FROM mineconsol.refresh_results();"
+hold mc_rc_xinfu "SELECT * FROM mineconsol.refresh_results(false);"
 second postgres "UPDATE mineconsol.mines SET county_code = '140921' WHERE id = 3;
 SET ROLE mc_rc_ding;
-SELECT * FROM mineconsol.refresh_results();" 0
+SELECT * FROM mineconsol.refresh_results(false);" 0
 is "$rc1$rc2" 00 "a mine moves county between two counties' refreshes: both succeed"
 [ -n "$err2" ] && printf '# %s\n' "$err2"
 is "$(q $db "SELECT r.county_code FROM mineconsol.disposition_results r WHERE r.mine_id = 3")" 140921 \
 	"… and its verdict is stored once, under its new county"
 
 # A refresh held open does not stop the county's clerks from editing mines.
-hold mc_rc_ding "SELECT * FROM mineconsol.refresh_results();"
+hold mc_rc_ding "SELECT * FROM mineconsol.refresh_results(false);"
 second mc_rc_ding "UPDATE mineconsol.mines SET name = 'renamed' WHERE id = 23;"
 is "$rc1$rc2" 00 "an open refresh does not hold up the county's mine edits"
+
+# Freshness.  Two refreshes of what is stale in one county: the second waits.
+q $db "UPDATE mineconsol.mines SET reserves_t = 200000 WHERE id = 24" >/dev/null
+hold mc_rc_ding "SELECT * FROM mineconsol.refresh_results();"
+second mc_rc_ding "SELECT * FROM mineconsol.refresh_results();" 1s
+like "$rc1$rc2 $err2" '^03 .*lock timeout' "a second refresh of a stale county waits for the first"
+# A clerk's edit left open holds up neither a refresh of its county nor
+# another edit of it (the marks are inserted, never updated).
+q $db "UPDATE mineconsol.mines SET reserves_t = 300000 WHERE id = 24" >/dev/null
+hold mc_rc_ding "UPDATE mineconsol.mines SET reserves_t = 400000 WHERE id = 25;"
+second mc_rc_ding "UPDATE mineconsol.mines SET reserves_t = 400000 WHERE id = 26; SELECT * FROM mineconsol.refresh_results();"
+is "$rc1$rc2" 00 "an open edit holds up neither another edit of its county nor its refresh"
+is "$(q $db "SELECT stale FROM mineconsol.results_status WHERE county_code = '140921'")" t \
+	"… and the edit committed during the refresh leaves the county stale"
+# An edit committed while a refresh is open is not lost.
+hold mc_rc_ding "SELECT * FROM mineconsol.refresh_results();"
+second mc_rc_ding "UPDATE mineconsol.mines SET reserves_t = 500000 WHERE id = 27;"
+is "$(q $db "SELECT stale FROM mineconsol.results_status WHERE county_code = '140921'")" t \
+	"an edit committed while the county's refresh was open keeps the county stale"
+q $db "SET ROLE mc_rc_city; SELECT * FROM mineconsol.refresh_results()" >/dev/null
+is "$(q $db "SET mineconsol.as_of = '2023-07-15'; SELECT count(*) FROM (SELECT id, disposition::text, rules FROM mineconsol.dispositions
+               EXCEPT SELECT mine_id, disposition::text, rules FROM mineconsol.disposition_results) x" 2>&1)" 0 \
+	"after the city's refresh every stored verdict is the live one"

@@ -42,6 +42,7 @@ INSERT INTO intended VALUES
   ('mineconsol.stage_events_append()', ''),
   ('mineconsol.stage_events_append_only()', ''),
   ('mineconsol.result_refreshes_stamp()', ''),
+  ('mineconsol.mark_results_stale()', ''),
   -- Internal: called only by the zone-relation triggers, as their owner.
   ('mineconsol.zone_relation_lock(text[],boolean)', ''),
   -- Internal to refresh_results(), run as the owner: for those who may ask for a refresh.
@@ -167,8 +168,8 @@ SELECT results_eq($$
           OR has_any_column_privilege(r.oid, c.oid, 'REFERENCES') OR has_table_privilege(r.oid, c.oid, 'TRIGGER'))
    GROUP BY r.rolname ORDER BY r.rolname$$,
   $$VALUES
-    ('mineconsol_admin', 'closures:awd counties:awd duties:awd milestones:awd mines:awd parameters:awd result_refreshes:AW results_as_of:awd role_counties:awd scale_thresholds:awd schemes:awd stage_transitions:awd unit_members:awd units:awd violations:awd zones:awd'),
-    ('mineconsol_editor', 'closures:awd mines:awd result_refreshes:AW schemes:awd unit_members:awd units:awd violations:awd')$$,
+    ('mineconsol_admin', 'closures:awd counties:awd duties:awd milestones:awd mines:awd parameters:awd result_changes:A result_refreshes:AW results_as_of:awd role_counties:awd scale_thresholds:awd schemes:awd stage_transitions:awd unit_members:awd units:awd violations:awd zones:awd'),
+    ('mineconsol_editor', 'closures:awd mines:awd result_changes:A result_refreshes:AW schemes:awd unit_members:awd units:awd violations:awd')$$,
   'only the city and county staff write; county staff write no zone, no configuration and no stored result');
 
 SELECT * FROM finish();

@@ -71,7 +71,7 @@ SELECT is((SELECT array_agg(mine_id ORDER BY mine_id) FROM stored), ARRAY[8001, 
   'only Xinfu''s results were computed');
 CREATE TEMP TABLE by_clerk AS SELECT * FROM stored;
 SET LOCAL ROLE mc_rs_city;
-SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results()$$, $$VALUES (4::bigint)$$, 'the city refreshes every county');
+SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results(false)$$, $$VALUES (4::bigint)$$, 'the city refreshes every county');
 RESET ROLE;
 SELECT is((SELECT count(*)::int FROM (SELECT * FROM by_clerk EXCEPT SELECT * FROM stored) d), 0,
   'Xinfu''s verdicts are the same whoever refreshed them');
@@ -79,7 +79,7 @@ SELECT is((SELECT count(*)::int FROM (SELECT * FROM by_clerk EXCEPT SELECT * FRO
 -- Dingxiang's refresh replaces Dingxiang's results and nothing else.
 UPDATE disposition_results SET reasons = '{marker}' WHERE mine_id IN (8001, 8003);
 SET LOCAL ROLE mc_rs_ding;
-SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results()$$, $$VALUES (2::bigint)$$, 'Dingxiang refreshes its two mines');
+SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results(false)$$, $$VALUES (2::bigint)$$, 'Dingxiang refreshes its two mines');
 RESET ROLE;
 SELECT is((SELECT array_agg(mine_id ORDER BY mine_id) FROM stored WHERE reasons = '{marker}'), ARRAY[8001]::bigint[],
   '… and leaves Xinfu''s stored verdicts alone');

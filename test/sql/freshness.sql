@@ -1,0 +1,138 @@
+\i test/setup.psql
+BEGIN;
+SELECT plan(47);
+
+-- Staleness of stored results, as the real roles: a clerk of Xinfu
+-- (140902), a clerk of Dingxiang (140921), a reporting tool, the city.
+CREATE ROLE mc_fr_xinfu IN ROLE mineconsol_editor;
+CREATE ROLE mc_fr_ding IN ROLE mineconsol_editor;
+CREATE ROLE mc_fr_bi IN ROLE mineconsol_reader;
+CREATE ROLE mc_fr_city IN ROLE mineconsol_admin;
+INSERT INTO role_counties VALUES ('mc_fr_xinfu', '140902'), ('mc_fr_ding', '140921'), ('mc_fr_bi', '140902');
+INSERT INTO results_as_of VALUES ('2023-07-15');
+
+CREATE FUNCTION pg_temp.sq(x float8, y float8) RETURNS geometry
+  LANGUAGE sql AS $$ SELECT ST_Multi(ST_MakeEnvelope(600000 + x, 4350000 + y, 600200 + x, 4350200 + y, 4547)) $$;
+INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, valid_to, transfer_mode,
+                   mineral, capacity, capacity_unit, geom) VALUES
+  (9001, 'x1', '140902', 'FR', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(0, 0)),
+  (9002, 'x2', '140902', 'FR', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(300, 0)),
+  (9003, 'd1', '140921', 'FR', 900000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(0, 3000)),
+  (9004, 'd2', '140921', 'FS', 900000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(3000, 3000));
+CREATE TEMP VIEW st WITH (security_invoker = true) AS
+  SELECT county_code, stale, stale_because, changes, refreshed_at FROM mineconsol.results_status;
+GRANT SELECT ON st TO PUBLIC;
+CREATE FUNCTION pg_temp.stale(c text) RETURNS boolean LANGUAGE sql AS $$ SELECT stale FROM st WHERE county_code = c $$;
+-- Stored verdicts against the live view at the city's day, as the caller.
+CREATE FUNCTION pg_temp.mismatches() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM (
+	SELECT d.id, d.disposition::text, d.rules FROM mineconsol.dispositions d
+	EXCEPT SELECT r.mine_id, r.disposition::text, r.rules FROM mineconsol.disposition_results r) x $$;
+GRANT EXECUTE ON FUNCTION pg_temp.stale(text), pg_temp.mismatches() TO PUBLIC;
+SET LOCAL mineconsol.as_of = '2023-07-15';
+
+-- ---------------------------------------------------------------- never computed
+SELECT is((SELECT count(*) FROM st WHERE stale AND 'never computed' = ANY (stale_because)), (SELECT count(*) FROM counties),
+  'before any refresh every county is stale: never computed');
+SET LOCAL ROLE mc_fr_city;
+SELECT is((SELECT mines FROM refresh_results(false)), (SELECT count(*) FROM mines), 'the city''s full refresh stores every mine');
+SELECT is((SELECT count(*) FROM st WHERE stale), 0::bigint, 'then no county is stale');
+SELECT is(pg_temp.mismatches(), 0::bigint, 'and every stored verdict is the live one');
+SELECT is((SELECT count(*) FROM refresh_results()), 1::bigint, 'refresh_results() with nothing stale …');
+SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(0,0)', '… recomputes nothing');
+SELECT is((SELECT results_stale FROM v_county_progress WHERE county_code = '140902'), false,
+  'v_county_progress says the results are fresh');
+SELECT ok((SELECT refreshed_at IS NOT NULL FROM v_county_progress WHERE county_code = '140902'), '… and when they were computed');
+RESET ROLE;
+
+-- ---------------------------------------------------------------- a clerk's edit
+SET LOCAL ROLE mc_fr_xinfu;
+UPDATE mines SET reserves_t = 2000000 WHERE id = 9002;
+SELECT is(pg_temp.stale('140902'), true, 'a clerk''s update of a mine makes its county stale in the same transaction');
+SELECT is((SELECT stale_because FROM st WHERE county_code = '140902'), '{"mines update"}', '… saying why');
+SELECT is((SELECT count(*) FROM st), 1::bigint, 'the clerk sees only its county''s status');
+SELECT throws_ok($$DELETE FROM mineconsol.result_changes$$, '42501', NULL, 'the clerk cannot clear a mark');
+SELECT throws_ok($$UPDATE mineconsol.result_changes SET county_code = '140921'$$, '42501', NULL, '… nor move one');
+SELECT throws_ok($$INSERT INTO mineconsol.result_changes (county_code, cause) VALUES ('140921', 'forged')$$, '42501', NULL,
+  '… nor forge one for another county');
+SELECT throws_ok($$INSERT INTO mineconsol.result_changes (county_code, cause, changed_by) VALUES ('140902', 'x', 'mc_fr_city')$$,
+  '42501', NULL, '… nor sign one with another role''s name');
+RESET ROLE;
+SELECT is(pg_temp.stale('140921'), false, 'Dingxiang is untouched by Xinfu''s edit');
+SET LOCAL ROLE mc_fr_xinfu;
+SELECT is((SELECT mines FROM refresh_results()), 2::bigint, 'the clerk''s refresh recomputes its county''s two mines only');
+SELECT is(pg_temp.stale('140902'), false, '… and its county is fresh');
+SELECT is(pg_temp.mismatches(), 0::bigint, '… with the live verdicts');
+RESET ROLE;
+
+-- ---------------------------------------------------------------- violations
+SET LOCAL ROLE mc_fr_xinfu;
+INSERT INTO violations (mine_id, kind, occurred_on, penalized_on) VALUES (9001, 'illegal_mining', '2022-01-01', '2022-02-01');
+SELECT is((SELECT stale_because FROM st WHERE county_code = '140902'), '{"violations insert"}', 'a violation makes its mine''s county stale');
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+RESET ROLE;
+
+-- ---------------------------------------------------------------- a mine that moves county
+SET LOCAL ROLE mc_fr_city;
+UPDATE mines SET county_code = '140921' WHERE id = 9002;
+SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM st WHERE stale), '{140902,140921}',
+  'a mine that moves county makes both counties stale');
+RESET ROLE;
+SET LOCAL ROLE mc_fr_ding;
+SELECT is((SELECT mines FROM refresh_results()), 3::bigint, 'Dingxiang''s refresh takes the mine in');
+RESET ROLE;
+SELECT is(pg_temp.stale('140902'), true, 'Dingxiang''s refresh leaves Xinfu stale');
+SET LOCAL ROLE mc_fr_xinfu;
+SELECT is((SELECT mines FROM refresh_results()), 1::bigint, 'Xinfu''s refresh: one mine left');
+RESET ROLE;
+SELECT is((SELECT count(*) FROM disposition_results WHERE mine_id = 9002), 1::bigint, 'the moved mine has one stored verdict');
+SELECT is((SELECT county_code FROM disposition_results WHERE mine_id = 9002), '140921', '… under its new county');
+
+-- ---------------------------------------------------------------- zones
+SET LOCAL ROLE mc_fr_city;
+INSERT INTO zones (kind, name, geom) VALUES ('eco_redline', 'FR 红线', ST_Multi(ST_MakeEnvelope(599000, 4349000, 604000, 4354000, 4547)));
+SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM st WHERE stale), '{140902,140921}',
+  'a red line over mines of two counties makes both stale');
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+SELECT is((SELECT count(*) FROM disposition_results WHERE disposition = 'refer' AND mine_id BETWEEN 9001 AND 9004), 4::bigint,
+  'every mine under it is referred');
+UPDATE zones SET geom = ST_Multi(ST_MakeEnvelope(599000, 4349000, 601000, 4351000, 4547)) WHERE name = 'FR 红线';
+SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM st WHERE stale), '{140902,140921}',
+  'a zone that shrinks away from Dingxiang makes it stale too (before and after)');
+SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(4,0)', 'the refresh recomputes both');
+SELECT is(pg_temp.mismatches(), 0::bigint, 'and the stored verdicts are the live ones');
+SELECT isnt((SELECT disposition::text FROM disposition_results WHERE mine_id = 9003), 'refer', 'Dingxiang''s mine 9003 is no longer referred');
+DELETE FROM zones WHERE name = 'FR 红线';
+SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM st WHERE stale), '{140902,140921}',
+  'deleting the zone makes the counties it covered stale (9001 in Xinfu, the moved 9002 in Dingxiang)');
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+RESET ROLE;
+
+-- ---------------------------------------------------------------- parameters, thresholds, the day
+SET LOCAL ROLE mc_fr_city;
+UPDATE parameters SET value = value WHERE name = 'merge_distance_m';
+SELECT is((SELECT count(*) FROM st WHERE stale AND 'parameters update' = ANY (stale_because)), (SELECT count(*) FROM counties),
+  'a parameter change makes every county stale');
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+UPDATE scale_thresholds SET large_min = large_min WHERE true;
+SELECT is((SELECT count(*) FROM st WHERE stale), (SELECT count(*) FROM counties), 'so does a change of scale_thresholds');
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+UPDATE results_as_of SET as_of = '2023-08-01';
+SELECT is((SELECT stale_because FROM st WHERE county_code = '140902'), '{"judged at 2023-07-15, results are now judged at 2023-08-01"}',
+  'results judged at another day than results_as_of() are stale');
+SELECT is((SELECT results_stale FROM v_county_progress WHERE county_code = '140902'), true, 'v_county_progress says so');
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+SELECT is((SELECT count(*) FROM st WHERE stale), 0::bigint, 'and nothing is stale');
+RESET ROLE;
+
+-- ---------------------------------------------------------------- readers, the trigger function
+SET LOCAL ROLE mc_fr_bi;
+SELECT is((SELECT array_agg(county_code) FROM st), '{140902}', 'a reporting tool sees its county''s status');
+SELECT throws_ok($$SELECT refresh_results()$$, '42501', NULL, '… and cannot refresh');
+RESET ROLE;
+CREATE TEMP TABLE fr_other (x int);
+CREATE TRIGGER fr_other AFTER INSERT ON fr_other FOR EACH STATEMENT EXECUTE FUNCTION mineconsol.mark_results_stale();
+SELECT throws_ok($$INSERT INTO fr_other VALUES (1)$$, '39P01', NULL, 'mark_results_stale() refuses to fire on another table');
+
+SELECT * FROM finish();
+ROLLBACK;
