@@ -35,7 +35,7 @@ export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 # GEOS headers, GDAL's ogr2ogr (test/shell/import_ogr.sh), python3 (the demo
 # map) and perl's TAP::Harness (the test runner).
 MINECONSOL_DEPS="build-essential postgresql-$PGVER postgresql-server-dev-$PGVER
-postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap libgeos-dev gdal-bin python3 perl"
+postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap postgresql-$PGVER-cron libgeos-dev gdal-bin python3 perl"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'mineconsol: %s\n' "$*" >&2; exit 1; }
