@@ -1,7 +1,7 @@
 -- Classification (三(二)): the facts every rule needs, the C function that
 -- turns them into a verdict, and the views analysts query: dispositions,
--- merge_plan, overlaps.  The rules are those of domain/RULES.md, "How each
--- rule reads the facts"; the numbers come from mineconsol.parameters.
+-- merge_plan, overlaps.  The rules are those of docs/rules.md, "Rule by
+-- rule"; the numbers come from mineconsol.parameters.
 
 -- Availability: 0.1.0
 CREATE TYPE disposition AS ENUM (
@@ -294,7 +294,7 @@ CREATE FUNCTION classify(facts mine_facts) RETURNS verdict
 AS 'MODULE_PATHNAME', 'mineconsol_classify'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION classify(mine_facts) IS
-  'The plan''s verdict on one mine (三(二), domain/RULES.md): the decisive disposition by precedence (out of scope > C1 ban > C2 close > C4 refer > C3 rectify/close > C6 merge > E1 close > C5 exit > R retain), every matched rule code (decisive first; L1, L3, L4, S4, A1 notes; S1-S3 scope basis; "X?" where a missing fact leaves rule X undecided) and one reason per code with the facts behind it. Pure: reads only the row''s fields, by name.';
+  'The plan''s verdict on one mine (三(二); docs/rules.md): the decisive disposition by precedence, every matched rule code (decisive first; notes; "X?" where a missing fact leaves rule X undecided) and one reason per code. Pure: reads only the row''s fields, by name.';
 
 -- Availability: 0.1.0
 CREATE VIEW dispositions AS

@@ -778,7 +778,7 @@ WITH tasks AS (
 	-- Verdicts that call a department in (五(二)).
 	SELECT dep, task, x.county_code, 'mine', x.mine_id, x.mine_id, NULL::date, detail
 	  FROM (SELECT r.county_code, r.mine_id, m.safety_ok, m.eco_ok, m.mineral, r.rules, r.disposition,
-				   r.reasons
+				   r.reasons, m.valid_to, r.as_of, m.licensed_by
 			  FROM disposition_results r JOIN mines m ON m.id = r.mine_id) x
 	 CROSS JOIN LATERAL (VALUES
 		('emergency management', 'unsafe mine: rectify or propose closure (C3)',
@@ -792,7 +792,11 @@ WITH tasks AS (
 		('discipline inspection', 'suspected fake consolidation or one ore body under several licences (L1)',
 		 'L1' = ANY (x.rules)),
 		('natural resources', 'refer to the protected area''s authority (C4)',
-		 x.disposition = 'refer')
+		 x.disposition = 'refer'),
+		('natural resources', 'licence term ended: close the mine and see it exit now (C5)',
+		 x.disposition = 'exit_at_term' AND x.valid_to < x.as_of),
+		('natural resources', format('renew the expired licence (延续): issued by the %s', x.licensed_by),
+		 'LX' = ANY (x.rules) AND x.disposition IN ('merge_retain', 'retain', 'rectify'))
 	 ) AS t(dep, task, applies)
 	 CROSS JOIN LATERAL (SELECT array_to_string(x.reasons, '; ') AS detail) dd
 	 WHERE t.applies

@@ -9,7 +9,7 @@
  * name, once per row type, so adding a column to mine_facts breaks nothing;
  * a missing field or one of another type is an error naming it.
  *
- * Precedence (domain/RULES.md), first wins:
+ * Precedence (docs/rules.md, "Precedence"), first wins:
  *	out of scope > C1 ban > C2 close > C4 refer > C3 rectify/close >
  *	C6 merge_retain/merge_close > E1 close > C5 exit > R retain.
  * The rules array starts with the decisive code and lists every other rule
@@ -443,7 +443,7 @@ decide(Verdict *v, Disposition d, int hit)
 	}
 }
 
-/* Why an out-of-scope mine is out of scope (RULES.md, "Scope"). */
+/* Why an out-of-scope mine is out of scope (docs/rules.md, "Scope"). */
 static char *
 scope_refusal(ClassifyCache *c)
 {
@@ -700,7 +700,7 @@ rule_e1(Verdict *v, ClassifyCache *c)
 }
 
 static void
-rule_c5(Verdict *v, ClassifyCache *c)
+rule_c5(Verdict *v, ClassifyCache *c, DateADT as_of)
 {
 	char	   *mode = fact_text(c, F_TRANSFER_MODE);
 	int			hit;
@@ -710,7 +710,14 @@ rule_c5(Verdict *v, ClassifyCache *c)
 		add_hit(v, "C5?", pstrdup("not in a merge, and how the licence was sold (transfer_mode) is not recorded: whether it exits at term or mines out cannot be decided"));
 		return;
 	}
-	if (strcmp(mode, "term") == 0)
+	if (strcmp(mode, "term") == 0 && !FNULL(c, F_VALID_TO) &&
+		DatumGetDateADT(FDATUM(c, F_VALID_TO)) < as_of)
+	{
+		hit = add_hit(v, "C5", psprintf("not in a merge; the licence was sold for a term, which ended on %s: close and exit now",
+										fact_date_text(c, F_VALID_TO)));
+		decide(v, D_EXIT_AT_TERM, hit);
+	}
+	else if (strcmp(mode, "term") == 0)
 	{
 		hit = add_hit(v, "C5", psprintf("not in a merge; the licence was sold for a term: close and exit when it ends on %s",
 										fact_date_text(c, F_VALID_TO)));
@@ -773,6 +780,45 @@ merge_fact_notes(Verdict *v, ClassifyCache *c)
 	}
 }
 
+/*
+ * LX: a licence that expired for a reason other than the holder's fault
+ * (expiry_cause 'other') is not C2; the note says so and what follows from
+ * the disposition: a kept mine needs its licence renewed (延续) by the
+ * issuing authority, a C5 mine whose term has ended exits now.
+ */
+static void
+rule_expired_other(Verdict *v, ClassifyCache *c, DateADT as_of)
+{
+	char	   *cause;
+	const char *follows;
+
+	if (FNULL(c, F_VALID_TO) || DatumGetDateADT(FDATUM(c, F_VALID_TO)) >= as_of)
+		return;
+	cause = fact_text(c, F_EXPIRY_CAUSE);
+	if (cause == NULL || strcmp(cause, "own") == 0)
+		return;
+	switch (v->disposition)
+	{
+		case D_MERGE_RETAIN:
+		case D_RETAIN:
+		case D_RECTIFY:
+			follows = psprintf("kept, it needs its licence renewed (延续) by the issuing authority (%s)",
+							   FNULL(c, F_LICENSED_BY) ? "not recorded" : fact_text(c, F_LICENSED_BY));
+			break;
+		case D_EXIT_AT_TERM:
+			follows = "its term has ended, so it exits now (C5)";
+			break;
+		case D_MERGE_CLOSE:
+			follows = "it closes into the merge";
+			break;
+		default:
+			follows = "the disposition follows from the other rules";
+			break;
+	}
+	add_hit(v, "LX", psprintf("licence expired on %s, not through the holder's fault (expiry_cause other): not C2 (close); %s",
+							  fact_date_text(c, F_VALID_TO), follows));
+}
+
 static void
 classify_facts(Verdict *v, ClassifyCache *c)
 {
@@ -798,7 +844,7 @@ classify_facts(Verdict *v, ClassifyCache *c)
 	else
 	{
 		rule_e1(v, c);
-		rule_c5(v, c);
+		rule_c5(v, c, as_of);
 	}
 	if (v->decisive < 0)
 		decide(v, D_RETAIN, add_hit(v, "R", pstrdup("none of the disposition rules applies: retain on its own")));
@@ -808,6 +854,7 @@ classify_facts(Verdict *v, ClassifyCache *c)
 		(in_cluster && !FNULL(c, F_RETAINED_MINE_ID) &&
 		 DatumGetInt64(FDATUM(c, F_RETAINED_MINE_ID)) == DatumGetInt64(FDATUM(c, F_ID))))
 		rule_kept_warnings(v, c);
+	rule_expired_other(v, c, as_of);
 	merge_fact_notes(v, c);
 	scope_basis(v, c);
 }

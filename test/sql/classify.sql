@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(82);
+SELECT plan(90);
 
 SET LOCAL mineconsol.as_of = '2023-01-01';
 
@@ -24,7 +24,7 @@ SELECT is(pg_get_function_result('mineconsol.classify(mineconsol.mine_facts)'::r
 SELECT is((SELECT provolatile::text || proparallel::text FROM pg_proc WHERE oid = 'mineconsol.classify(mineconsol.mine_facts)'::regprocedure),
   'is', 'classify is IMMUTABLE and PARALLEL SAFE');
 SELECT enum_has_labels('mineconsol', 'disposition', ARRAY['ban', 'close', 'refer', 'rectify', 'merge_retain',
-  'merge_close', 'exit_at_term', 'mine_out_then_exit', 'retain', 'out_of_scope'], 'the disposition enum of DESIGN.md');
+  'merge_close', 'exit_at_term', 'mine_out_then_exit', 'retain', 'out_of_scope'], 'the disposition enum of the interface');
 SELECT has_view('mineconsol', v, 'view ' || v) FROM unnest(ARRAY['mine_facts', 'dispositions', 'merge_plan', 'overlaps']) v;
 SELECT throws_ok($$SELECT mineconsol.classify_row(ROW(1, 2))$$, '42703',
   'classify: the row has no field "id"', 'a row without the facts is refused, naming the field');
@@ -279,6 +279,30 @@ SELECT is((SELECT string_agg(DISTINCT code, ',' ORDER BY code) FROM missing_fact
           'C2?,C5?,L2?,L3?,M1?', 'the missing facts show as C2?, C5?, L2?, L3? and M1?');
 SELECT throws_ok($$SELECT classify(pg_temp.facts('{"id":1}'))$$, '22004',
   'classify: the row''s id and as_of must not be NULL', 'without id or as_of there is nothing to judge: 22004');
+
+-- ---------------------------------------------------------------- a licence expired for another reason (LX)
+SET LOCAL mineconsol.as_of = '2023-01-01';
+CALL pg_temp.mine(2401, 'LXa', pg_temp.sq(0, 990000));
+UPDATE mines SET valid_from = '2015-01-01', valid_to = '2022-06-30', expiry_cause = 'other' WHERE id = 2401;
+CALL pg_temp.mine(2402, 'LXb', pg_temp.sq(5000, 990000));
+UPDATE mines SET valid_from = '2015-01-01', valid_to = '2022-06-30', expiry_cause = 'other', transfer_mode = NULL WHERE id = 2402;
+SELECT is((pg_temp.v(2401)).disposition, 'exit_at_term', 'a term licence that expired for another reason is not C2: C5 exit at term');
+SELECT is((pg_temp.v(2401)).reasons[1], 'not in a merge; the licence was sold for a term, which ended on 2022-06-30: close and exit now',
+  '… whose reason says the term has ended and it exits now');
+SELECT is((SELECT r FROM pg_temp.v(2401) v, unnest(v.rules, v.reasons) AS u(c, r) WHERE c = 'LX'),
+  'licence expired on 2022-06-30, not through the holder''s fault (expiry_cause other): not C2 (close); its term has ended, so it exits now (C5)',
+  'LX says the licence expired on that day through no fault of the holder, and what follows');
+SELECT is((pg_temp.v(2402)).disposition, 'retain', 'a kept mine whose licence expired for another reason …');
+SELECT is((SELECT r FROM pg_temp.v(2402) v, unnest(v.rules, v.reasons) AS u(c, r) WHERE c = 'LX'),
+  'licence expired on 2022-06-30, not through the holder''s fault (expiry_cause other): not C2 (close); kept, it needs its licence renewed (延续) by the issuing authority (county)',
+  '… needs its licence renewed by the issuing authority');
+SELECT ok(NOT ('LX' = ANY ((pg_temp.v(20)).rules)), 'a licence expired through the holder''s fault has no LX note');
+INSERT INTO results_as_of VALUES ('2023-01-01');
+SELECT lives_ok($$SELECT refresh_results(false)$$, 'results stored');
+SELECT is(ARRAY(SELECT department || ': ' || task FROM v_department_tasks WHERE mine_id IN (2401, 2402) ORDER BY mine_id, task),
+  ARRAY['natural resources: licence term ended: close the mine and see it exit now (C5)',
+        'natural resources: renew the expired licence (延续): issued by the county'],
+  'v_department_tasks routes the exit to natural resources and the renewal to the issuing authority');
 
 -- Gap resources of a ragged area are bounded in time: a 10 000-vertex comb
 -- (teeth 0.18 m apart, as many vertices as max_vertices allows) once made
