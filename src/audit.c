@@ -82,28 +82,12 @@
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
-#include "mineconsol.h"
-#include "stage.h"
+#include "audit.h"
+#include "util.h"
 
 #define AUDIT_TAG			"mineconsol-event-v1"
 
 #define VERIFY_BATCH		1000
-
-/*
- * The receiver of the next event appended for one row: advance() and
- * revert_stage() set it around their UPDATE so that they can return the
- * event the trigger recorded without reading it back.
- */
-typedef struct EventReceiver
-{
-	StageEvent *dest;			/* NULL: nobody waits */
-	MemoryContext cxt;			/* where to copy the event */
-	const char *track;
-	int64		row_id;
-	bool		filled;
-} EventReceiver;
-
-static EventReceiver receiver = {NULL};
 
 /*
  * The id of the event mc_audit_append() is inserting right now (0: none):
@@ -115,6 +99,7 @@ static int64 appending_id = 0;
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr row_last_event_plan = NULL;
 static SPIPlanPtr append_plan = NULL;
+static SPIPlanPtr event_read_plan = NULL;
 
 /* The table of the audit trail, for mc_trigger_check(). */
 static const char *const event_tables[] = {"stage_events"};
@@ -426,7 +411,6 @@ mc_audit_owner(void)
 }
 
 static void audit_insert(StageEvent *ev);
-static void audit_deliver(const StageEvent *ev);
 
 /*
  * mc_audit_append
@@ -484,40 +468,6 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 	}
 	PG_END_TRY();
-	audit_deliver(ev);
-}
-
-/* The columns of a row of stage_events (desc, its columns at a) holding ev. */
-static void
-event_values(const StageEvent *ev, TupleDesc desc, const EventAttnums *a,
-			 Datum *values, bool *nulls)
-{
-	int			i;
-
-	for (i = 0; i < desc->natts; i++)
-	{
-		values[i] = (Datum) 0;
-		nulls[i] = true;
-	}
-#define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
-	SET(a->id, Int64GetDatum(ev->id));
-	SET(a->track, CStringGetTextDatum(ev->track));
-	SET(a->row_id, Int64GetDatum(ev->row_id));
-	SET(a->from_stage, CStringGetTextDatum(ev->from_stage));
-	SET(a->to_stage, CStringGetTextDatum(ev->to_stage));
-	SET(a->actor, CStringGetTextDatum(ev->actor));
-	SET(a->at, TimestampTzGetDatum(ev->at));
-	if (ev->evidence)
-		SET(a->evidence, JsonbPGetDatum(ev->evidence));
-	if (ev->due_set)
-		SET(a->due, DateADTGetDatum(ev->due));
-	if (ev->days_late_set)
-		SET(a->days_late, Int32GetDatum(ev->days_late));
-	if (ev->reason)
-		SET(a->reason, CStringGetTextDatum(ev->reason));
-	SET(a->prev_hash, hash_datum(ev->prev_hash));
-	SET(a->hash, hash_datum(ev->hash));
-#undef SET
 }
 
 /*
@@ -573,70 +523,65 @@ audit_insert(StageEvent *ev)
 			 ev->id, SPI_result_code_string(rc));
 }
 
-/* Hand a copy of the event to advance() / revert_stage() if they wait for it. */
-static void
-audit_deliver(const StageEvent *ev)
-{
-	MemoryContext oldcxt;
-	StageEvent *d;
-
-	if (receiver.dest == NULL || receiver.filled ||
-		receiver.row_id != ev->row_id || strcmp(receiver.track, ev->track) != 0)
-		return;
-	oldcxt = MemoryContextSwitchTo(receiver.cxt);
-	d = receiver.dest;
-	*d = *ev;
-	d->track = pstrdup(ev->track);
-	d->from_stage = pstrdup(ev->from_stage);
-	d->to_stage = pstrdup(ev->to_stage);
-	d->actor = pstrdup(ev->actor);
-	if (ev->evidence != NULL)
-	{
-		d->evidence = palloc(VARSIZE(ev->evidence));
-		memcpy(d->evidence, ev->evidence, VARSIZE(ev->evidence));
-	}
-	d->reason = ev->reason ? pstrdup(ev->reason) : NULL;
-	MemoryContextSwitchTo(oldcxt);
-	receiver.filled = true;
-}
-
 /*
- * mc_audit_expect
- *		Have the next event appended for (track, row_id) copied to *dest,
- *		allocated in cxt.  mc_audit_expect_end() stops it (call it in a
- *		PG_FINALLY block) and says whether the event arrived.
+ * mc_audit_event_read
+ *		The event event_id of stage_events, as a datum of the table's row
+ *		type copied into cxt: how advance() and revert_stage() return the
+ *		event their UPDATE recorded, found by the id the row now holds in
+ *		last_event_id.  It is read as the owner of stage_events, since
+ *		county staff who record a step may not read the audit trail; only
+ *		that one event is read, and it must belong to (track, row_id).
+ *		The caller is connected to SPI.
  */
-void
-mc_audit_expect(StageEvent *dest, MemoryContext cxt, const char *track, int64 row_id)
-{
-	receiver.dest = dest;
-	receiver.cxt = cxt;
-	receiver.track = track;
-	receiver.row_id = row_id;
-	receiver.filled = false;
-}
-
-bool
-mc_audit_expect_end(void)
-{
-	bool		filled = receiver.filled;
-
-	receiver.dest = NULL;
-	receiver.filled = false;
-	return filled;
-}
-
-/* An event as a datum of the row type desc (stage_events' own). */
 Datum
-mc_audit_event_datum(const StageEvent *ev, TupleDesc desc)
+mc_audit_event_read(int64 event_id, const char *track, int64 row_id, MemoryContext cxt)
 {
-	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
-	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
-	EventAttnums a;
+	Datum		values[3];
+	Oid			save_userid;
+	int			save_sec_context;
+	volatile int rc = 0;
+	bool		isnull;
+	Datum		event;
+	MemoryContext oldcxt;
 
-	event_attnums(desc, &a);
-	event_values(ev, desc, &a, values, nulls);
-	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+	if (event_read_plan == NULL)
+	{
+		Oid			types[3] = {INT8OID, TEXTOID, INT8OID};
+
+		event_read_plan = mc_prepare_kept(
+			"SELECT e FROM mineconsol.stage_events e"
+			" WHERE e.id OPERATOR(pg_catalog.=) $1"
+			" AND e.track OPERATOR(pg_catalog.=) $2 AND e.row_id OPERATOR(pg_catalog.=) $3",
+			3, types);
+	}
+	values[0] = Int64GetDatum(event_id);
+	values[1] = CStringGetTextDatum(track);
+	values[2] = Int64GetDatum(row_id);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(mc_audit_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(event_read_plan, values, NULL, false, 1);
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read event " INT64_FORMAT " of stage_events: %s",
+			 event_id, SPI_result_code_string(rc));
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("event " INT64_FORMAT " of %s %lld is not in stage_events",
+						event_id, track, (long long) row_id)));
+	event = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	Assert(!isnull);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	event = PointerGetDatum(PG_DETOAST_DATUM_COPY(event));
+	MemoryContextSwitchTo(oldcxt);
+	return event;
 }
 
 static char *
