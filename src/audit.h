@@ -1,8 +1,10 @@
 /*
  * audit.h
  *		The audit trail of the stage workflow (audit.c), as the stage trigger
- *		and advance() / revert_stage() use it.  audit.c knows nothing of the
- *		stage workflow: it appends, reads back and verifies events.
+ *		and advance() / revert_stage() use it.  audit.c calls nothing of the
+ *		stage workflow's code (only util.c): it appends, reads back and
+ *		verifies events, and knows the tracks' tables only to compare their
+ *		heads with the chains.
  */
 #ifndef MINECONSOL_AUDIT_H
 #define MINECONSOL_AUDIT_H
