@@ -6,8 +6,8 @@
 --   unit     units.stage      one row per consolidation unit (retained mine)
 --   closure  closures.stage   one row per mine to be closed
 -- The stages, their order and the evidence each step needs are data
--- (stage_transitions), read and cached by the C code; the cache is dropped
--- whenever stage_transitions changes.
+-- (stage_transitions; deadlines in milestones), read and cached by the C
+-- code (src/stage_graph.c); the cache is dropped whenever either changes.
 --
 -- A row changes stage either through advance() / revert_stage(), or through a
 -- direct UPDATE that sets stage and stage_evidence together; both are checked
