@@ -44,12 +44,13 @@
  *
  * Appending.  The stage trigger appends through mc_audit_append(): it
  * takes the next id, hashes the event onto the head the row holds, inserts
- * it, and the trigger puts the new head into the row.  Any other INSERT into
- * stage_events goes through the row trigger stage_events_append(), which
- * accepts an event only if it extends its row's chain (a later id, the
- * hash of the row's last event as prev_hash, a correct hash); that is how
- * pg_restore reloads the trail (the dump lists events in id order, and the
- * rows bring their heads as data).  UPDATE, DELETE and TRUNCATE are refused
+ * it, and the trigger puts the new head into the row; advance() and
+ * revert_stage() then read the event back by that id (mc_audit_event_read()).
+ * Any other INSERT into stage_events goes through the row trigger
+ * stage_events_append(), which accepts an event only if it extends its
+ * row's chain (a later id, the hash of the row's last event as prev_hash,
+ * a correct hash); that is how pg_restore reloads the trail (the dump
+ * lists events in id order, and the rows bring their heads as data).  UPDATE, DELETE and TRUNCATE are refused
  * for everyone by a statement trigger (SQLSTATE 55000); only a superuser
  * who disables the triggers can edit an event, and verify_audit() then
  * names it, unless every later hash of the row and its head were recomputed
