@@ -1,5 +1,8 @@
--- Maintenance (sql/05_roles.sql … sql/66_adopt.sql, comments only), 0.1.0 -> 0.2.0.
--- Runs after the other areas' pieces, so its comments are the last word.
+-- Maintenance, 0.1.0 -> 0.2.0: shorter function comments (pieces 05-66),
+-- the plan's sections in the stage_transitions seeds (40_stage.sql), and the
+-- seeds and comments of 10_config.sql that cited documents outside the
+-- repository.  Runs after the other areas' pieces, so its comments are the
+-- last word.
 
 -- Function comments are one or two sentences (under 300 characters); the
 -- long explanations moved to docs/architecture.md and docs/formats.md.
