@@ -430,6 +430,10 @@ revert_announced(Track t, int64 row_id, const char *to)
 /*
  * UPDATE of stage and/or stage_evidence.  Returns the event appended (the
  * caller moves the row's head to it), or NULL when the stage stays.
+ *
+ * A little over 100 lines on purpose: it is the checks of a step in the
+ * order stage.h gives them, read top to bottom; the refusals are in
+ * refuse_no_step() and refuse_step(), the revert in revert_announced().
  */
 static StageEvent *
 guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
