@@ -38,7 +38,7 @@ check_as_of(char **newval, void **extra, GucSource source)
 	if (!mc_parse_iso_date(*newval, strlen(*newval), &d))
 	{
 		GUC_check_errmsg("invalid value for mineconsol.as_of: \"%s\"", *newval);
-		GUC_check_errdetail("mineconsol.as_of is a date such as 2023-06-30, or empty for today.");
+		GUC_check_errdetail("mineconsol.as_of is an ISO date (YYYY-MM-DD) such as 2023-06-30, or empty for today.");
 		return false;
 	}
 	/*
