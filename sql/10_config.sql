@@ -137,14 +137,23 @@ INSERT INTO parameters (name, value, unit, clause, description, seeded) VALUES
 	('max_vertices', 10000, 'count', 'mineconsol (not in the plan)',
 	 'Most vertices a mining area or zone may have (refused on write above it): a licence gives tens of corner points, and every spatial rule of the city pays for each vertex', true);
 
--- Availability: 0.1.0
+-- Availability: 0.1.0; 0.2.0 honours simulate()'s overrides.
 CREATE FUNCTION param(name text) RETURNS numeric
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
 	v numeric;
+	overrides text := pg_catalog.current_setting('mineconsol.simulate_parameters', true);
 BEGIN
+	-- simulate() sets the overrides for its own duration only (its SET
+	-- clause restores them); refresh_requested_results() pins them empty.
+	IF overrides IS NOT NULL AND overrides OPERATOR(pg_catalog.<>) '' THEN
+		v := (overrides::jsonb OPERATOR(pg_catalog.->>) param.name)::numeric;
+		IF v IS NOT NULL THEN
+			RETURN v;
+		END IF;
+	END IF;
 	SELECT p.value INTO v FROM mineconsol.parameters p WHERE p.name OPERATOR(pg_catalog.=) param.name;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'unknown mineconsol parameter "%"', name
@@ -155,7 +164,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION param(text) IS
-  'The value of a mineconsol parameter (table mineconsol.parameters); an unknown name raises 42704.';
+  'The value of a mineconsol parameter (table mineconsol.parameters), or simulate()''s override of it while simulate() runs; an unknown name raises 42704.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION parameters_check_working_srid() RETURNS trigger

@@ -343,6 +343,7 @@ GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconso
 CREATE FUNCTION refresh_requested_results(OUT mines bigint, OUT clusters bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET mineconsol.as_of = ''
+SET mineconsol.simulate_parameters = ''
 AS $fn$
 DECLARE
 	scope text[];

@@ -4,7 +4,8 @@
  *
  * Each area of the extension lives in its own files (docs/architecture.md
  * lists them); this file only registers what must exist once per backend:
- * the setting mineconsol.as_of and the stage graph's cache invalidation.
+ * the settings mineconsol.as_of and mineconsol.simulate_parameters, and the
+ * stage graph's cache invalidation.
  */
 #include "postgres.h"
 
@@ -18,10 +19,21 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+/* Read by param() through current_setting(); set by simulate() alone. */
+static char *mc_simulate_parameters = NULL;
+
 void
 _PG_init(void)
 {
 	mc_define_as_of_setting();
+	DefineCustomStringVariable("mineconsol.simulate_parameters",
+							   "Parameter overrides (a JSON object) that simulate() sets for its own duration.",
+							   "param() reads them; refresh_results() never does. Empty: none.",
+							   &mc_simulate_parameters,
+							   "",
+							   PGC_USERSET,
+							   GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL,
+							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("mineconsol");
 	mc_stage_init();
 }

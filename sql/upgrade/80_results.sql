@@ -105,6 +105,7 @@ COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff 
 CREATE FUNCTION refresh_requested_results(OUT mines bigint, OUT clusters bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET mineconsol.as_of = ''
+SET mineconsol.simulate_parameters = ''
 AS $fn$
 DECLARE
 	scope text[];

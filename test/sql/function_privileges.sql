@@ -47,6 +47,8 @@ INSERT INTO intended VALUES
   ('mineconsol.zone_relation_lock(text[],boolean)', ''),
   -- Internal to refresh_results(), run as the owner: for those who may ask for a refresh.
   ('mineconsol.refresh_requested_results()', 'mineconsol_admin,mineconsol_editor'),
+  -- What-if plans: every role that reads results, for its counties.
+  ('mineconsol.simulate(jsonb)', 'mineconsol_admin,mineconsol_editor,mineconsol_inspector,mineconsol_reader'),
   -- The stage workflow: county staff and the city record steps (revert_stage()
   -- refuses anyone but the city itself, with its reason); the audit trail's
   -- functions are for those who read it.
