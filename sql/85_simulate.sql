@@ -38,11 +38,12 @@ BEGIN
 	PERFORM set_config('mineconsol.as_of', to_char(mineconsol.results_as_of(), 'YYYY-MM-DD'), true);
 	RETURN QUERY
 	WITH f AS MATERIALIZED (
-		SELECT f.county_code, f.in_scope,
+		-- As refresh_requested_results() reads mine_facts (the same plan).
+		SELECT f.county_code, f.in_scope, f.mineral_group,
 			   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
-			   (mineconsol.classify(f)).disposition
+			   v.disposition
 		  FROM mineconsol.mine_facts f
-		 WHERE f.mineral_group = 'sand_gravel_clay'
+		 CROSS JOIN LATERAL mineconsol.classify(f) v
 	), n AS (
 		SELECT f.county_code,
 			   count(*) FILTER (WHERE f.in_scope) AS mines_before,
@@ -51,6 +52,7 @@ BEGIN
 			   count(*) FILTER (WHERE f.disposition IN ('merge_retain', 'retain', 'rectify')
 								  AND f.scale_class IN ('large', 'medium')) AS large_medium_after
 		  FROM f
+		 WHERE f.mineral_group = 'sand_gravel_clay'
 		 GROUP BY f.county_code
 	)
 	SELECT n.county_code, n.mines_before, n.mines_after, n.mines_exiting,

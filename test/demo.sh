@@ -70,6 +70,9 @@ q -c "SELECT * FROM mineconsol.refresh_results()" >/dev/null
 step "REPORT (as of $AS_OF)"
 q -f test/demo/report.sql
 
+step "what if the city had chosen 800 m? (simulate(): computed, nothing stored)"
+q -f test/demo/what_if.sql
+
 step "map"
 if [ -f test/demo/map.sql ]; then
 	q -v out="$OUT_DIR/map.html" -f test/demo/map.sql >/dev/null
