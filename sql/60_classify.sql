@@ -334,13 +334,17 @@ BEGIN
 	IF ST_NPoints(merged) > max_vertices THEN
 		-- Douglas-Peucker at merge_distance / 20 (or the perimeter / 10 000
 		-- when larger), the tolerance growing fourfold until at most
-		-- max_vertices remain; the closing and the gap are then those of the
-		-- simplified area, which lies within the tolerance of the real one.
+		-- max_vertices remain (or it exceeds the extent); the closing and the
+		-- gap are then those of the simplified area, which lies within the
+		-- tolerance of the real one.
 		-- Mines have tens of corner points: a cluster's area is simplified
 		-- only when it is made of many or very ragged mines.
 		LOOP
 			coarse := ST_Simplify(merged, tolerance, true);
-			EXIT WHEN ST_NPoints(coarse) <= max_vertices;
+			-- Many separate parts keep a few vertices each whatever the
+			-- tolerance: stop once it exceeds the area's extent.
+			EXIT WHEN ST_NPoints(coarse) <= max_vertices
+				   OR tolerance > greatest(ST_XMax(merged) - ST_XMin(merged), ST_YMax(merged) - ST_YMin(merged));
 			tolerance := tolerance * 4;
 		END LOOP;
 	END IF;

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(90);
+SELECT plan(91);
 
 SET LOCAL mineconsol.as_of = '2023-01-01';
 
@@ -325,6 +325,9 @@ SELECT ok((SELECT ST_IsValid(g) AND GeometryType(g) = 'MULTIPOLYGON'
                    AND (ST_IsEmpty(g) OR ST_Within(g, ST_Expand(pg_temp.comb(10000, 900), 100)))
               FROM gap_resources(pg_temp.comb(10000, 900), 500) g),
   '… a valid MultiPolygon near the area');
+SELECT is((SELECT ST_NumGeometries(gap_resources(ST_Collect(ST_MakeEnvelope(400000 + i * 300, 4250000, 400000 + i * 300 + 200, 4250200, 4547)), 500))
+             FROM generate_series(1, 100) i), 99,
+  '… and of a cluster of 100 separate squares (400 vertices in all): one gap between each two');
 RESET statement_timeout;
 -- Two 250-vertex members: at most 256 vertices are computed exactly (a
 -- buffer of the union, then its inverse, minus the union).
