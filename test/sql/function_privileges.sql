@@ -44,6 +44,8 @@ INSERT INTO intended VALUES
   ('mineconsol.result_refreshes_stamp()', ''),
   -- Internal: called only by the zone-relation triggers, as their owner.
   ('mineconsol.zone_relation_lock(text[],boolean)', ''),
+  -- Internal: the first thing each function that runs as its owner does.
+  ('mineconsol.owner_search_path_check()', ''),
   -- Internal to refresh_results(), run as the owner: for those who may ask for a refresh.
   ('mineconsol.refresh_requested_results()', 'mineconsol_admin,mineconsol_editor'),
   -- The stage workflow: county staff and the city record steps (revert_stage()
