@@ -23,18 +23,20 @@ BEGIN
 	-- Who may create in each schema: its owner (for public from
 	-- PostgreSQL 15 the role pg_database_owner, i.e. the database's owner)
 	-- and every grantee of CREATE (0: PUBLIC).
-	SELECT n.nspname, w.who INTO bad
+	SELECT n.nspname, w.who, w.how INTO bad
 	  FROM pg_catalog.pg_namespace n
 	 CROSS JOIN LATERAL (
 		SELECT CASE WHEN n.nspowner OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.regrole
 					THEN (SELECT d.datdba FROM pg_catalog.pg_database d
 						   WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
-					ELSE n.nspowner END
-		UNION
-		SELECT a.grantee
+					ELSE n.nspowner END,
+			   CASE WHEN n.nspowner OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.regrole
+					THEN 'owns the database' ELSE 'owns it' END
+		UNION ALL
+		SELECT a.grantee, 'grant'
 		  FROM pg_catalog.aclexplode(n.nspacl) a
 		 WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
-		   AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner) w(who)
+		   AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner) w(who, how)
 	 WHERE n.oid IN (SELECT e.extnamespace FROM pg_catalog.pg_extension e
 					  WHERE e.extname OPERATOR(pg_catalog.=) ANY ('{mineconsol,postgis}'::text[]))
 	   AND (w.who OPERATOR(pg_catalog.=) 0
@@ -43,18 +45,23 @@ BEGIN
 							  AND (r.rolsuper
 								   OR r.oid OPERATOR(pg_catalog.=) (SELECT e.extowner FROM pg_catalog.pg_extension e
 																	  WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol'))))
-	 ORDER BY n.nspname
+	 ORDER BY n.nspname, w.how, w.who
 	 LIMIT 1;
 	IF FOUND THEN
 		RAISE EXCEPTION 'schema "%" is writable by %', bad.nspname,
 				CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'every role (PUBLIC)'
-					 ELSE pg_catalog.format('role "%s"', bad.who::pg_catalog.regrole) END
+					 WHEN bad.how OPERATOR(pg_catalog.=) 'grant' THEN pg_catalog.format('role "%s"', bad.who::pg_catalog.regrole)
+					 ELSE pg_catalog.format('role "%s", which %s', bad.who::pg_catalog.regrole, bad.how) END
 			USING ERRCODE = 'object_not_in_prerequisite_state',
 				  DETAIL = pg_catalog.format('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s"; an operator, cast or function created there could run with the owner''s rights.', bad.nspname),
-				  HINT = pg_catalog.format('Let only superusers create objects in it: REVOKE CREATE ON SCHEMA %I FROM %s; when a role that is not a superuser owns the schema (or, for public, the database), make a superuser own it.',
-										   bad.nspname,
-										   CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
-												ELSE pg_catalog.quote_ident(bad.who::pg_catalog.regrole::pg_catalog.text) END);
+				  HINT = CASE WHEN bad.how OPERATOR(pg_catalog.=) 'grant'
+							  THEN pg_catalog.format('Let only superusers create objects in it: REVOKE CREATE ON SCHEMA %I FROM %s;',
+													 bad.nspname,
+													 CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+														  ELSE pg_catalog.quote_ident(bad.who::pg_catalog.regrole::pg_catalog.text) END)
+							  ELSE pg_catalog.format('Let a superuser own it: ALTER SCHEMA %I OWNER TO %s;', bad.nspname,
+													 (SELECT e.extowner::pg_catalog.regrole::pg_catalog.text FROM pg_catalog.pg_extension e
+													   WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol')) END;
 	END IF;
 	-- What such a role created while it could is still there.
 	SELECT x.nspname, o.who,

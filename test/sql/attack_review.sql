@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(42);
+SELECT plan(43);
 
 -- An attacker's review of the whole extension, as each of the four roles:
 -- the representative attacks, each run as the real role and each followed,
@@ -97,6 +97,16 @@ SELECT throws_ok($$UPDATE mineconsol.mines SET geom = ST_Translate(geom, 1, 0) W
   '55000', 'function public.mc_ar_probe(text[],text) in schema "public" belongs to role "mc_ar_xinfu", which is not a superuser',
   'the privilege revoked, the function and operator it left behind still stop the trigger');
 RESET ROLE;
+-- A schema's owner may create there too: the city's DBA that owns the
+-- database owns public (from PostgreSQL 15, through pg_database_owner).
+SELECT nspowner::regrole AS public_owner FROM pg_namespace WHERE nspname = 'public' \gset
+ALTER SCHEMA public OWNER TO mc_ar_city;
+SET LOCAL ROLE mc_ar_city;
+SELECT throws_ok($$SELECT mineconsol.rebuild_zone_relations()$$,
+  '55000', 'schema "public" is writable by role "mc_ar_city", which owns it',
+  'the city owning PostGIS''s schema: refused too (it is not a superuser)');
+RESET ROLE;
+ALTER SCHEMA public OWNER TO :"public_owner";
 DROP OPERATOR public.|| (text[], text);
 DROP FUNCTION public.mc_ar_probe(text[], text);
 SET LOCAL ROLE mc_ar_xinfu;
