@@ -1,5 +1,5 @@
 -- license_no: mining and exploration licence numbers (src/license_no.c,
--- domain/FACTS.md "Mining licence number").
+-- docs/formats.md, "Licence numbers").
 
 -- Availability: 0.1.0
 CREATE TYPE license_no;

@@ -1,5 +1,5 @@
 -- uscc: unified social credit codes, GB 32100-2015 (src/uscc.c,
--- domain/FACTS.md "Unified Social Credit Code").
+-- docs/formats.md, "Unified social credit codes").
 
 -- Availability: 0.1.0
 CREATE TYPE uscc;

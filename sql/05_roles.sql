@@ -1,7 +1,8 @@
--- The four roles of DESIGN.md "Security".  Roles belong to the cluster, not
--- to a database or to the extension: they are created here only when
--- missing (a second database, or CREATE EXTENSION after DROP EXTENSION, finds
--- them in place) and DROP EXTENSION leaves them.  They cannot log in; grant
+-- The four roles of the extension (README, "Counties, roles and security";
+-- docs/architecture.md, "Trust model").  Roles belong to the cluster, not to
+-- a database or to the extension: they are created here only when missing
+-- (a second database, or CREATE EXTENSION after DROP EXTENSION, finds them
+-- in place) and DROP EXTENSION leaves them.  They cannot log in; grant
 -- them to login roles.  What each may do: grants and row-level security in
 -- 70_security.sql.
 
@@ -100,6 +101,6 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION apply_role_settings(regrole, text, text, text) IS
-  'Stores recommended_role_settings() on a login role for this database (ALTER ROLE … IN DATABASE … SET), each replaced by the argument of its name when that is not NULL, and returns the role''s settings in this database. Runs with the caller''s rights: needs CREATEROLE or a superuser. For the city''s DBA (mineconsol_admin).';
+  'Stores recommended_role_settings() (each overridden by a non-NULL argument) on a login role for this database and returns its settings there. Runs with the caller''s rights: CREATEROLE or superuser; for the city''s DBA.';
 REVOKE ALL ON FUNCTION apply_role_settings(regrole, text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION apply_role_settings(regrole, text, text, text) TO mineconsol_admin;

@@ -129,9 +129,9 @@ INSERT INTO parameters (name, value, unit, clause, description, seeded) VALUES
 	 'T1: share by which the number of sand/gravel/clay mines should fall', true),
 	('restoration_years', 1, 'years', '四(八)',
 	 'Years after licensing within which the retained mine restores the merged mines'' former areas', true),
-	('very_small_fraction', 0.1, 'ratio', '国土资发〔2004〕208号 (FACTS.md, partial)',
+	('very_small_fraction', 0.1, 'ratio', '国土资发〔2004〕208号 (partial: docs/formats.md)',
 	 'A mine producing under this fraction of the small-mine upper bound counts as very small', true),
-	('working_srid', 4547, 'srid', 'FACTS.md (CGCS2000 3-degree GK, CM 114E)',
+	('working_srid', 4547, 'srid', 'docs/formats.md, "The working SRID" (CGCS2000 3-degree GK, CM 114E)',
 	 'Projected SRID (metres) in which every geometry is stored and every area and distance computed; fixed at installation', true),
 	-- Availability: 0.2.0
 	('max_vertices', 10000, 'count', 'mineconsol (not in the plan)',
@@ -219,7 +219,7 @@ CREATE TABLE scale_thresholds (
 	CONSTRAINT scale_thresholds_order CHECK (large_min > medium_min AND medium_min > 0)
 );
 COMMENT ON TABLE scale_thresholds IS
-  'Production-scale classes per mineral (国土资发〔2004〕208号): large from large_min, medium from medium_min, small below it, very small below very_small_fraction of it. Ships only the rows FACTS.md confirms (partial): add rows for other minerals; a mine with no row has scale class ''unknown''. Config table: edits survive pg_dump.';
+  'Production-scale classes per mineral (国土资发〔2004〕208号): large from large_min, medium from medium_min, small below it, very small below very_small_fraction of it. Ships only the rows confirmed so far (partial, see docs/formats.md): add rows for other minerals; a mine with no row has scale class ''unknown''. Config table: edits survive pg_dump.';
 COMMENT ON COLUMN scale_thresholds.mineral IS 'Mineral name as in mines.mineral; a mine matches the longest mineral that its own mineral name starts with';
 COMMENT ON COLUMN scale_thresholds.unit IS 'Unit of production: ''t/yr'' or ''m3/yr'' (matched against mines.capacity_unit)';
 COMMENT ON COLUMN scale_thresholds.large_min IS 'Production per year from which a mine is large';
@@ -233,10 +233,10 @@ CREATE TRIGGER scale_thresholds_replaces_seed BEFORE INSERT OR UPDATE ON scale_t
 	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('mineral', 'unit');
 
 INSERT INTO scale_thresholds (mineral, unit, large_min, medium_min, mineral_en, source, certainty, seeded) VALUES
-	('建筑石料', 'm3/yr', 100000, 50000, 'building stone', '国土资发〔2004〕208号 (FACTS.md)', 'partial', true),
-	('石灰岩', 't/yr', 1000000, 500000, 'limestone (use unclear)', '国土资发〔2004〕208号 (FACTS.md)', 'partial', true),
-	('水泥用砂岩', 't/yr', 600000, 200000, 'cement sandstone', '国土资发〔2004〕208号 (FACTS.md)', 'partial', true),
-	('玻璃用砂', 't/yr', 300000, 100000, 'glass sand', '国土资发〔2004〕208号 (FACTS.md)', 'partial', true);
+	('建筑石料', 'm3/yr', 100000, 50000, 'building stone', '国土资发〔2004〕208号 (docs/formats.md)', 'partial', true),
+	('石灰岩', 't/yr', 1000000, 500000, 'limestone (use unclear)', '国土资发〔2004〕208号 (docs/formats.md)', 'partial', true),
+	('水泥用砂岩', 't/yr', 600000, 200000, 'cement sandstone', '国土资发〔2004〕208号 (docs/formats.md)', 'partial', true),
+	('玻璃用砂', 't/yr', 300000, 100000, 'glass sand', '国土资发〔2004〕208号 (docs/formats.md)', 'partial', true);
 
 -- The rule itself, in one place (an inlinable SQL expression: the classification
 -- views apply it to a million rows).

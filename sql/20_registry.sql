@@ -81,7 +81,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION working_geometry(geometry, text) IS
-  'The geometry as mineconsol stores it: a 2D MultiPolygon in the working SRID (transformed if needed). Refuses with 22023 and the reason a geometry without SRID, one that is not a (multi)polygon, an empty one, one with more vertices than the parameter max_vertices, one with a coordinate that is NaN, infinite or beyond 1e8 (in its own SRID or in the working SRID), or an invalid one (with ST_IsValidReason and where). what names the geometry in messages.';
+  'The geometry as mineconsol stores it: a 2D MultiPolygon in the working SRID. Refuses (22023, with the reason; what names it) a geometry that is unusable: no SRID, not polygonal, empty, too many vertices, bad coordinates, invalid.';
 
 -- Availability: 0.1.0
 CREATE TABLE mines (

@@ -340,7 +340,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION zones_zone_relations() IS
-  'Statement trigger on zones only (refuses any other table, timing or level: 39P01): computes mine_zone_relations for the zones inserted or whose geometry, kind or county an update changed, drops those of the zones deleted. A county''s zone relates only to that county''s mines, a city-wide zone to every mine. Runs as the owner (every mine counts); not executable by PUBLIC.';
+  'Statement trigger on zones only (else 39P01): recomputes mine_zone_relations for the zones inserted, changed or deleted. A county''s zone relates to that county''s mines, a city-wide zone to every mine. Runs as the owner.';
 
 -- Transition tables allow one event per trigger.
 CREATE TRIGGER mines_zone_relations_insert AFTER INSERT ON mines

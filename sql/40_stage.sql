@@ -1,17 +1,18 @@
--- Stage workflow (RULES.md 四) and its audit trail.
+-- Stage workflow (the plan's section 四; docs/rules.md, "Stage tracks") and
+-- its audit trail (docs/architecture.md).
 --
 -- Three tracks, each a stage column guarded by the C trigger stage_guard():
 --   scheme   schemes.stage    one row per county
 --   unit     units.stage      one row per consolidation unit (retained mine)
 --   closure  closures.stage   one row per mine to be closed
 -- The stages, their order and the evidence each step needs are data
--- (stage_transitions), read and cached by the C code; the cache is dropped
--- whenever stage_transitions changes.
+-- (stage_transitions; deadlines in milestones), read and cached by the C
+-- code (src/stage_graph.c); the cache is dropped whenever either changes.
 --
 -- A row changes stage either through advance() / revert_stage(), or through a
 -- direct UPDATE that sets stage and stage_evidence together; both are checked
--- by the same trigger.  Every change appends one event to stage_events,
--- hash-chained with SHA-256 (src/audit.c).
+-- by the same trigger (src/stage_trigger.c).  Every change appends one event
+-- to stage_events, hash-chained with SHA-256 (src/audit.c).
 
 -- Availability: 0.1.0
 CREATE TABLE stage_transitions (
@@ -53,24 +54,25 @@ CREATE TRIGGER stage_transitions_replaces_seed BEFORE INSERT OR UPDATE ON stage_
 -- government the party responsible for its scheme, its units and its
 -- closures (四, 五(五)): it records the documents of its own departments, of
 -- the issuing authority and of the police.  The city government approves
--- the schemes (四(二), 四(五)): only the city records "approved", the step
--- that lets a county sell its units.
+-- the schemes (四(三), 四(五)): only the city records "approved", the step
+-- that lets a county sell its units.  clause cites the section of the plan
+-- that names the step (docs/rules.md, "Stage tracks", quotes them).
 INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param, clause, description, seeded, recorded_by) VALUES
 	('scheme', 'survey', 'drafted', '{date,doc_no}', NULL, NULL, '四(一)',
 	 'The county has surveyed its mines and drafted the consolidation scheme', true, 'county'),
-	('scheme', 'drafted', 'hearing_held', '{date,doc_no}', NULL, NULL, '四(二)',
+	('scheme', 'drafted', 'hearing_held', '{date,doc_no}', NULL, NULL, '四(三)',
 	 'A hearing on the draft scheme was held', true, 'county'),
-	('scheme', 'hearing_held', 'noticed', '{date,doc_no,media}', NULL, NULL, '四(二)',
+	('scheme', 'hearing_held', 'noticed', '{date,doc_no,media}', NULL, NULL, '四(三)',
 	 'The scheme was publicly noticed in local media (media: where)', true, 'county'),
-	('scheme', 'noticed', 'submitted', '{date,doc_no}', NULL, NULL, '四(二)',
+	('scheme', 'noticed', 'submitted', '{date,doc_no}', NULL, NULL, '四(三)',
 	 'The county submitted the scheme to the city', true, 'county'),
-	('scheme', 'submitted', 'approved', '{date,doc_no}', NULL, NULL, '四(二)',
+	('scheme', 'submitted', 'approved', '{date,doc_no}', NULL, NULL, '四(三)',
 	 'The city approved the scheme', true, 'city'),
-	('unit', 'planned', 'reserves_verified', '{date,doc_no}', NULL, NULL, '四(三)',
+	('unit', 'planned', 'reserves_verified', '{date,doc_no}', NULL, NULL, '四(四)',
 	 'Reserves of the retained mine verified and filed', true, 'county'),
-	('unit', 'reserves_verified', 'valued', '{date,doc_no}', NULL, NULL, '四(四)',
+	('unit', 'reserves_verified', 'valued', '{date,doc_no}', NULL, NULL, '四(五)',
 	 'Transfer income of the mining right valued', true, 'county'),
-	('unit', 'valued', 'transferred', '{date,doc_no}', NULL, NULL, '四(四)',
+	('unit', 'valued', 'transferred', '{date,doc_no}', NULL, NULL, '四(五)',
 	 'Mining right transferred by public sale (only once the county''s scheme is approved)', true, 'county'),
 	('unit', 'transferred', 'rights_settled', '{date,doc_no,shares}', NULL, NULL, '四(六)1',
 	 'Property rights settled: consolidation subject, members and their shares (shares: holder → fraction, summing to 1)', true, 'county'),
@@ -80,15 +82,15 @@ INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_a
 	 'Licence registered (license_no: the new licence); only once every merged mine''s licence is cancelled', true, 'county'),
 	('unit', 'licensed', 'restored', '{date,doc_no,accepted_by}', 'licensed', 'restoration_years', '四(八)',
 	 'Former areas of the merged mines restored and accepted by the county (accepted_by: the accepting body)', true, 'county'),
-	('closure', 'to_close', 'closure_decided', '{date,doc_no}', NULL, NULL, '四(七)',
+	('closure', 'to_close', 'closure_decided', '{date,doc_no}', NULL, NULL, '三(二)1(6)',
 	 'The county government decided the closure', true, 'county'),
-	('closure', 'closure_decided', 'license_cancelled', '{date,doc_no}', NULL, NULL, '四(七)',
+	('closure', 'closure_decided', 'license_cancelled', '{date,doc_no}', NULL, NULL, '三(二)1(6)',
 	 'The issuing authority cancelled the licence', true, 'county'),
-	('closure', 'license_cancelled', 'announced', '{date,doc_no,media}', NULL, NULL, '四(七)',
+	('closure', 'license_cancelled', 'announced', '{date,doc_no,media}', NULL, NULL, '三(二)1(6)',
 	 'The cancellation was publicly announced (media: where)', true, 'county'),
-	('closure', 'announced', 'explosives_disposed', '{date,doc_no}', NULL, NULL, '四(七)',
+	('closure', 'announced', 'explosives_disposed', '{date,doc_no}', NULL, NULL, '五(二)',
 	 'The police disposed of the remaining explosives', true, 'county'),
-	('closure', 'explosives_disposed', 'restored', '{date,doc_no}', NULL, NULL, '四(七)',
+	('closure', 'explosives_disposed', 'restored', '{date,doc_no}', NULL, NULL, '四(八)',
 	 'The site was restored', true, 'county');
 
 -- Availability: 0.1.0
@@ -221,7 +223,7 @@ CREATE FUNCTION stage_guard() RETURNS trigger
 AS 'MODULE_PATHNAME', 'stage_guard'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_guard() IS
-  'Row trigger on schemes, units and closures only (argument: the table''s track; anywhere else 39P01). INSERT: a new row starts at the first stage with no event, and a unit only once its county''s scheme is drafted (a superuser may insert at any stage: restore, migration). UPDATE of stage: one step forward, by the party stage_transitions.recorded_by names (42501), with the evidence in stage_evidence (at most 16 kB, 54000; its date not before the previous step''s nor after tomorrow), cross-track prerequisites; appends the event to stage_events and records it in last_event_id / last_event_hash, which nobody else may change (428C9). DELETE: a row with a stage history is kept (23001). Refused steps are 23514.';
+  'Row trigger on schemes, units and closures only (argument: the track; else 39P01): a new row starts at the first stage, a step moves one forward with its evidence, and every change is recorded in stage_events. See docs/architecture.md.';
 
 CREATE TRIGGER schemes_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id, last_event_hash OR DELETE ON schemes
 	FOR EACH ROW EXECUTE FUNCTION stage_guard('scheme');
@@ -235,7 +237,7 @@ CREATE FUNCTION stage_events_append() RETURNS trigger
 AS 'MODULE_PATHNAME', 'stage_events_append'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_events_append() IS
-  'Row trigger before INSERT on stage_events (nowhere else: 39P01): accepts only an event that extends its row''s chain (id above the row''s last event, prev_hash = that event''s hash or 32 zero bytes, hash = SHA-256(prev_hash ‖ canonical event)); anything else is refused with 23514. This is how pg_restore reloads the trail; the stage trigger''s own appends are checked as they are made.';
+  'Row trigger before INSERT on stage_events only (else 39P01): accepts only an event that extends its row''s hash chain (23514 otherwise), which is how pg_restore reloads the trail.';
 
 CREATE TRIGGER stage_events_append BEFORE INSERT ON stage_events
 	FOR EACH ROW EXECUTE FUNCTION stage_events_append();
@@ -255,7 +257,7 @@ CREATE FUNCTION advance(track text, id bigint, to_stage text, evidence jsonb) RE
 AS 'MODULE_PATHNAME', 'stage_advance'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION advance(text, bigint, text, jsonb) IS
-  'Moves a row of a track (''scheme'': schemes.id, ''unit'': units.id, ''closure'': closures.mine_id) one step forward to to_stage with the evidence (a JSON object with at least date and doc_no), and returns the event recorded. Refusals are 23514 naming the row, the step, the allowed next stages and the missing evidence.';
+  'Moves a row of a track (scheme, unit: id; closure: mine_id) one step forward to to_stage with its evidence (a JSON object with at least date and doc_no) and returns the event recorded. Refusals are 23514.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION revert_stage(track text, id bigint, to_stage text, reason text) RETURNS stage_events
@@ -269,14 +271,14 @@ CREATE FUNCTION verify_audit(OUT ok boolean, OUT checked bigint, OUT first_bad_e
 AS 'MODULE_PATHNAME', 'verify_audit'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit() IS
-  'Checks the audit trail: every event links to the previous event of its row and its hash matches SHA-256(prev_hash ‖ canonical event); the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name, and the row is at that event''s to_stage with the evidence it left (stage_evidence); every chain''s row exists. ok when all hold; first_bad_event is the lowest-numbered event a problem names (NULL when none does); checked counts the events whose own hash and link are intact. audit_problems() lists every problem.';
+  'Checks the audit trail: every event''s hash and link, and that each row of schemes, units and closures is where its last event left it. ok when all hold; first_bad_event is the lowest event a problem names; audit_problems() lists them.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
 AS 'MODULE_PATHNAME', 'verify_audit_digest'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit(text) IS
-  'verify_audit(), and also that nothing recorded up to the digest (from audit_digest(), kept outside the database) was changed, removed or added: the heads of the chains up to its last event must hash to it again. Events recorded after the digest leave it valid. ok is false when the digest does not match (first_bad_event NULL if nothing else is wrong).';
+  'verify_audit(), and also that nothing recorded up to the digest (from audit_digest(), kept outside the database) was changed, removed or added. Events recorded after the digest leave it valid.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION audit_problems(digest text DEFAULT NULL)
@@ -284,14 +286,14 @@ RETURNS TABLE (event_id bigint, track text, row_id bigint, problem text)
 AS 'MODULE_PATHNAME', 'audit_problems'
 LANGUAGE C STABLE PARALLEL SAFE ROWS 10;
 COMMENT ON FUNCTION audit_problems(text) IS
-  'Every problem of the audit trail that verify_audit() (or, given a digest, verify_audit(digest)) counts, one row each: the event it names (NULL for a digest that does not match), the row (track, row_id) and what is wrong, e.g. a changed event, a removed one, an event added behind the stage trigger, or a row whose stage is not its last event''s. No rows: the trail verifies.';
+  'Every problem verify_audit() (or, given a digest, verify_audit(digest)) counts, one row each: the event it names, the row (track, row_id) and what is wrong. No rows: the trail verifies.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION audit_digest() RETURNS text
 AS 'MODULE_PATHNAME', 'audit_digest'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION audit_digest() IS
-  'One SHA-256 over the head of every row''s chain, as ''mineconsol-audit-v1:<last event id>:<chains>:<hex>'': what the city publishes or hands to the discipline inspectors, who later run verify_audit(digest). It first waits for the stage changes in progress (needs READ COMMITTED; call it in a transaction of its own).';
+  'One SHA-256 over the head of every row''s chain, as ''mineconsol-audit-v1:<last event id>:<chains>:<hex>'', to keep outside the database for verify_audit(digest). Waits for stage changes in progress; call it in a transaction of its own.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION audit_canonical(e stage_events) RETURNS bytea

@@ -8,7 +8,7 @@ RETURNS geometry
 AS 'MODULE_PATHNAME', 'mc_parse_corner_points_raw'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION parse_corner_points_raw(text, integer) IS
-$$The corner-point table of a licence (拐点坐标, CGCS2000 3-degree Gauss-Krüger, X = northing, Y = easting) as a MultiPolygon in the SRID of its zone: 4513 + zone - 25 for eastings with the zone prefix (38389373.04 = zone 38), 4534 + (3 * zone - 75) / 3 for eastings without it (then zone must be given). Grammar, line by line: blank lines and labels are skipped (lines without digits, or with 面积, 拐点, 坐标, 范围, 编号, 点号, 序号, 带, CGCS); a point line is [*] NAME X Y (NAME = 0-3 letters and 1-4 digits, e.g. 1, J1; separators: spaces, tabs, , ; : | and their full-width forms; full-width digits are read as digits); an elevation line (标高, 深度, 高程) holds two numbers and ends the sub-area before it. A new sub-area also starts when the numbering restarts at 1 or after a point repeating the first one. Rings are closed automatically, need 3 distinct points and must not cross themselves; overlapping sub-areas are merged. One zone and one easting form per text; Xi'an 1980/Beijing 1954 texts are refused. Malformed text raises 22P02 naming the line and the token; so does a text over 1 MB, 100 000 lines or 10 000 sub-areas, a coordinate with more than 10 digits before or after the decimal point, or an elevation with more than 5 before or 6 after it. NULL text gives NULL. Pure: IMMUTABLE.$$;
+  'The corner-point table of a licence (拐点坐标, CGCS2000 3-degree Gauss-Krüger) as a MultiPolygon in its zone''s SRID. Grammar and limits: docs/formats.md, "Corner-point texts". Malformed text is 22P02 naming the line and token; NULL gives NULL.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION parse_corner_points(corner_points text, zone integer DEFAULT NULL)
@@ -19,7 +19,7 @@ AS $fn$
 	SELECT mineconsol.working_geometry(mineconsol.parse_corner_points_raw($1, $2), 'corner points')
 $fn$;
 COMMENT ON FUNCTION parse_corner_points(text, integer) IS
-  'The corner-point table of a licence as mineconsol stores mining areas: parse_corner_points_raw() (grammar and errors there: 22P02 naming the line and the token), then working_geometry() (MultiPolygon in the working SRID). zone is needed only for eastings without the zone prefix. STABLE: reads the parameter working_srid.';
+  'The corner-point table of a licence as mineconsol stores mining areas: parse_corner_points_raw(), then working_geometry(). zone is needed only for eastings without the zone prefix. STABLE: reads working_srid.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION corner_point_elevations(corner_points text, zone integer DEFAULT NULL)
@@ -28,7 +28,7 @@ RETURNS TABLE (sub_area integer, line_from integer, line_to integer, points inte
 AS 'MODULE_PATHNAME', 'mc_corner_point_elevations'
 LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 2;
 COMMENT ON FUNCTION corner_point_elevations(text, integer) IS
-  'The sub-areas of a corner-point text, one row each in text order: the lines they span (from the first point to the elevation line that ends them), their number of distinct points, and their mining elevation range in metres (NULL when the text gives none; the larger number is the top). Same grammar and errors as parse_corner_points_raw(). NULL text gives no rows.';
+  'The sub-areas of a corner-point text, one row each in text order: the lines they span, their number of distinct points and their elevation range in metres (NULL when none is given). Grammar and errors as parse_corner_points_raw().';
 
 -- Availability: 0.1.0
 CREATE FUNCTION import_mines(staging regclass)
@@ -449,7 +449,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION import_mines(regclass) IS
-$$Loads a county's register from a staging table (COPY from CSV, or ogr2ogr from Shapefile/GeoJSON/GeoPackage) into mines and returns one row per staging row: row_no, ok, the mine's id, or the reason it was refused ("column: message — detail"). Staging columns are matched by name (those of mines, plus corner_points text, zone, geom/wkb_geometry, row_no/ogc_fid; Shapefile names cut to 10 characters work; any type, values are trimmed text; unknown columns are ignored with a NOTICE); license_no, name and county_code are required (42703). Each row is validated and written in its own subtransaction: it lands whole or not at all, and the first fault is reported. A licence number already in mines updates that mine (a pending application without number: county and name); columns the staging table lacks keep their stored values. Rows are numbered by row_no, else ogc_fid, else their physical order. The staging table must be a plain table that the importing role owns (42809 for a view or foreign table, 42501 for another role's table) whose columns are of built-in types, PostGIS geometry, license_no or uscc (42804 otherwise): nothing another role owns runs with the importer's rights.$$;
+  'Loads a county''s register from a staging table (COPY or ogr2ogr) into mines, one subtransaction per row, and returns per row whether it landed or why not. The staging table must be the importer''s own plain table. Details: README.';
 
 -- import_mines() finds only pg_catalog, mineconsol and PostGIS (pg_temp
 -- last): no operator or function a staging table's owner could plant.

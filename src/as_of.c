@@ -4,8 +4,10 @@
  *
  * Empty (the default) means today.  Facts dated after the day do not exist
  * yet for the rules, so SET mineconsol.as_of = '2023-06-30' replays the
- * programme as it stood then.  The check hook parses the date once; the
- * assign hook keeps the parsed value, so as_of() costs no parsing per call.
+ * programme as it stood then.  The value is an ISO date (YYYY-MM-DD, the
+ * strict parser of util.c: the same as a step's evidence date, whatever
+ * DateStyle says).  The check hook parses the date once; the assign hook
+ * keeps the parsed value, so as_of() costs no parsing per call.
  */
 #include "postgres.h"
 
@@ -17,41 +19,13 @@
 
 #include "compat.h"
 #include "mineconsol.h"
+#include "util.h"
 
 static char *as_of_string = NULL;
 
 /* The parsed setting: valid when as_of_set is true. */
 static bool as_of_set = false;
 static DateADT as_of_date = 0;
-
-/*
- * parse_iso_date
- *		Parse str as a date the way date_in does, without raising errors.
- */
-static bool
-parse_iso_date(const char *str, DateADT *result)
-{
-	char		workbuf[MAXDATELEN + 1];
-	char	   *field[MAXDATEFIELDS];
-	int			ftype[MAXDATEFIELDS];
-	int			nf;
-	int			dtype;
-	fsec_t		fsec;
-	struct pg_tm tt;
-	int			tzp;
-
-	if (ParseDateTime(str, workbuf, sizeof(workbuf), field, ftype,
-					  MAXDATEFIELDS, &nf) != 0)
-		return false;
-	if (compat_DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tzp) != 0)
-		return false;
-	if (dtype != DTK_DATE)
-		return false;			/* 'now', 'infinity' … are not days */
-	if (!IS_VALID_JULIAN(tt.tm_year, tt.tm_mon, tt.tm_mday))
-		return false;
-	*result = date2j(tt.tm_year, tt.tm_mon, tt.tm_mday) - POSTGRES_EPOCH_JDATE;
-	return IS_VALID_DATE(*result);
-}
 
 static bool
 check_as_of(char **newval, void **extra, GucSource source)
@@ -61,14 +35,14 @@ check_as_of(char **newval, void **extra, GucSource source)
 
 	if (*newval == NULL || (*newval)[0] == '\0')
 		return true;
-	if (!parse_iso_date(*newval, &d))
+	if (!mc_parse_iso_date(*newval, strlen(*newval), &d))
 	{
 		GUC_check_errmsg("invalid value for mineconsol.as_of: \"%s\"", *newval);
-		GUC_check_errdetail("mineconsol.as_of is a date such as 2023-06-30, or empty for today.");
+		GUC_check_errdetail("mineconsol.as_of is an ISO date (YYYY-MM-DD) such as 2023-06-30, or empty for today.");
 		return false;
 	}
 	/*
-	 * [results] A sane window around the programme: a day far outside it is
+	 * A sane window around the programme: a day far outside it is
 	 * a mistake, and '1900-01-01' would put every mine out of scope.
 	 */
 	if (d < date2j(2000, 1, 1) - POSTGRES_EPOCH_JDATE ||

@@ -44,12 +44,13 @@
  *
  * Appending.  The stage trigger appends through mc_audit_append(): it
  * takes the next id, hashes the event onto the head the row holds, inserts
- * it, and the trigger puts the new head into the row.  Any other INSERT into
- * stage_events goes through the row trigger stage_events_append(), which
- * accepts an event only if it extends its row's chain (a later id, the
- * hash of the row's last event as prev_hash, a correct hash); that is how
- * pg_restore reloads the trail (the dump lists events in id order, and the
- * rows bring their heads as data).  UPDATE, DELETE and TRUNCATE are refused
+ * it, and the trigger puts the new head into the row; advance() and
+ * revert_stage() then read the event back by that id (mc_audit_event_read()).
+ * Any other INSERT into stage_events goes through the row trigger
+ * stage_events_append(), which accepts an event only if it extends its
+ * row's chain (a later id, the hash of the row's last event as prev_hash,
+ * a correct hash); that is how pg_restore reloads the trail (the dump
+ * lists events in id order, and the rows bring their heads as data).  UPDATE, DELETE and TRUNCATE are refused
  * for everyone by a statement trigger (SQLSTATE 55000); only a superuser
  * who disables the triggers can edit an event, and verify_audit() then
  * names it, unless every later hash of the row and its head were recomputed
@@ -58,7 +59,11 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -75,35 +80,22 @@
 #include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
-#include "mineconsol.h"
-#include "stage.h"
+#include "audit.h"
+#include "util.h"
 
 #define AUDIT_TAG			"mineconsol-event-v1"
 
 #define VERIFY_BATCH		1000
-
-/*
- * The receiver of the next event appended for one row: advance() and
- * revert_stage() set it around their UPDATE so that they can return the
- * event the trigger recorded without reading it back.
- */
-typedef struct EventReceiver
-{
-	StageEvent *dest;			/* NULL: nobody waits */
-	MemoryContext cxt;			/* where to copy the event */
-	const char *track;
-	int64		row_id;
-	bool		filled;
-} EventReceiver;
-
-static EventReceiver receiver = {NULL};
 
 /*
  * The id of the event mc_audit_append() is inserting right now (0: none):
@@ -426,7 +418,6 @@ mc_audit_owner(void)
 }
 
 static void audit_insert(StageEvent *ev);
-static void audit_deliver(const StageEvent *ev);
 
 /*
  * mc_audit_append
@@ -484,40 +475,6 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 	}
 	PG_END_TRY();
-	audit_deliver(ev);
-}
-
-/* The columns of a row of stage_events (desc, its columns at a) holding ev. */
-static void
-event_values(const StageEvent *ev, TupleDesc desc, const EventAttnums *a,
-			 Datum *values, bool *nulls)
-{
-	int			i;
-
-	for (i = 0; i < desc->natts; i++)
-	{
-		values[i] = (Datum) 0;
-		nulls[i] = true;
-	}
-#define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
-	SET(a->id, Int64GetDatum(ev->id));
-	SET(a->track, CStringGetTextDatum(ev->track));
-	SET(a->row_id, Int64GetDatum(ev->row_id));
-	SET(a->from_stage, CStringGetTextDatum(ev->from_stage));
-	SET(a->to_stage, CStringGetTextDatum(ev->to_stage));
-	SET(a->actor, CStringGetTextDatum(ev->actor));
-	SET(a->at, TimestampTzGetDatum(ev->at));
-	if (ev->evidence)
-		SET(a->evidence, JsonbPGetDatum(ev->evidence));
-	if (ev->due_set)
-		SET(a->due, DateADTGetDatum(ev->due));
-	if (ev->days_late_set)
-		SET(a->days_late, Int32GetDatum(ev->days_late));
-	if (ev->reason)
-		SET(a->reason, CStringGetTextDatum(ev->reason));
-	SET(a->prev_hash, hash_datum(ev->prev_hash));
-	SET(a->hash, hash_datum(ev->hash));
-#undef SET
 }
 
 /*
@@ -573,70 +530,64 @@ audit_insert(StageEvent *ev)
 			 ev->id, SPI_result_code_string(rc));
 }
 
-/* Hand a copy of the event to advance() / revert_stage() if they wait for it. */
-static void
-audit_deliver(const StageEvent *ev)
-{
-	MemoryContext oldcxt;
-	StageEvent *d;
-
-	if (receiver.dest == NULL || receiver.filled ||
-		receiver.row_id != ev->row_id || strcmp(receiver.track, ev->track) != 0)
-		return;
-	oldcxt = MemoryContextSwitchTo(receiver.cxt);
-	d = receiver.dest;
-	*d = *ev;
-	d->track = pstrdup(ev->track);
-	d->from_stage = pstrdup(ev->from_stage);
-	d->to_stage = pstrdup(ev->to_stage);
-	d->actor = pstrdup(ev->actor);
-	if (ev->evidence != NULL)
-	{
-		d->evidence = palloc(VARSIZE(ev->evidence));
-		memcpy(d->evidence, ev->evidence, VARSIZE(ev->evidence));
-	}
-	d->reason = ev->reason ? pstrdup(ev->reason) : NULL;
-	MemoryContextSwitchTo(oldcxt);
-	receiver.filled = true;
-}
-
 /*
- * mc_audit_expect
- *		Have the next event appended for (track, row_id) copied to *dest,
- *		allocated in cxt.  mc_audit_expect_end() stops it (call it in a
- *		PG_FINALLY block) and says whether the event arrived.
+ * mc_audit_event_read
+ *		The event event_id of stage_events, as a datum of the table's row
+ *		type copied into cxt: how advance() and revert_stage() return the
+ *		event their UPDATE recorded, found by the id the row now holds in
+ *		last_event_id.  The event must belong to (track, row_id).
+ *
+ * It is read through the table's primary key directly, not by a query:
+ * county staff who record a step may not read the audit trail (neither
+ * privileges nor row-level security let them), and a query as the owner
+ * cost every advance() a tenth of its time.  SnapshotSelf sees the event
+ * the current command has just inserted.
  */
-void
-mc_audit_expect(StageEvent *dest, MemoryContext cxt, const char *track, int64 row_id)
-{
-	receiver.dest = dest;
-	receiver.cxt = cxt;
-	receiver.track = track;
-	receiver.row_id = row_id;
-	receiver.filled = false;
-}
-
-bool
-mc_audit_expect_end(void)
-{
-	bool		filled = receiver.filled;
-
-	receiver.dest = NULL;
-	receiver.filled = false;
-	return filled;
-}
-
-/* An event as a datum of the row type desc (stage_events' own). */
 Datum
-mc_audit_event_datum(const StageEvent *ev, TupleDesc desc)
+mc_audit_event_read(int64 event_id, const char *track, int64 row_id, MemoryContext cxt)
 {
-	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
-	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
+	Relation	rel;
+	Oid			pkey;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Datum		event = (Datum) 0;
 	EventAttnums a;
 
-	event_attnums(desc, &a);
-	event_values(ev, desc, &a, values, nulls);
-	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+	rel = table_open(audit_relid("stage_events"), AccessShareLock);
+	(void) RelationGetIndexList(rel);	/* sets rd_pkindex */
+	pkey = rel->rd_pkindex;
+	if (!OidIsValid(pkey))
+		elog(ERROR, "mineconsol.stage_events has no primary key");
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(event_id));
+	scan = systable_beginscan(rel, pkey, true, SnapshotSelf, 1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+	{
+		TupleDesc	desc = RelationGetDescr(rel);
+		const char *t;
+		bool		isnull;
+		Datum		r;
+
+		event_attnums(desc, &a);
+		t = event_text(tuple, desc, a.track);
+		r = heap_getattr(tuple, a.row_id, desc, &isnull);
+		if (t != NULL && strcmp(t, track) == 0 && !isnull && DatumGetInt64(r) == row_id)
+		{
+			MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+
+			event = heap_copy_tuple_as_datum(tuple, desc);
+			MemoryContextSwitchTo(oldcxt);
+		}
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (event == (Datum) 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("event " INT64_FORMAT " of %s %lld is not in stage_events",
+						event_id, track, (long long) row_id)));
+	return event;
 }
 
 static char *

@@ -712,25 +712,21 @@ join_crowded_cell(McWork *w, const McEntry *e, int32 k, int32 cx, int32 cy,
 	pfree(rp);
 }
 
-/* Steps 2 and 3 for one ore body. */
-static void
-cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
+/*
+ * Counting sort of an ore body's rows into the grid's cells (a row enters
+ * every cell its grown box touches); rows stay in window order within a
+ * cell.  Returns the entries; (*startp)[c] is the end of cell c, that is
+ * the start of cell c + 1 (cell 0 starts at 0).
+ */
+static McEntry *
+grid_entries(McWork *w, const int32 *members, int32 m, const McGrid *gp,
+			 int64 n, int32 **startp)
 {
-	McGrid		g;
-	int64		n;
-	int32		ncells;
+	const McGrid g = *gp;
+	int32		ncells = g.ncx * g.ncy;
 	int32	   *start;
 	McEntry    *e;
-	int32	   *croot;
-	int32		ccap;
 
-	if (m < 2)
-		return;
-	n = grid_plan(w, members, m, ore->maxreach / 2, &g);
-	ncells = g.ncx * g.ncy;
-	w->n_entries += n;
-
-	/* counting sort of the entries by cell; rows stay in window order */
 	start = MemoryContextAllocHuge(w->cxt, sizeof(int32) * ((Size) ncells + 1));
 	memset(start, 0, sizeof(int32) * ((Size) ncells + 1));
 	for (int32 q = 0; q < m; q++)
@@ -779,8 +775,19 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 				e[start[cy * g.ncx + cx]++] = proto;
 	}
 	/* start[c] now holds the end of cell c, i.e. the start of cell c + 1 */
+	*startp = start;
+	return e;
+}
 
-	/* pass 1: groups of non-anchors */
+/* Pass 1 over the cells: join the groups of non-anchors that meet. */
+static void
+join_cells(McWork *w, const McEntry *e, const int32 *start, const McGrid *gp)
+{
+	const McGrid g = *gp;
+	int32		ncells = g.ncx * g.ncy;
+	int32	   *croot;
+	int32		ccap;
+
 	croot = palloc(sizeof(int32) * 64);
 	ccap = 64;
 	for (int32 c = 0; c < ncells; c++)
@@ -848,9 +855,16 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 		}
 	}
 	pfree(croot);
+}
 
-	/* pass 2: every anchor/non-anchor pair offers the anchor to the group */
-	for (int32 c = 0; ore->has_anchor && c < ncells; c++)
+/* Pass 2 over the cells: every anchor/non-anchor pair that meets offers the anchor to the group. */
+static void
+offer_cell_anchors(McWork *w, const McEntry *e, const int32 *start, const McGrid *gp)
+{
+	const McGrid g = *gp;
+	int32		ncells = g.ncx * g.ncy;
+
+	for (int32 c = 0; c < ncells; c++)
 	{
 		int32		s = c == 0 ? 0 : start[c - 1],
 					t = start[c];
@@ -878,6 +892,25 @@ cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
 			}
 		}
 	}
+}
+
+/* Steps 2 and 3 for one ore body. */
+static void
+cluster_ore(McWork *w, const int32 *members, int32 m, const McOre *ore)
+{
+	McGrid		g;
+	int64		n;
+	int32	   *start;
+	McEntry    *e;
+
+	if (m < 2)
+		return;
+	n = grid_plan(w, members, m, ore->maxreach / 2, &g);
+	w->n_entries += n;
+	e = grid_entries(w, members, m, &g, n, &start);
+	join_cells(w, e, start, &g);
+	if (ore->has_anchor)
+		offer_cell_anchors(w, e, start, &g);
 	pfree(e);
 	pfree(start);
 }

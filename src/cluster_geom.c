@@ -243,6 +243,15 @@ wkb_path(WkbReader *r, bool swap, int ndims, uint32 n)
 	r->npoints += (int32) n;
 }
 
+/*
+ * Walk one WKB/EWKB geometry (recursing into collections), checking its
+ * header and counts and handing each ring or line to wkb_points().
+ *
+ * Over 100 lines on purpose: it is one switch over the WKB geometry types,
+ * each case a few lines of bounds checks against the bytes left, and the
+ * checks read best next to the format they guard; split up, each piece
+ * would need the whole reader state and the same error paths.
+ */
 static void
 wkb_walk(WkbReader *r, int depth)
 {

@@ -47,24 +47,6 @@ compat_guc_malloc(size_t size)
 }
 
 /*
- * DecodeDateTime: 16 added a last argument that receives details of an
- * error (a time zone name that is not known).  The caller here only wants to
- * know whether the text is a date.
- */
-static inline int
-compat_DecodeDateTime(char **field, int *ftype, int nf, int *dtype,
-					  struct pg_tm *tm, fsec_t *fsec, int *tzp)
-{
-#if PG_VERSION_NUM >= 160000
-	DateTimeErrorExtra extra;
-
-	return DecodeDateTime(field, ftype, nf, dtype, tm, fsec, tzp, &extra);
-#else
-	return DecodeDateTime(field, ftype, nf, dtype, tm, fsec, tzp);
-#endif
-}
-
-/*
  * ExecInitRangeTable for an executor state built by hand around one table
  * (rte is its only range table entry): 16 moved the permission details out of
  * the range table entry into a list of its own (RTEPermissionInfo), which

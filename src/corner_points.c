@@ -1,7 +1,7 @@
 /*
  * corner_points.c
  *		The corner-point table of a mining licence (拐点坐标) read into a
- *		geometry (domain/FACTS.md, "Coordinates").
+ *		geometry (docs/formats.md, "Corner-point texts" and "Coordinate systems").
  *
  * A licence gives its mining area as numbered corner points in CGCS2000
  * 3-degree Gauss-Krüger coordinates, X = northing and Y = easting, the
@@ -97,7 +97,7 @@
 /* Two crossing segments pass within this distance (m) of GEOS's location. */
 #define CP_CROSS_TOLERANCE	1e-3
 
-/* SRIDs of the CGCS2000 3-degree Gauss-Krüger zones (FACTS.md) */
+/* SRIDs of the CGCS2000 3-degree Gauss-Krüger zones (docs/formats.md, "Coordinate systems") */
 #define CP_SRID_PREFIXED(zone)		(4513 + (zone) - 25)
 #define CP_SRID_UNPREFIXED(zone)	(4534 + (3 * (zone) - 75) / 3)
 

@@ -1,7 +1,7 @@
 /*
  * license_no.c
  *		The license_no type: a mining or exploration licence number
- *		(domain/FACTS.md, "Mining licence number").
+ *		(docs/formats.md, "Licence numbers").
  *
  * Accepted forms, with 1-based character positions:
  *

@@ -2,9 +2,9 @@
  * mineconsol.c
  *		Module entry point: the module magic and the mineconsol.* settings.
  *
- * Each area of the extension lives in its own file (license_no.c, uscc.c,
- * cluster.c, classify.c, stage.c, audit.c, corner_points.c); this file only
- * registers what must exist once per backend.
+ * Each area of the extension lives in its own files (docs/architecture.md
+ * lists them); this file only registers what must exist once per backend:
+ * the setting mineconsol.as_of and the stage graph's cache invalidation.
  */
 #include "postgres.h"
 

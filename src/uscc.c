@@ -1,7 +1,7 @@
 /*
  * uscc.c
  *		The uscc type: a unified social credit code (GB 32100-2015,
- *		domain/FACTS.md "Unified Social Credit Code").
+ *		docs/formats.md, "Unified social credit codes").
  *
  * 18 characters from the alphabet 0-9 A-H J-N P-R T U W-Y (no I, O, S, V,
  * Z), whose characters have the values 0..30 in that order; with 1-based

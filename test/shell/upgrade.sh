@@ -82,6 +82,7 @@ SELECT 'parameters ' || string_agg(row(p.*)::text, ';' ORDER BY name) FROM param
 SELECT 'scale_thresholds ' || string_agg(row(t.*)::text, ';' ORDER BY mineral, unit) FROM scale_thresholds t WHERE seeded;
 SELECT 'milestones ' || string_agg(row(m.*)::text, ';' ORDER BY track, stage) FROM milestones m WHERE seeded;
 SELECT 'counties ' || string_agg(row(c.*)::text, ';' ORDER BY code) FROM counties c WHERE seeded;
+SELECT 'stage_transitions ' || string_agg(row(s.*)::text, ';' ORDER BY track, from_stage, to_stage) FROM stage_transitions s WHERE seeded;
 SQL
 }
 before=$(snapshot $old)

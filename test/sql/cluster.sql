@@ -1,5 +1,5 @@
 \i test/setup.psql
--- merge_cluster: every clause of DESIGN.md "Clustering", on hand-made layouts.
+-- merge_cluster: every clause of the merge rule (docs/rules.md, M1 and L2), on hand-made layouts.
 -- Coordinates are metres in SRID 4547; pg_temp.sq(x0, y0, x1, y1) is a square mine.
 BEGIN;
 SELECT plan(61);

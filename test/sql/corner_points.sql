@@ -95,7 +95,7 @@ SELECT is(ST_AsText(parse_corner_points(E'1 4254511.83 389373.04\n2 4254511.83 3
   'MULTIPOLYGON(((389373.04 4254511.83,389673.04 4254511.83,389673.04 4254811.83,389373.04 4254511.83)))',
   'parse_corner_points with zone 38 and plain eastings: already in the working SRID, exact');
 
--- ------------------------------------------------------------ check points (FACTS.md, PROJ)
+-- ------------------------------------------------------------ check points (docs/formats.md, PROJ)
 -- 38.4167N 112.7333E -> EPSG:4526 X 4254511.83, Y 38389373.04
 SELECT ok(ST_Distance(ST_PointN(ST_ExteriorRing(ST_GeometryN(parse_corner_points_raw(t), 1)), 1),
                       ST_Transform(ST_SetSRID(ST_MakePoint(112.7333, 38.4167), 4490), 4526)) < 0.01,

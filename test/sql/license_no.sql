@@ -90,10 +90,10 @@ SELECT is(
 CREATE TEMP TABLE good (n int, input text, canonical text, authority text,
                         issued date, kind text, what text);
 INSERT INTO good VALUES
-  (1, 'C1505002009067120023852', 'C1505002009067120023852', '150500', '2009-06-01', 'mining', 'FACTS mining number 1'),
-  (2, 'C1506002010117230079084', 'C1506002010117230079084', '150600', '2010-11-01', 'mining', 'FACTS mining number 2'),
-  (3, 'C6400002019087110148436', 'C6400002019087110148436', '640000', '2019-08-01', 'mining', 'FACTS mining number 3 (province)'),
-  (4, 'T44120090302026433', 'T44120090302026433', '44', '2009-03-01', 'exploration', 'FACTS legacy exploration number'),
+  (1, 'C1505002009067120023852', 'C1505002009067120023852', '150500', '2009-06-01', 'mining', 'docs/formats.md mining number 1'),
+  (2, 'C1506002010117230079084', 'C1506002010117230079084', '150600', '2010-11-01', 'mining', 'docs/formats.md mining number 2'),
+  (3, 'C6400002019087110148436', 'C6400002019087110148436', '640000', '2019-08-01', 'mining', 'docs/formats.md mining number 3 (province)'),
+  (4, 'T44120090302026433', 'T44120090302026433', '44', '2009-03-01', 'exploration', 'docs/formats.md legacy exploration number'),
   (5, 'T1409002021057000000001', 'T1409002021057000000001', '140900', '2021-05-01', 'exploration', 'new exploration number'),
   (6, 'C1409001950017000000001', 'C1409001950017000000001', '140900', '1950-01-01', 'mining', 'earliest year and month'),
   (7, 'C1409022100127000000001', 'C1409022100127000000001', '140902', '2100-12-01', 'mining', 'latest year and month'),

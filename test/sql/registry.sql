@@ -43,7 +43,7 @@ SELECT bag_eq($$SELECT name FROM counties WHERE kind = 'special_zone'$$,
 SELECT bag_eq($$SELECT name FROM parameters$$, ARRAY['merge_distance_m', 'small_area_km2', 'small_reserves_t',
   'penalty_count', 'penalty_window_years', 'safety_distance_m', 'reduction_target', 'restoration_years',
   'very_small_fraction', 'working_srid', 'max_vertices'],
-  'every parameter RULES.md names is seeded, and max_vertices');
+  'every parameter docs/rules.md names is seeded, and max_vertices');
 SELECT is((SELECT count(*)::int FROM parameters WHERE unit IS NULL OR clause IS NULL), 0,
   'every parameter has its unit and clause');
 SELECT is(param('merge_distance_m'), 500::numeric, 'merge_distance_m is 500');
@@ -51,7 +51,7 @@ SELECT is(param('working_srid'), 4547::numeric, 'working_srid is 4547');
 SELECT throws_ok($$SELECT mineconsol.param('no_such_thing')$$, '42704',
   'unknown mineconsol parameter "no_such_thing"', 'an unknown parameter is an error');
 SELECT is((SELECT count(*)::int FROM scale_thresholds WHERE certainty = 'partial'), 4,
-  'only the four scale rows FACTS.md confirms, marked partial');
+  'only the four scale rows docs/formats.md confirms, marked partial');
 SELECT is((SELECT due FROM milestones WHERE track = 'scheme' AND stage = 'submitted'), '2022-10-30'::date,
   'schemes are due 2022-10-30');
 SELECT is((SELECT due FROM milestones WHERE track = 'unit' AND stage = 'licensed'), '2023-12-31'::date,

@@ -62,7 +62,7 @@ SELECT is((SELECT string_agg(to_stage, ' → ' ORDER BY ord) FROM (
     UNION ALL
     SELECT t.to_stage, w.ord + 1 FROM walk w JOIN stage_transitions t ON t.track = 'scheme' AND t.from_stage = w.stage)
   SELECT stage AS to_stage, ord FROM walk) s),
-  'survey → drafted → hearing_held → noticed → submitted → approved', 'scheme stages as DESIGN.md');
+  'survey → drafted → hearing_held → noticed → submitted → approved', 'scheme stages as docs/rules.md lists them');
 SELECT is((SELECT count(*)::int FROM stage_transitions), 17, '5 scheme, 7 unit and 5 closure steps are seeded');
 SELECT is((SELECT count(*)::int FROM stage_transitions WHERE NOT evidence_keys @> '{date,doc_no}'), 0,
   'every step needs date and doc_no');

@@ -93,7 +93,7 @@ SELECT is(
   'only = is HASHES and MERGES');
 
 -- ---------------------------------------------------------------------------
--- Valid codes: the real ones from FACTS.md, round trip, region, try_uscc
+-- Valid codes: real ones (docs/formats.md, "Unified social credit codes"), round trip, region, try_uscc
 CREATE TEMP TABLE good (n int, input text, canonical text, region text, what text);
 INSERT INTO good VALUES
   (1, '91350200776049653A', '91350200776049653A', '350200', 'real code, check character A'),
