@@ -92,6 +92,96 @@ $fn$;
 COMMENT ON FUNCTION zone_relation_lock(text[], boolean) IS
   'Internal to the zone-relation triggers: locks the rows of zone_relation_locks for the scopes (county codes, ''*'' for city-wide zones) in key order, FOR UPDATE for an edit of zones, FOR KEY SHARE for an edit of mines. Not executable by PUBLIC.';
 
+-- Functions that run as the owner (SECURITY DEFINER) search pg_catalog,
+-- mineconsol and PostGIS's schema.  pg_catalog comes first, but an operator
+-- or function that matches the argument types better than pg_catalog's wins
+-- from any schema on the path: a role that may CREATE in mineconsol's or
+-- PostGIS's schema (PostgreSQL before 15 let PUBLIC create in public, a
+-- cluster upgraded from one keeps that, and a database's owner owns public)
+-- could make the owner run its code.  So each of them first checks that no
+-- role but a superuser or the extension's owner may create objects there,
+-- nor owns a function or operator there (one left behind while it could),
+-- and refuses to run otherwise.
+-- Availability: 0.2.0
+CREATE FUNCTION owner_search_path_check() RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	bad record;
+BEGIN
+	-- Who may create in each schema: its owner (for public from
+	-- PostgreSQL 15 the role pg_database_owner, i.e. the database's owner)
+	-- and every grantee of CREATE (0: PUBLIC).
+	SELECT n.nspname, w.who, w.how INTO bad
+	  FROM pg_catalog.pg_namespace n
+	 CROSS JOIN LATERAL (
+		SELECT CASE WHEN n.nspowner OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.regrole
+					THEN (SELECT d.datdba FROM pg_catalog.pg_database d
+						   WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+					ELSE n.nspowner END,
+			   CASE WHEN n.nspowner OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.regrole
+					THEN 'owns the database' ELSE 'owns it' END
+		UNION ALL
+		SELECT a.grantee, 'grant'
+		  FROM pg_catalog.aclexplode(n.nspacl) a
+		 WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+		   AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner) w(who, how)
+	 WHERE n.oid IN (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+					  WHERE e.extname OPERATOR(pg_catalog.=) ANY ('{mineconsol,postgis}'::text[]))
+	   AND (w.who OPERATOR(pg_catalog.=) 0
+			OR NOT EXISTS (SELECT FROM pg_catalog.pg_roles r
+							WHERE r.oid OPERATOR(pg_catalog.=) w.who
+							  AND (r.rolsuper
+								   OR r.oid OPERATOR(pg_catalog.=) (SELECT e.extowner FROM pg_catalog.pg_extension e
+																	  WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol'))))
+	 ORDER BY n.nspname, w.how, w.who
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'schema "%" is writable by %', bad.nspname,
+				CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'every role (PUBLIC)'
+					 WHEN bad.how OPERATOR(pg_catalog.=) 'grant' THEN pg_catalog.format('role "%s"', bad.who::pg_catalog.regrole)
+					 ELSE pg_catalog.format('role "%s", which %s', bad.who::pg_catalog.regrole, bad.how) END
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s"; an operator, cast or function created there could run with the owner''s rights.', bad.nspname),
+				  HINT = CASE WHEN bad.how OPERATOR(pg_catalog.=) 'grant'
+							  THEN pg_catalog.format('Let only superusers create objects in it: REVOKE CREATE ON SCHEMA %I FROM %s;',
+													 bad.nspname,
+													 CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+														  ELSE pg_catalog.quote_ident(bad.who::pg_catalog.regrole::pg_catalog.text) END)
+							  ELSE pg_catalog.format('Let a superuser own it: ALTER SCHEMA %I OWNER TO %s;', bad.nspname,
+													 (SELECT e.extowner::pg_catalog.regrole::pg_catalog.text FROM pg_catalog.pg_extension e
+													   WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol')) END;
+	END IF;
+	-- What such a role created while it could is still there.
+	SELECT x.nspname, o.who,
+		   CASE WHEN o.kind OPERATOR(pg_catalog.=) 'f' THEN pg_catalog.format('function %s', o.oid::pg_catalog.regprocedure)
+				ELSE pg_catalog.format('operator %s', o.oid::pg_catalog.regoperator) END AS what INTO bad
+	  FROM (SELECT 'f' AS kind, p.oid, p.pronamespace AS nsp, p.proowner AS who FROM pg_catalog.pg_proc p
+			UNION ALL
+			SELECT 'o', op.oid, op.oprnamespace, op.oprowner FROM pg_catalog.pg_operator op) o
+	  JOIN pg_catalog.pg_namespace x ON x.oid OPERATOR(pg_catalog.=) o.nsp
+	 WHERE o.nsp IN (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+					  WHERE e.extname OPERATOR(pg_catalog.=) ANY ('{mineconsol,postgis}'::text[]))
+	   AND o.who NOT IN (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolsuper
+						 UNION ALL
+						 SELECT e.extowner FROM pg_catalog.pg_extension e
+						  WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol')
+	 ORDER BY x.nspname, o.kind, o.oid
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION '% in schema "%" belongs to role "%", which is not a superuser', bad.what, bad.nspname,
+				bad.who::pg_catalog.regrole
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s": a function or operator there that matches better than pg_catalog''s would run with the owner''s rights.', bad.nspname),
+				  HINT = 'Check what it does, then drop it or move it to a schema of its owner''s (ALTER FUNCTION/OPERATOR ... SET SCHEMA).';
+	END IF;
+END
+$fn$;
+COMMENT ON FUNCTION owner_search_path_check() IS
+  'Called first by the functions that run as their owner: refuses (55000) to go on when a role other than a superuser or the extension''s owner may create objects in mineconsol''s or PostGIS''s schema, which those functions search, or owns a function or operator there. Not executable by PUBLIC.';
+REVOKE ALL ON FUNCTION owner_search_path_check() FROM PUBLIC;
+
 -- The trigger functions run as the owner (SECURITY DEFINER): the relations
 -- are facts about every zone and every mine, not only those the role that
 -- edits may see, and no county role may write them.  Each refuses to fire
@@ -105,6 +195,7 @@ AS $fn$
 DECLARE
 	scopes text[];
 BEGIN
+	PERFORM mineconsol.owner_search_path_check();
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.mines'::pg_catalog.regclass
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'STATEMENT' THEN
 		RAISE EXCEPTION 'mines_zone_relations() fires only as an AFTER statement trigger on mineconsol.mines'
@@ -181,6 +272,7 @@ AS $fn$
 DECLARE
 	scopes text[];
 BEGIN
+	PERFORM mineconsol.owner_search_path_check();
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.zones'::pg_catalog.regclass
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'STATEMENT' THEN
 		RAISE EXCEPTION 'zones_zone_relations() fires only as an AFTER statement trigger on mineconsol.zones'
@@ -275,6 +367,7 @@ AS $fn$
 DECLARE
 	n bigint;
 BEGIN
+	PERFORM mineconsol.owner_search_path_check();
 	-- Every scope, as an edit of zones would: waits for the open edits of
 	-- mines and zones, and holds new ones off until it commits.
 	PERFORM mineconsol.zone_relation_lock(

@@ -75,6 +75,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
@@ -1198,10 +1199,17 @@ digest_parse(const char *text, int64 *upto, int64 *nchains, uint8 *hash)
 		hash[i] = (uint8) (hi * 16 + lo);
 	}
 	if (!ok)
+	{
+		/* quote at most 120 bytes: the argument may be anything, of any size */
+		int			len = strlen(text);
+		int			shown = pg_mbcliplen(text, len, 120);
+
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid audit digest \"%s\"", text),
+				 errmsg("invalid audit digest \"%.*s%s\"", shown, text,
+						shown < len ? "..." : ""),
 				 errdetail("A digest reads " DIGEST_TAG ":<last event id>:<chains>:<64 hexadecimal digits>, as audit_digest() returns it.")));
+	}
 }
 
 /* Compare the trail with a digest, noting a problem if it does not match. */

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(71);
+SELECT plan(72);
 
 -- Event ids come from a sequence that other test files advance too, so
 -- every expected id is read into a variable first.
@@ -303,6 +303,9 @@ ROLLBACK TO SAVEPOINT tamper;
 SELECT throws_ok($$SELECT * FROM mineconsol.verify_audit('mineconsol-audit-v1:12:3:abc')$$, '22023',
   'invalid audit digest "mineconsol-audit-v1:12:3:abc"', 'a digest that is not one is 22023');
 SELECT throws_ok($$SELECT * FROM mineconsol.verify_audit(NULL::text)$$, '22004', 'digest must not be null', 'NULL is 22004');
+SELECT throws_ok($$SELECT * FROM mineconsol.verify_audit('mineconsol-audit-v1:' || repeat('9', 1000000))$$, '22023',
+  'invalid audit digest "mineconsol-audit-v1:' || repeat('9', 100) || '..."',
+  'a megabyte of digest is refused quoting 120 bytes of it');
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(regexp_replace(:'d1', ':3:', ':2:'))), '(f,7,)',
   'a digest whose chain count was altered does not match');
 

@@ -45,6 +45,8 @@ INSERT INTO intended VALUES
   ('mineconsol.mark_results_stale()', ''),
   -- Internal: called only by the zone-relation triggers, as their owner.
   ('mineconsol.zone_relation_lock(text[],boolean)', ''),
+  -- Internal: the first thing each function that runs as its owner does.
+  ('mineconsol.owner_search_path_check()', ''),
   -- Internal to refresh_results(), run as the owner: for those who may ask for a refresh.
   ('mineconsol.refresh_requested_results()', 'mineconsol_admin,mineconsol_editor'),
   -- What-if plans: every role that reads results, for its counties.

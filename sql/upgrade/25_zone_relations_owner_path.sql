@@ -1,0 +1,280 @@
+-- Functions that run as the owner refuse to run while a role other than a
+-- superuser or the extension's owner may create objects in the schemas they
+-- search (sql/25_zone_relations.sql: owner_search_path_check()).
+
+-- Functions that run as the owner (SECURITY DEFINER) search pg_catalog,
+-- mineconsol and PostGIS's schema.  pg_catalog comes first, but an operator
+-- or function that matches the argument types better than pg_catalog's wins
+-- from any schema on the path: a role that may CREATE in mineconsol's or
+-- PostGIS's schema (PostgreSQL before 15 let PUBLIC create in public, a
+-- cluster upgraded from one keeps that, and a database's owner owns public)
+-- could make the owner run its code.  So each of them first checks that no
+-- role but a superuser or the extension's owner may create objects there,
+-- nor owns a function or operator there (one left behind while it could),
+-- and refuses to run otherwise.
+-- Availability: 0.2.0
+CREATE FUNCTION owner_search_path_check() RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	bad record;
+BEGIN
+	-- Who may create in each schema: its owner (for public from
+	-- PostgreSQL 15 the role pg_database_owner, i.e. the database's owner)
+	-- and every grantee of CREATE (0: PUBLIC).
+	SELECT n.nspname, w.who, w.how INTO bad
+	  FROM pg_catalog.pg_namespace n
+	 CROSS JOIN LATERAL (
+		SELECT CASE WHEN n.nspowner OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.regrole
+					THEN (SELECT d.datdba FROM pg_catalog.pg_database d
+						   WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+					ELSE n.nspowner END,
+			   CASE WHEN n.nspowner OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.regrole
+					THEN 'owns the database' ELSE 'owns it' END
+		UNION ALL
+		SELECT a.grantee, 'grant'
+		  FROM pg_catalog.aclexplode(n.nspacl) a
+		 WHERE a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+		   AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner) w(who, how)
+	 WHERE n.oid IN (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+					  WHERE e.extname OPERATOR(pg_catalog.=) ANY ('{mineconsol,postgis}'::text[]))
+	   AND (w.who OPERATOR(pg_catalog.=) 0
+			OR NOT EXISTS (SELECT FROM pg_catalog.pg_roles r
+							WHERE r.oid OPERATOR(pg_catalog.=) w.who
+							  AND (r.rolsuper
+								   OR r.oid OPERATOR(pg_catalog.=) (SELECT e.extowner FROM pg_catalog.pg_extension e
+																	  WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol'))))
+	 ORDER BY n.nspname, w.how, w.who
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'schema "%" is writable by %', bad.nspname,
+				CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'every role (PUBLIC)'
+					 WHEN bad.how OPERATOR(pg_catalog.=) 'grant' THEN pg_catalog.format('role "%s"', bad.who::pg_catalog.regrole)
+					 ELSE pg_catalog.format('role "%s", which %s', bad.who::pg_catalog.regrole, bad.how) END
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s"; an operator, cast or function created there could run with the owner''s rights.', bad.nspname),
+				  HINT = CASE WHEN bad.how OPERATOR(pg_catalog.=) 'grant'
+							  THEN pg_catalog.format('Let only superusers create objects in it: REVOKE CREATE ON SCHEMA %I FROM %s;',
+													 bad.nspname,
+													 CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+														  ELSE pg_catalog.quote_ident(bad.who::pg_catalog.regrole::pg_catalog.text) END)
+							  ELSE pg_catalog.format('Let a superuser own it: ALTER SCHEMA %I OWNER TO %s;', bad.nspname,
+													 (SELECT e.extowner::pg_catalog.regrole::pg_catalog.text FROM pg_catalog.pg_extension e
+													   WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol')) END;
+	END IF;
+	-- What such a role created while it could is still there.
+	SELECT x.nspname, o.who,
+		   CASE WHEN o.kind OPERATOR(pg_catalog.=) 'f' THEN pg_catalog.format('function %s', o.oid::pg_catalog.regprocedure)
+				ELSE pg_catalog.format('operator %s', o.oid::pg_catalog.regoperator) END AS what INTO bad
+	  FROM (SELECT 'f' AS kind, p.oid, p.pronamespace AS nsp, p.proowner AS who FROM pg_catalog.pg_proc p
+			UNION ALL
+			SELECT 'o', op.oid, op.oprnamespace, op.oprowner FROM pg_catalog.pg_operator op) o
+	  JOIN pg_catalog.pg_namespace x ON x.oid OPERATOR(pg_catalog.=) o.nsp
+	 WHERE o.nsp IN (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+					  WHERE e.extname OPERATOR(pg_catalog.=) ANY ('{mineconsol,postgis}'::text[]))
+	   AND o.who NOT IN (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolsuper
+						 UNION ALL
+						 SELECT e.extowner FROM pg_catalog.pg_extension e
+						  WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol')
+	 ORDER BY x.nspname, o.kind, o.oid
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION '% in schema "%" belongs to role "%", which is not a superuser', bad.what, bad.nspname,
+				bad.who::pg_catalog.regrole
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s": a function or operator there that matches better than pg_catalog''s would run with the owner''s rights.', bad.nspname),
+				  HINT = 'Check what it does, then drop it or move it to a schema of its owner''s (ALTER FUNCTION/OPERATOR ... SET SCHEMA).';
+	END IF;
+END
+$fn$;
+COMMENT ON FUNCTION owner_search_path_check() IS
+  'Called first by the functions that run as their owner: refuses (55000) to go on when a role other than a superuser or the extension''s owner may create objects in mineconsol''s or PostGIS''s schema, which those functions search, or owns a function or operator there. Not executable by PUBLIC.';
+REVOKE ALL ON FUNCTION owner_search_path_check() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION mines_zone_relations() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+AS $fn$
+DECLARE
+	scopes text[];
+BEGIN
+	PERFORM mineconsol.owner_search_path_check();
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.mines'::pg_catalog.regclass
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'STATEMENT' THEN
+		RAISE EXCEPTION 'mines_zone_relations() fires only as an AFTER statement trigger on mineconsol.mines'
+			USING ERRCODE = 'trigger_protocol_violated',
+				  DETAIL = pg_catalog.format('It was fired %s %s on %s.', TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN
+		-- TRUNCATE holds mines exclusively: no edit of zones reads them now.
+		DELETE FROM mineconsol.mine_zone_relations;
+		RETURN NULL;
+	END IF;
+	-- The counties of the rows whose geometry or county changed.  For an
+	-- update, EXECUTE plans for this statement's row counts: a cached plan
+	-- made for a one-row update would be quadratic for a bulk one.
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		SELECT pg_catalog.array_agg(DISTINCT n.county_code) INTO scopes FROM new_mines n;
+	ELSIF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		SELECT pg_catalog.array_agg(DISTINCT o.county_code) INTO scopes FROM old_mines o;
+	ELSE
+		EXECUTE $q$
+		SELECT pg_catalog.array_agg(DISTINCT c) FROM (
+			SELECT o.county_code FROM old_mines o
+			 WHERE NOT EXISTS (SELECT FROM new_mines n WHERE n.id = o.id AND n.geom IS NOT DISTINCT FROM o.geom
+								 AND n.county_code IS NOT DISTINCT FROM o.county_code)
+			UNION ALL
+			SELECT n.county_code FROM new_mines n
+			 WHERE NOT EXISTS (SELECT FROM old_mines o WHERE o.id = n.id AND o.geom IS NOT DISTINCT FROM n.geom
+								 AND o.county_code IS NOT DISTINCT FROM n.county_code)) x(c)$q$
+		INTO scopes;
+	END IF;
+	IF scopes IS NULL THEN
+		RETURN NULL;			-- nothing that relations depend on changed: no lock
+	END IF;
+	PERFORM mineconsol.zone_relation_lock(scopes || '*'::text, false);
+
+	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		DELETE FROM mineconsol.mine_zone_relations r USING old_mines o WHERE r.mine_id = o.id;
+	ELSIF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
+		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
+		  FROM new_mines m
+		  JOIN mineconsol.zones z ON z.geom && m.geom
+		 WHERE (z.county_code IS NULL OR z.county_code = m.county_code)
+		   AND mineconsol.zone_relates(z.kind, z.geom, m.geom);
+	ELSE
+		-- Only the rows whose geometry, county (or id) changed: an update of
+		-- other columns, even of the whole registry, leaves them alone.
+		EXECUTE $q$
+		DELETE FROM mineconsol.mine_zone_relations r
+		 USING old_mines o
+		 WHERE r.mine_id = o.id
+		   AND NOT EXISTS (SELECT FROM new_mines n WHERE n.id = o.id AND n.geom IS NOT DISTINCT FROM o.geom
+							 AND n.county_code IS NOT DISTINCT FROM o.county_code)$q$;
+		EXECUTE $q$
+		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
+		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
+		  FROM new_mines m
+		  JOIN mineconsol.zones z ON z.geom && m.geom
+		 WHERE (z.county_code IS NULL OR z.county_code = m.county_code)
+		   AND mineconsol.zone_relates(z.kind, z.geom, m.geom)
+		   AND NOT EXISTS (SELECT FROM old_mines o WHERE o.id = m.id AND o.geom IS NOT DISTINCT FROM m.geom
+							 AND o.county_code IS NOT DISTINCT FROM m.county_code)$q$;
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION zones_zone_relations() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+AS $fn$
+DECLARE
+	scopes text[];
+BEGIN
+	PERFORM mineconsol.owner_search_path_check();
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.zones'::pg_catalog.regclass
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'STATEMENT' THEN
+		RAISE EXCEPTION 'zones_zone_relations() fires only as an AFTER statement trigger on mineconsol.zones'
+			USING ERRCODE = 'trigger_protocol_violated',
+				  DETAIL = pg_catalog.format('It was fired %s %s on %s.', TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN
+		DELETE FROM mineconsol.mine_zone_relations;
+		RETURN NULL;
+	END IF;
+	-- The scopes of the zones whose geometry, kind or county changed: the
+	-- county of a county's zone, '*' for a city-wide one.
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		SELECT pg_catalog.array_agg(DISTINCT COALESCE(n.county_code, '*')) INTO scopes FROM new_zones n;
+	ELSIF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		SELECT pg_catalog.array_agg(DISTINCT COALESCE(o.county_code, '*')) INTO scopes FROM old_zones o;
+	ELSE
+		EXECUTE $q$
+		SELECT pg_catalog.array_agg(DISTINCT COALESCE(c, '*')) FROM (
+			SELECT o.county_code FROM old_zones o
+			 WHERE NOT EXISTS (SELECT FROM new_zones n WHERE n.id = o.id AND n.kind = o.kind
+								 AND n.geom IS NOT DISTINCT FROM o.geom
+								 AND n.county_code IS NOT DISTINCT FROM o.county_code)
+			UNION ALL
+			SELECT n.county_code FROM new_zones n
+			 WHERE NOT EXISTS (SELECT FROM old_zones o WHERE o.id = n.id AND o.kind = n.kind
+								 AND o.geom IS NOT DISTINCT FROM n.geom
+								 AND o.county_code IS NOT DISTINCT FROM n.county_code)) x(c)$q$
+		INTO scopes;
+	END IF;
+	IF scopes IS NULL THEN
+		RETURN NULL;			-- e.g. UPDATE zones SET note = note WHERE false: no lock
+	END IF;
+	PERFORM mineconsol.zone_relation_lock(scopes, true);
+
+	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		DELETE FROM mineconsol.mine_zone_relations r USING old_zones o WHERE r.zone_id = o.id;
+	ELSIF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
+		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
+		  FROM new_zones z
+		  JOIN mineconsol.mines m ON m.geom && z.geom
+		 WHERE (z.county_code IS NULL OR m.county_code = z.county_code)
+		   AND mineconsol.zone_relates(z.kind, z.geom, m.geom);
+	ELSE
+		EXECUTE $q$
+		DELETE FROM mineconsol.mine_zone_relations r
+		 USING old_zones o
+		 WHERE r.zone_id = o.id
+		   AND NOT EXISTS (SELECT FROM new_zones n WHERE n.id = o.id AND n.kind = o.kind
+								AND n.geom IS NOT DISTINCT FROM o.geom
+								AND n.county_code IS NOT DISTINCT FROM o.county_code)$q$;
+		EXECUTE $q$
+		INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
+		SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
+		  FROM new_zones z
+		  JOIN mineconsol.mines m ON m.geom && z.geom
+		 WHERE (z.county_code IS NULL OR m.county_code = z.county_code)
+		   AND mineconsol.zone_relates(z.kind, z.geom, m.geom)
+		   AND NOT EXISTS (SELECT FROM old_zones o WHERE o.id = z.id AND o.kind = z.kind
+								AND o.geom IS NOT DISTINCT FROM z.geom
+								AND o.county_code IS NOT DISTINCT FROM z.county_code)$q$;
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION rebuild_zone_relations() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+AS $fn$
+DECLARE
+	n bigint;
+BEGIN
+	PERFORM mineconsol.owner_search_path_check();
+	-- Every scope, as an edit of zones would: waits for the open edits of
+	-- mines and zones, and holds new ones off until it commits.
+	PERFORM mineconsol.zone_relation_lock(
+		pg_catalog.array_append(ARRAY(SELECT c.code FROM mineconsol.counties c), '*'), true);
+	DELETE FROM mineconsol.mine_zone_relations;
+	INSERT INTO mineconsol.mine_zone_relations (mine_id, zone_id, overlap_km2)
+	SELECT m.id, z.id, mineconsol.zone_overlap_km2(z.kind, z.geom, m.geom)
+	  FROM mineconsol.zones z
+	  JOIN mineconsol.mines m ON m.geom && z.geom
+	 WHERE (z.county_code IS NULL OR m.county_code = z.county_code)
+	   AND mineconsol.zone_relates(z.kind, z.geom, m.geom);
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$fn$;
+
+-- CREATE OR REPLACE dropped their SET clauses: pin them again.
+DO $pin$
+DECLARE
+	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
+							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+							 WHERE e.extname = 'postgis');
+	f text;
+BEGIN
+	FOREACH f IN ARRAY ARRAY['mineconsol.mines_zone_relations()', 'mineconsol.zones_zone_relations()',
+							 'mineconsol.rebuild_zone_relations()', 'mineconsol.zone_relation_lock(text[], boolean)'] LOOP
+		EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, mineconsol, %I, pg_temp', f, postgis_schema);
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+	END LOOP;
+END
+$pin$;
