@@ -90,10 +90,10 @@ ALTER TABLE result_refreshes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT
 	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
 CREATE POLICY result_refreshes_request ON result_refreshes FOR ALL TO mineconsol_editor, mineconsol_admin
-	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]))
-	WITH CHECK ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
+	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
 COMMENT ON POLICY result_refreshes_read ON result_refreshes IS 'A county''s refresh status for its county; all for the city and the inspectors';
-COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for their counties'' refresh only; the city for every county';
+COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for the refresh of the counties they write only (a reader mapping gives none); the city for every county';
 
 -- Computes and stores the results of the counties this transaction flagged
 -- in result_refreshes.  Runs as the owner (SECURITY DEFINER): a verdict is
@@ -111,6 +111,9 @@ DECLARE
 	scope text[];
 	d date;
 BEGIN
+	-- Nobody but a superuser may own or create an operator or function where
+	-- this search path looks (see owner_search_path_check()).
+	PERFORM mineconsol.owner_search_path_check();
 	scope := ARRAY(SELECT r.county_code FROM mineconsol.result_refreshes r
 					WHERE r.requested AND r.requested_xact OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()
 					ORDER BY r.county_code);
@@ -191,7 +194,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION refresh_requested_results() IS
-  'Internal to refresh_results(): recomputes, from the whole registry and at results_as_of(), the stored results of exactly the counties this transaction flagged in result_refreshes, replaces theirs, and returns how many mines and clusters it stored. Runs as the owner; a role can only flag its own counties.';
+  'Internal to refresh_results(): recomputes, from the whole registry and at results_as_of(), the stored results of exactly the counties this transaction flagged in result_refreshes, replaces theirs, and returns how many mines and clusters it stored. Runs as the owner; a role can only flag the counties it writes.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION refresh_results(only_stale boolean DEFAULT true) RETURNS TABLE (mines bigint, clusters bigint)
@@ -207,11 +210,13 @@ BEGIN
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = 'The city (mineconsol_admin) and county staff (mineconsol_editor) refresh the results of their counties; other roles read them.';
 	END IF;
-	-- The caller's counties, as the caller: every county for the city.
-	IF mineconsol.sees_all_counties() THEN
+	-- The counties the caller writes, as the caller: every county for the
+	-- city.  Reading a county (a reader mapping, an inspector) is not enough
+	-- to refresh it, nor to hold its refresh up.
+	IF mineconsol.writes_all_counties() THEN
 		scope := ARRAY(SELECT c.code FROM mineconsol.counties c ORDER BY c.code);
 	ELSE
-		scope := ARRAY(SELECT DISTINCT u FROM unnest(mineconsol.my_counties()) u ORDER BY u);
+		scope := ARRAY(SELECT DISTINCT u FROM unnest(mineconsol.my_write_counties()) u ORDER BY u);
 	END IF;
 	-- Only the stale ones, unless asked for all.
 	IF only_stale THEN

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(43);
+SELECT plan(48);
 
 -- An attacker's review of the whole extension, as each of the four roles:
 -- the representative attacks, each run as the real role and each followed,
@@ -90,6 +90,11 @@ SET LOCAL ROLE mc_ar_city;
 SELECT throws_ok($$SELECT mineconsol.rebuild_zone_relations()$$,
   '55000', 'schema "public" is writable by role "mc_ar_xinfu"',
   '… and so does rebuild_zone_relations() for the city');
+RESET ROLE;
+SET LOCAL ROLE mc_ar_xinfu;
+SELECT throws_ok($$SELECT * FROM mineconsol.refresh_results(false)$$,
+  '55000', 'schema "public" is writable by role "mc_ar_xinfu"',
+  '… and so does the refresh of stored results, which runs as the owner');
 RESET ROLE;
 REVOKE CREATE ON SCHEMA public FROM mc_ar_xinfu;
 SET LOCAL ROLE mc_ar_xinfu;
@@ -307,6 +312,25 @@ SELECT is(ARRAY(SELECT DISTINCT pg_temp.sqlstate_of(format(
 SELECT is((SELECT count(*) FROM mineconsol.dispositions), 2::bigint,
   'the county''s live verdicts still compute');
 RESET ROLE;
+
+-- ------------------------------------------ refreshing follows writing, not reading
+-- A reader group of Dingxiang granted to Xinfu's clerk lets it read
+-- Dingxiang, never refresh or hold up Dingxiang's stored results.
+SAVEPOINT refresh_by_reading;
+CREATE ROLE mc_rv_ding_readers IN ROLE mineconsol_reader;
+INSERT INTO role_counties VALUES ('mc_rv_ding_readers', '140921');
+GRANT mc_rv_ding_readers TO mc_ar_xinfu;
+SET LOCAL ROLE mc_ar_xinfu;
+SELECT is(mineconsol.my_counties() @> ARRAY['140921'], true, 'the clerk reads Dingxiang through the reader group');
+SELECT is((SELECT mines FROM mineconsol.refresh_results(false)), 2::bigint,
+  'its refresh recomputes only the county it writes (2 mines), not the one it reads');
+SELECT is((SELECT count(*) FROM mineconsol.result_refreshes WHERE county_code = '140921' AND refreshed_at IS NOT NULL),
+  0::bigint, 'Dingxiang was not refreshed by it');
+SELECT throws_ok($$INSERT INTO mineconsol.result_refreshes (county_code, requested) VALUES ('140921', true)$$,
+  '42501', 'new row violates row-level security policy for table "result_refreshes"',
+  'nor can it flag Dingxiang''s refresh (and so hold its row lock)');
+RESET ROLE;
+ROLLBACK TO SAVEPOINT refresh_by_reading;
 
 SELECT is(pg_temp.state(), :'before', 'nothing any attack aimed at has changed');
 
