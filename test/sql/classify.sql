@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(91);
+SELECT plan(92);
 
 SET LOCAL mineconsol.as_of = '2023-01-01';
 
@@ -328,6 +328,9 @@ SELECT ok((SELECT ST_IsValid(g) AND GeometryType(g) = 'MULTIPOLYGON'
 SELECT is((SELECT ST_NumGeometries(gap_resources(ST_Collect(ST_MakeEnvelope(400000 + i * 300, 4250000, 400000 + i * 300 + 200, 4250200, 4547)), 500))
              FROM generate_series(1, 100) i), 99,
   '… and of a cluster of 100 separate squares (400 vertices in all): one gap between each two');
+SELECT is((SELECT ST_NumGeometries(gap_resources(ST_Collect(ST_MakeEnvelope(400000 + i * 30, 4250000 + j * 30, 400025 + i * 30, 4250025 + j * 30, 4547)), 500))
+             FROM generate_series(0, 99) i, generate_series(0, 99) j), 1,
+  '… and of a cluster of 10 000 squares 5 m apart (its parts buffered one by one): one gap between them all');
 RESET statement_timeout;
 -- Two 250-vertex members: at most 256 vertices are computed exactly (a
 -- buffer of the union, then its inverse, minus the union).
