@@ -44,8 +44,10 @@
  *
  * Appending.  The stage trigger appends through mc_audit_append(): it
  * takes the next id, hashes the event onto the head the row holds, inserts
- * it, and the trigger puts the new head into the row; advance() and
- * revert_stage() then read the event back by that id (mc_audit_event_read()).
+ * it, and the trigger puts the new head into the row.  When advance() or
+ * revert_stage() made the change, the same INSERT returns the row as stored
+ * (RETURNING *), which the trigger hands to the function that waits for it
+ * (stage_trigger.c): nothing reads the event back.
  * Any other INSERT into stage_events goes through the row trigger
  * stage_events_append(), which accepts an event only if it extends its
  * row's chain (a later id, the hash of the row's last event as prev_hash,
@@ -108,6 +110,7 @@ static int64 appending_id = 0;
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr row_last_event_plan = NULL;
 static SPIPlanPtr append_plan = NULL;
+static SPIPlanPtr append_returning_plan = NULL;
 
 /* The table of the audit trail, for mc_trigger_check(). */
 static const char *const event_tables[] = {"stage_events"};
@@ -418,7 +421,7 @@ mc_audit_owner(void)
 	return audit_owner(audit_relid("stage_events"));
 }
 
-static void audit_insert(StageEvent *ev);
+static Datum audit_insert(StageEvent *ev, MemoryContext cxt);
 
 /*
  * mc_audit_append
@@ -428,16 +431,20 @@ static void audit_insert(StageEvent *ev);
  *		before its first event) and after_id its last_event_id (0: none).
  *		Takes the next id, stamps the time, hashes and inserts; the caller
  *		then stores ev->id and ev->hash in the row.
+ *		With cxt, returns the event as stored (every column of stage_events,
+ *		a DBA's too, after its triggers), a datum of the table's row type
+ *		allocated in cxt; without, (Datum) 0.
  *		The insert runs as the owner of stage_events; an error restores the
  *		caller's identity with the (sub)transaction's abort.
  */
-void
-mc_audit_append(StageEvent *ev, int64 after_id)
+Datum
+mc_audit_append(StageEvent *ev, int64 after_id, MemoryContext cxt)
 {
 	Oid			events = audit_relid("stage_events");
 	Oid			save_userid;
 	int			save_sec_context;
 	int64		save_appending_id = appending_id;
+	volatile Datum stored = (Datum) 0;
 
 	Assert(ev->prev_hash_set);
 
@@ -468,7 +475,7 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	appending_id = ev->id;
 	PG_TRY();
 	{
-		audit_insert(ev);
+		stored = audit_insert(ev, cxt);
 	}
 	PG_FINALLY();
 	{
@@ -476,6 +483,69 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 	}
 	PG_END_TRY();
+	return stored;
+}
+
+/*
+ * The row RETURNING * of the append gave (SPI_tuptable), as a datum of
+ * stage_events' row type in cxt: what advance() and revert_stage() return.
+ * RETURNING * lists the table's columns in order without its dropped ones;
+ * the row type has a slot for each of those too (NULL).  The row must be
+ * the event just appended: its id, track and row_id are checked.
+ */
+static Datum
+audit_stored_row(const StageEvent *ev, MemoryContext cxt)
+{
+	HeapTuple	in = SPI_tuptable->vals[0];
+	TupleDesc	indesc = SPI_tuptable->tupdesc;
+	Relation	rel;
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+	bool		isnull;
+	Datum		id,
+				row_id = (Datum) 0;
+	const char *track;
+	int			i,
+				j = 0;
+	Datum		result;
+	MemoryContext oldcxt;
+
+	id = heap_getattr(in, event_attnum(indesc, "id"), indesc, &isnull);
+	track = event_text(in, indesc, event_attnum(indesc, "track"));
+	if (!isnull)
+		row_id = heap_getattr(in, event_attnum(indesc, "row_id"), indesc, &isnull);
+	if (isnull || DatumGetInt64(id) != ev->id || track == NULL ||
+		strcmp(track, ev->track) != 0 || DatumGetInt64(row_id) != ev->row_id)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("event " INT64_FORMAT " of %s %lld was not stored as appended",
+						ev->id, ev->track, (long long) ev->row_id),
+				 errdetail("A trigger on stage_events changed its id, track or row_id.")));
+
+	rel = RelationIdGetRelation(audit_relid("stage_events"));
+	if (!RelationIsValid(rel))
+		elog(ERROR, "could not open relation mineconsol.stage_events");
+	desc = RelationGetDescr(rel);
+	values = palloc(sizeof(Datum) * desc->natts);
+	nulls = palloc(sizeof(bool) * desc->natts);
+	for (i = 0; i < desc->natts; i++)
+	{
+		if (TupleDescAttr(desc, i)->attisdropped || j >= indesc->natts)
+		{
+			values[i] = (Datum) 0;
+			nulls[i] = true;
+		}
+		else
+			values[i] = heap_getattr(in, ++j, indesc, &nulls[i]);
+	}
+	if (j != indesc->natts)
+		elog(ERROR, "RETURNING * of stage_events gave %d columns, the table has %d", indesc->natts, j);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	result = heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
+	MemoryContextSwitchTo(oldcxt);
+	RelationClose(rel);
+	return result;
 }
 
 /*
@@ -487,24 +557,28 @@ mc_audit_append(StageEvent *ev, int64 after_id)
  * security stand in the way of county staff's changes of stage; the
  * statement names only mineconsol's table and takes its values as
  * parameters, so nothing a caller controls runs with the owner's rights.
+ * With cxt, the statement returns the row as stored (RETURNING *), built
+ * into a datum of the table's row type in cxt (see audit_stored_row()).
  * The caller is connected to SPI.
  */
-static void
-audit_insert(StageEvent *ev)
+static Datum
+audit_insert(StageEvent *ev, MemoryContext cxt)
 {
 	Datum		values[EVENT_NATTS];
 	char		nulls[EVENT_NATTS];
+	SPIPlanPtr *plan = cxt ? &append_returning_plan : &append_plan;
 	int			rc;
 
-	if (append_plan == NULL)
+	if (*plan == NULL)
 	{
 		Oid			types[EVENT_NATTS] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID,
 			TIMESTAMPTZOID, JSONBOID, DATEOID, INT4OID, TEXTOID, BYTEAOID, BYTEAOID};
 
-		append_plan = mc_prepare_kept(
+		*plan = mc_prepare_kept(psprintf(
 			"INSERT INTO mineconsol.stage_events (id, track, row_id, from_stage, to_stage, actor, at,"
 			" evidence, due, days_late, reason, prev_hash, hash)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)%s",
+			cxt ? " RETURNING *" : ""),
 			EVENT_NATTS, types);
 	}
 	memset(nulls, ' ', sizeof(nulls));
@@ -525,70 +599,11 @@ audit_insert(StageEvent *ev)
 	nulls[10] = ev->reason ? ' ' : 'n';
 	values[11] = hash_datum(ev->prev_hash);
 	values[12] = hash_datum(ev->hash);
-	rc = SPI_execute_plan(append_plan, values, nulls, false, 0);
-	if (rc != SPI_OK_INSERT || SPI_processed != 1)
+	rc = SPI_execute_plan(*plan, values, nulls, false, 0);
+	if (rc != (cxt ? SPI_OK_INSERT_RETURNING : SPI_OK_INSERT) || SPI_processed != 1)
 		elog(ERROR, "could not append event " INT64_FORMAT " to stage_events: %s",
 			 ev->id, SPI_result_code_string(rc));
-}
-
-/*
- * mc_audit_event_read
- *		The event event_id of stage_events, as a datum of the table's row
- *		type copied into cxt: how advance() and revert_stage() return the
- *		event their UPDATE recorded, found by the id the row now holds in
- *		last_event_id.  The event must belong to (track, row_id).
- *
- * It is read through the table's primary key directly, not by a query:
- * county staff who record a step may not read the audit trail (neither
- * privileges nor row-level security let them), and a query as the owner
- * cost every advance() a tenth of its time.  SnapshotSelf sees the event
- * the current command has just inserted.
- */
-Datum
-mc_audit_event_read(int64 event_id, const char *track, int64 row_id, MemoryContext cxt)
-{
-	Relation	rel;
-	Oid			pkey;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tuple;
-	Datum		event = (Datum) 0;
-	EventAttnums a;
-
-	rel = table_open(audit_relid("stage_events"), AccessShareLock);
-	(void) RelationGetIndexList(rel);	/* sets rd_pkindex */
-	pkey = rel->rd_pkindex;
-	if (!OidIsValid(pkey))
-		elog(ERROR, "mineconsol.stage_events has no primary key");
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(event_id));
-	scan = systable_beginscan(rel, pkey, true, SnapshotSelf, 1, &key);
-	tuple = systable_getnext(scan);
-	if (HeapTupleIsValid(tuple))
-	{
-		TupleDesc	desc = RelationGetDescr(rel);
-		const char *t;
-		bool		isnull;
-		Datum		r;
-
-		event_attnums(desc, &a);
-		t = event_text(tuple, desc, a.track);
-		r = heap_getattr(tuple, a.row_id, desc, &isnull);
-		if (t != NULL && strcmp(t, track) == 0 && !isnull && DatumGetInt64(r) == row_id)
-		{
-			MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
-
-			event = heap_copy_tuple_as_datum(tuple, desc);
-			MemoryContextSwitchTo(oldcxt);
-		}
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	if (event == (Datum) 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("event " INT64_FORMAT " of %s %lld is not in stage_events",
-						event_id, track, (long long) row_id)));
-	return event;
+	return cxt ? audit_stored_row(ev, cxt) : (Datum) 0;
 }
 
 static char *

@@ -42,6 +42,13 @@ typedef struct PendingRevert
 
 static PendingRevert pending_revert = {false};
 
+/*
+ * The call of advance() or revert_stage() whose UPDATE is running, and so
+ * waits for its row's event (see mc_event_await()); NULL between calls.
+ * It points into that call's own frame and is restored when the call ends.
+ */
+static StageEventWait *event_wait = NULL;
+
 
 /*
  * mc_revert_announce
@@ -64,6 +71,52 @@ void
 mc_revert_withdraw(void)
 {
 	pending_revert.active = false;
+}
+
+/*
+ * mc_event_await
+ *		advance() or revert_stage() is about to UPDATE (w->track, w->row_id):
+ *		the event the trigger appends for that row is to be put into
+ *		w->event, built in w->cxt, straight from the INSERT that stores it.
+ *		Returns the wait of an enclosing call (a trigger may call advance()
+ *		for another row), which mc_event_await_end() puts back; call that in
+ *		a PG_FINALLY block, so that no wait outlives its call.
+ */
+StageEventWait *
+mc_event_await(StageEventWait *w)
+{
+	StageEventWait *outer = event_wait;
+
+	w->event = (Datum) 0;
+	event_wait = w;
+	return outer;
+}
+
+void
+mc_event_await_end(StageEventWait *outer)
+{
+	event_wait = outer;
+}
+
+/* The context to build the event of (t, row_id) in, if a call waits for it. */
+static MemoryContext
+event_wanted(Track t, int64 row_id)
+{
+	if (event_wait != NULL && event_wait->event == (Datum) 0 &&
+		event_wait->track == t && event_wait->row_id == row_id)
+		return event_wait->cxt;
+	return NULL;
+}
+
+/* Append ev and hand it to the call that waits for it, if any. */
+static void
+append_event(Track t, StageEvent *ev, int64 last_id)
+{
+	MemoryContext cxt = event_wanted(t, ev->row_id);
+	Datum		stored = mc_audit_append(ev, last_id, cxt);
+
+	if (cxt != NULL)
+		event_wait->event = stored;
 }
 
 static const char *
@@ -494,7 +547,7 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	{
 		ev->evidence = empty_jsonb();
 		ev->reason = pending_revert.reason;
-		mc_audit_append(ev, last_id);
+		append_event(t, ev, last_id);
 		return ev;
 	}
 
@@ -513,7 +566,8 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 		evidence_stale = true;
 		new_ev = NULL;
 	}
-	else if (new_ev != NULL)
+	else if (new_ev != NULL && !mc_evidence_fits(VARSIZE(new_ev)))
+		/* the row's label (a query for a closure) only for the refusal */
 		mc_check_evidence_size(VARSIZE(new_ev), "evidence",
 							mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county));
 	has_prev_date = mc_evidence_date(old_ev, &prev_date);
@@ -534,13 +588,14 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 
 	/* Accepted: record the event. */
 	ev->evidence = new_ev;
-	ev->due_set = mc_step_due(t, g, step, row_id, &ev->due);
+	ev->due_set = mc_step_due(t, g, step, row_id, last_id != 0,
+							  has_prev_date ? &prev_date : NULL, &ev->due);
 	if (ev->due_set && date_set)
 	{
 		ev->days_late = Max(0, date - ev->due);
 		ev->days_late_set = true;
 	}
-	mc_audit_append(ev, last_id);
+	append_event(t, ev, last_id);
 	return ev;
 }
 
