@@ -66,6 +66,7 @@
 #include "access/skey.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -73,12 +74,15 @@
 #include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "optimizer/optimizer.h"
+#include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
@@ -94,6 +98,7 @@
 #include "utils/typcache.h"
 
 #include "audit.h"
+#include "compat.h"
 #include "util.h"
 
 #define AUDIT_TAG			"mineconsol-event-v1"
@@ -109,8 +114,6 @@ static int64 appending_id = 0;
 
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr row_last_event_plan = NULL;
-static SPIPlanPtr append_plan = NULL;
-static SPIPlanPtr append_returning_plan = NULL;
 
 /* The table of the audit trail, for mc_trigger_check(). */
 static const char *const event_tables[] = {"stage_events"};
@@ -421,7 +424,7 @@ mc_audit_owner(void)
 	return audit_owner(audit_relid("stage_events"));
 }
 
-static Datum audit_insert(StageEvent *ev, MemoryContext cxt);
+static Datum audit_insert(Relation rel, StageEvent *ev, MemoryContext cxt);
 
 /*
  * mc_audit_append
@@ -440,7 +443,8 @@ static Datum audit_insert(StageEvent *ev, MemoryContext cxt);
 Datum
 mc_audit_append(StageEvent *ev, int64 after_id, MemoryContext cxt)
 {
-	Oid			events = audit_relid("stage_events");
+	Relation	rel;
+	Oid			seq;
 	Oid			save_userid;
 	int			save_sec_context;
 	int64		save_appending_id = appending_id;
@@ -451,11 +455,15 @@ mc_audit_append(StageEvent *ev, int64 after_id, MemoryContext cxt)
 	/*
 	 * Lock the table before taking the id: audit_digest() waits for every
 	 * transaction holding this lock, and so for every event numbered below
-	 * the ids it can see.
+	 * the ids it can see.  (The insert takes the same lock; taking it first
+	 * costs nothing more.)
 	 */
-	LockRelationOid(events, RowExclusiveLock);
+	rel = table_open(audit_relid("stage_events"), RowExclusiveLock);
 	/* the identity sequence, by its name (pg_dump's config lists it too) */
-	ev->id = nextval_internal(audit_relid("stage_events_id_seq"), false);
+	seq = get_relname_relid("stage_events_id_seq", RelationGetNamespace(rel));
+	if (!OidIsValid(seq))
+		elog(ERROR, "relation mineconsol.stage_events_id_seq does not exist");
+	ev->id = nextval_internal(seq, false);
 	ev->id_set = true;
 	if (ev->id <= after_id)
 		ereport(ERROR,
@@ -470,12 +478,12 @@ mc_audit_append(StageEvent *ev, int64 after_id, MemoryContext cxt)
 	ev->hash_set = true;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(audit_owner(events),
+	SetUserIdAndSecContext(rel->rd_rel->relowner,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	appending_id = ev->id;
 	PG_TRY();
 	{
-		stored = audit_insert(ev, cxt);
+		stored = audit_insert(rel, ev, cxt);
 	}
 	PG_FINALLY();
 	{
@@ -483,127 +491,164 @@ mc_audit_append(StageEvent *ev, int64 after_id, MemoryContext cxt)
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 	}
 	PG_END_TRY();
+	table_close(rel, NoLock);
 	return stored;
 }
 
-/*
- * The row RETURNING * of the append gave (SPI_tuptable), as a datum of
- * stage_events' row type in cxt: what advance() and revert_stage() return.
- * RETURNING * lists the table's columns in order without its dropped ones;
- * the row type has a slot for each of those too (NULL).  The row must be
- * the event just appended: its id, track and row_id are checked.
- */
-static Datum
-audit_stored_row(const StageEvent *ev, MemoryContext cxt)
+/* The columns of a row of stage_events (desc, its columns at a) holding ev. */
+static void
+event_values(const StageEvent *ev, TupleDesc desc, const EventAttnums *a,
+			 Datum *values, bool *nulls)
 {
-	HeapTuple	in = SPI_tuptable->vals[0];
-	TupleDesc	indesc = SPI_tuptable->tupdesc;
-	Relation	rel;
-	TupleDesc	desc;
-	Datum	   *values;
-	bool	   *nulls;
-	bool		isnull;
-	Datum		id,
-				row_id = (Datum) 0;
-	const char *track;
-	int			i,
-				j = 0;
-	Datum		result;
-	MemoryContext oldcxt;
+	int			i;
 
-	id = heap_getattr(in, event_attnum(indesc, "id"), indesc, &isnull);
-	track = event_text(in, indesc, event_attnum(indesc, "track"));
-	if (!isnull)
-		row_id = heap_getattr(in, event_attnum(indesc, "row_id"), indesc, &isnull);
-	if (isnull || DatumGetInt64(id) != ev->id || track == NULL ||
-		strcmp(track, ev->track) != 0 || DatumGetInt64(row_id) != ev->row_id)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("event " INT64_FORMAT " of %s %lld was not stored as appended",
-						ev->id, ev->track, (long long) ev->row_id),
-				 errdetail("A trigger on stage_events changed its id, track or row_id.")));
-
-	rel = RelationIdGetRelation(audit_relid("stage_events"));
-	if (!RelationIsValid(rel))
-		elog(ERROR, "could not open relation mineconsol.stage_events");
-	desc = RelationGetDescr(rel);
-	values = palloc(sizeof(Datum) * desc->natts);
-	nulls = palloc(sizeof(bool) * desc->natts);
 	for (i = 0; i < desc->natts; i++)
 	{
-		if (TupleDescAttr(desc, i)->attisdropped || j >= indesc->natts)
-		{
-			values[i] = (Datum) 0;
-			nulls[i] = true;
-		}
-		else
-			values[i] = heap_getattr(in, ++j, indesc, &nulls[i]);
+		values[i] = (Datum) 0;
+		nulls[i] = true;
 	}
-	if (j != indesc->natts)
-		elog(ERROR, "RETURNING * of stage_events gave %d columns, the table has %d", indesc->natts, j);
-	oldcxt = MemoryContextSwitchTo(cxt);
-	result = heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
-	MemoryContextSwitchTo(oldcxt);
-	RelationClose(rel);
-	return result;
+#define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
+	SET(a->id, Int64GetDatum(ev->id));
+	SET(a->track, CStringGetTextDatum(ev->track));
+	SET(a->row_id, Int64GetDatum(ev->row_id));
+	SET(a->from_stage, CStringGetTextDatum(ev->from_stage));
+	SET(a->to_stage, CStringGetTextDatum(ev->to_stage));
+	SET(a->actor, CStringGetTextDatum(ev->actor));
+	SET(a->at, TimestampTzGetDatum(ev->at));
+	if (ev->evidence)
+		SET(a->evidence, JsonbPGetDatum(ev->evidence));
+	if (ev->due_set)
+		SET(a->due, DateADTGetDatum(ev->due));
+	if (ev->days_late_set)
+		SET(a->days_late, Int32GetDatum(ev->days_late));
+	if (ev->reason)
+		SET(a->reason, CStringGetTextDatum(ev->reason));
+	SET(a->prev_hash, hash_datum(ev->prev_hash));
+	SET(a->hash, hash_datum(ev->hash));
+#undef SET
 }
 
 /*
- * INSERT the event into stage_events with a prepared INSERT statement,
- * kept for the life of the backend: the table's triggers, constraints,
- * column defaults (of columns a DBA added) and indexes all apply, through
- * SPI alone.  It runs as the table's owner (mc_audit_append() switched),
- * on the extension's own behalf, so neither privileges nor row-level
- * security stand in the way of county staff's changes of stage; the
- * statement names only mineconsol's table and takes its values as
- * parameters, so nothing a caller controls runs with the owner's rights.
- * With cxt, the statement returns the row as stored (RETURNING *), built
- * into a datum of the table's row type in cxt (see audit_stored_row()).
- * The caller is connected to SPI.
+ * Columns a DBA added to stage_events get their defaults, as an INSERT
+ * would give them (build_column_default(): the column's default, or the
+ * next value of an identity column; NULL without either).
+ */
+static void
+event_fill_defaults(Relation rel, const EventAttnums *a, EState *estate,
+					TupleTableSlot *slot)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			attnum;
+
+	for (attnum = 1; attnum <= desc->natts; attnum++)
+	{
+		Expr	   *defexpr;
+		ExprState  *state;
+
+		if (TupleDescAttr(desc, attnum - 1)->attisdropped ||
+			attnum == a->id || attnum == a->track || attnum == a->row_id ||
+			attnum == a->from_stage || attnum == a->to_stage || attnum == a->actor ||
+			attnum == a->at || attnum == a->evidence || attnum == a->due ||
+			attnum == a->days_late || attnum == a->reason ||
+			attnum == a->prev_hash || attnum == a->hash)
+			continue;
+		defexpr = (Expr *) build_column_default(rel, attnum);
+		if (defexpr == NULL)
+			continue;
+		state = ExecPrepareExpr(expression_planner(defexpr), estate);
+		slot->tts_values[attnum - 1] =
+			ExecEvalExprSwitchContext(state, GetPerTupleExprContext(estate),
+									  &slot->tts_isnull[attnum - 1]);
+	}
+}
+
+/*
+ * INSERT the event into stage_events (rel, open and locked) the way
+ * logical replication applies a row (ExecSimpleRelationInsert()): the
+ * table's BEFORE and AFTER row triggers, NOT NULL and CHECK constraints,
+ * column defaults (of columns a DBA added) and indexes all apply, without
+ * planning, starting and ending an INSERT statement for each change of
+ * stage (through SPI, a prepared INSERT spent more time setting up its
+ * executor than storing the row).  Unlike an INSERT statement it fires no
+ * statement-level triggers and checks neither privileges nor row-level
+ * security: it runs as the table's owner (mc_audit_append() switched), on
+ * the extension's own behalf, so that county staff change stages without
+ * any privilege on the audit trail, and only with values the stage trigger
+ * built.  A BEFORE trigger that cancels the row is an error: the row's
+ * head would name an event that is not there.
+ *
+ * With cxt, returns the row as stored (after the triggers; a DBA's columns
+ * too), a datum of stage_events' row type allocated in cxt.
  */
 static Datum
-audit_insert(StageEvent *ev, MemoryContext cxt)
+audit_insert(Relation rel, StageEvent *ev, MemoryContext cxt)
 {
-	Datum		values[EVENT_NATTS];
-	char		nulls[EVENT_NATTS];
-	SPIPlanPtr *plan = cxt ? &append_returning_plan : &append_plan;
-	int			rc;
+	TupleDesc	desc = RelationGetDescr(rel);
+	EState	   *estate = CreateExecutorState();
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot;
+	EventAttnums a;
+	Datum		stored = (Datum) 0;
 
-	if (*plan == NULL)
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(rel);
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+	compat_ExecInitRangeTable(estate, rte);
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	/* so that AFTER triggers find the relation rather than open it again */
+	estate->es_opened_result_relations = list_make1(rri);
+	estate->es_output_cid = GetCurrentCommandId(true);
+	ExecOpenIndices(rri, false);
+	AfterTriggerBeginQuery();
+
+	slot = table_slot_create(rel, &estate->es_tupleTable);
+	ExecClearTuple(slot);
+	event_attnums(desc, &a);
+	event_values(ev, desc, &a, slot->tts_values, slot->tts_isnull);
+	if (desc->natts > EVENT_NATTS)
+		event_fill_defaults(rel, &a, estate, slot);
+	ExecStoreVirtualTuple(slot);
+	ItemPointerSetInvalid(&slot->tts_tid);
+
+	ExecSimpleRelationInsert(rri, estate, slot);
+
+	if (!ItemPointerIsValid(&slot->tts_tid))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("a trigger on stage_events cancelled event " INT64_FORMAT " of %s %lld",
+						ev->id, ev->track, (long long) ev->row_id),
+				 errdetail("The event of every change of stage must be stored: the row's head names it."),
+				 errhint("A BEFORE INSERT trigger on stage_events must return the row.")));
+	if (cxt != NULL)
 	{
-		Oid			types[EVENT_NATTS] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID,
-			TIMESTAMPTZOID, JSONBOID, DATEOID, INT4OID, TEXTOID, BYTEAOID, BYTEAOID};
+		bool		id_null,
+					track_null,
+					row_null;
+		Datum		id = slot_getattr(slot, a.id, &id_null);
+		Datum		track = slot_getattr(slot, a.track, &track_null);
+		Datum		row_id = slot_getattr(slot, a.row_id, &row_null);
+		MemoryContext oldcxt;
 
-		*plan = mc_prepare_kept(psprintf(
-			"INSERT INTO mineconsol.stage_events (id, track, row_id, from_stage, to_stage, actor, at,"
-			" evidence, due, days_late, reason, prev_hash, hash)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)%s",
-			cxt ? " RETURNING *" : ""),
-			EVENT_NATTS, types);
+		/* what the function returns must be the event the row's head names */
+		if (id_null || track_null || row_null || DatumGetInt64(id) != ev->id ||
+			DatumGetInt64(row_id) != ev->row_id ||
+			strcmp(TextDatumGetCString(track), ev->track) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("a trigger on stage_events changed the id, track or row_id of event " INT64_FORMAT " of %s %lld",
+							ev->id, ev->track, (long long) ev->row_id)));
+		oldcxt = MemoryContextSwitchTo(cxt);
+		stored = ExecFetchSlotHeapTupleDatum(slot);
+		MemoryContextSwitchTo(oldcxt);
 	}
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(ev->id);
-	values[1] = CStringGetTextDatum(ev->track);
-	values[2] = Int64GetDatum(ev->row_id);
-	values[3] = CStringGetTextDatum(ev->from_stage);
-	values[4] = CStringGetTextDatum(ev->to_stage);
-	values[5] = CStringGetTextDatum(ev->actor);
-	values[6] = TimestampTzGetDatum(ev->at);
-	values[7] = ev->evidence ? JsonbPGetDatum(ev->evidence) : (Datum) 0;
-	nulls[7] = ev->evidence ? ' ' : 'n';
-	values[8] = DateADTGetDatum(ev->due);
-	nulls[8] = ev->due_set ? ' ' : 'n';
-	values[9] = Int32GetDatum(ev->days_late);
-	nulls[9] = ev->days_late_set ? ' ' : 'n';
-	values[10] = ev->reason ? CStringGetTextDatum(ev->reason) : (Datum) 0;
-	nulls[10] = ev->reason ? ' ' : 'n';
-	values[11] = hash_datum(ev->prev_hash);
-	values[12] = hash_datum(ev->hash);
-	rc = SPI_execute_plan(*plan, values, nulls, false, 0);
-	if (rc != (cxt ? SPI_OK_INSERT_RETURNING : SPI_OK_INSERT) || SPI_processed != 1)
-		elog(ERROR, "could not append event " INT64_FORMAT " to stage_events: %s",
-			 ev->id, SPI_result_code_string(rc));
-	return cxt ? audit_stored_row(ev, cxt) : (Datum) 0;
+
+	AfterTriggerEndQuery(estate);
+	ExecCloseResultRelations(estate);	/* its indexes, and any AFTER trigger opened */
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	return stored;
 }
 
 static char *
