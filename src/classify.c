@@ -1082,7 +1082,7 @@ verdict_datum(Verdict *v, ClassifyCache *c)
 	for (i = 0; i < n; i++)
 	{
 		codes[i] = code_datum(c, v->hits[order[i]].code);
-		reasons[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(v->hits[order[i]].reason)));
+		reasons[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(v->hits[order[i]].reason, true)));
 	}
 	values[0] = ObjectIdGetDatum(c->dispositionOid[v->disposition]);
 	values[1] = PointerGetDatum(construct_array(codes, n, TEXTOID, -1, false, TYPALIGN_INT));
@@ -1165,21 +1165,26 @@ mc_reason_args(PG_FUNCTION_ARGS)
 }
 
 /*
- * render_reasons(reason_args jsonb, stored text[]) -> text[]: the reasons a
- * stored verdict keeps, in the session's language.  Where reason_args is
- * NULL (a verdict stored before it existed) or an element cannot be read
- * (not an array of messages, a template this library does not know), the
- * stored text of that reason is returned as it is.
+ * render_reasons(reason_args jsonb, stored text[], in_english boolean)
+ * -> text[]: the reasons a stored verdict keeps, rendered in the session's
+ * language (in English, the templates themselves, with in_english: what
+ * refresh_results() stores as the text).  Where reason_args is NULL (a
+ * verdict stored before it existed) or an element cannot be read (not an
+ * array of messages, a template this library does not know), the stored
+ * text of that reason is returned as it is.  A session that reads English
+ * gets the stored text, which is that English rendering, without parsing.
  */
 PG_FUNCTION_INFO_V1(mc_render_reasons);
 Datum
 mc_render_reasons(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *args = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	Jsonb	   *args;
 	ArrayType  *stored = PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1);
+	bool		translate = PG_ARGISNULL(2) || !PG_GETARG_BOOL(2);
 	Datum	   *texts = NULL;
 	bool	   *tnulls = NULL;
 	int			nstored = 0;
+	int			nargs;
 	Datum	   *out;
 	bool	   *onulls;
 	int			n,
@@ -1187,8 +1192,9 @@ mc_render_reasons(PG_FUNCTION_ARGS)
 	int			dims[1];
 	int			lbs[1] = {1};
 
-	if (stored != NULL)
-		deconstruct_array(stored, TEXTOID, -1, false, TYPALIGN_INT, &texts, &tnulls, &nstored);
+	if (translate && stored != NULL && !mc_translating())
+		PG_RETURN_ARRAYTYPE_P(stored);
+	args = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
 	if (args == NULL || !JB_ROOT_IS_ARRAY(args) || JB_ROOT_IS_SCALAR(args))
 	{
 		if (stored == NULL)
@@ -1196,26 +1202,28 @@ mc_render_reasons(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(stored);
 	}
 
-	n = Max((int) JB_ROOT_COUNT(args), nstored);
-	out = palloc(sizeof(Datum) * Max(n, 1));
-	onulls = palloc(sizeof(bool) * Max(n, 1));
+	if (stored != NULL)
+		deconstruct_array(stored, TEXTOID, -1, false, TYPALIGN_INT, &texts, &tnulls, &nstored);
+	nargs = (int) JB_ROOT_COUNT(args);
+	n = Max(nargs, nstored);
+	if (n == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
+	out = palloc(sizeof(Datum) * n);
+	onulls = palloc(sizeof(bool) * n);
 	for (i = 0; i < n; i++)
 	{
-		JsonbValue *elem = i < (int) JB_ROOT_COUNT(args) ?
-			getIthJsonbValueFromContainer(&args->root, i) : NULL;
+		JsonbValue *elem = i < nargs ? getIthJsonbValueFromContainer(&args->root, i) : NULL;
 		McMsg	   *m = elem ? mc_msg_from_jsonb(elem, reason_templates, NUM_REASON_KEYS) : NULL;
 
 		CHECK_FOR_INTERRUPTS();
 		onulls[i] = false;
 		if (m != NULL)
-			out[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(m)));
+			out[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(m, translate)));
 		else if (i < nstored && !tnulls[i])
 			out[i] = texts[i];
 		else
 			onulls[i] = true;
 	}
 	dims[0] = n;
-	if (n == 0)
-		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, onulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 }

@@ -104,21 +104,34 @@ mc_list_add(McMsg *list, McMsg *item)
  * The separator of a list's items: ", " in English, the enumeration comma
  * in Chinese.
  */
+static const char list_separator_msgid[] = gettext_noop(", ");
+
 static const char *
-list_separator(void)
+list_separator(bool translate)
 {
 	/* translator: separator between the items of a list, e.g. "a, b, c" */
-	return mc_gettext(gettext_noop(", "));
+	return translate ? mc_gettext(list_separator_msgid) : list_separator_msgid;
 }
 
 /*
- * Fills the template's translation with the rendered arguments: %s takes
- * the next argument, %N$s the N-th, %% is a percent sign.  A directive
- * without its argument is left as it is (msgfmt -c has checked that a
- * translation uses the same arguments as its msgid).
+ * Whether the session's language has a translation (lc_messages names a
+ * language the catalogue has): if not, messages read as their msgids.
+ */
+bool
+mc_translating(void)
+{
+	return mc_gettext(list_separator_msgid) != list_separator_msgid;
+}
+
+/*
+ * Fills the template's translation (with translate; else the template
+ * itself, English) with the rendered arguments: %s takes the next argument,
+ * %N$s the N-th, %% is a percent sign.  A directive without its argument is
+ * left as it is (msgfmt -c has checked that a translation uses the same
+ * arguments as its msgid).
  */
 void
-mc_msg_render(StringInfo buf, const McMsg *m)
+mc_msg_render(StringInfo buf, const McMsg *m, bool translate)
 {
 	const char *p;
 	int			next = 0;
@@ -130,21 +143,21 @@ mc_msg_render(StringInfo buf, const McMsg *m)
 			appendStringInfoString(buf, m->text);
 			return;
 		case MC_MSG_CODE:
-			appendStringInfoString(buf, mc_label_cstring(m->ctx, m->text));
+			appendStringInfoString(buf, translate ? mc_label_cstring(m->ctx, m->text) : m->text);
 			return;
 		case MC_MSG_LIST:
 			for (i = 0; i < m->nargs; i++)
 			{
 				if (i > 0)
-					appendStringInfoString(buf, list_separator());
-				mc_msg_render(buf, m->args[i]);
+					appendStringInfoString(buf, list_separator(translate));
+				mc_msg_render(buf, m->args[i], translate);
 			}
 			return;
 		case MC_MSG_TEMPLATE:
 			break;
 	}
 
-	for (p = mc_gettext(m->tmpl->msgid); *p; p++)
+	for (p = translate ? mc_gettext(m->tmpl->msgid) : m->tmpl->msgid; *p; p++)
 	{
 		const char *q;
 		int			n;
@@ -163,7 +176,7 @@ mc_msg_render(StringInfo buf, const McMsg *m)
 		if (p[1] == 's')
 		{
 			if (next < m->nargs)
-				mc_msg_render(buf, m->args[next]);
+				mc_msg_render(buf, m->args[next], translate);
 			next++;
 			p++;
 			continue;
@@ -174,7 +187,7 @@ mc_msg_render(StringInfo buf, const McMsg *m)
 			n = n * 10 + (*q - '0');
 		if (q > p + 1 && q[0] == '$' && q[1] == 's' && n >= 1 && n <= m->nargs)
 		{
-			mc_msg_render(buf, m->args[n - 1]);
+			mc_msg_render(buf, m->args[n - 1], translate);
 			p = q + 1;
 			continue;
 		}
@@ -183,12 +196,12 @@ mc_msg_render(StringInfo buf, const McMsg *m)
 }
 
 char *
-mc_msg_render_cstring(const McMsg *m)
+mc_msg_render_cstring(const McMsg *m, bool translate)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	mc_msg_render(&buf, m);
+	mc_msg_render(&buf, m, translate);
 	return buf.data;
 }
 
@@ -370,11 +383,13 @@ static const char *const labels[] pg_attribute_unused() = {
 };
 
 /*
- * The departments of the seeded duties and of v_department_tasks (五(二)):
- * stored in English, shown through tr().  Listed here so that the catalogue
- * has them; test/sql/i18n_zh.sql checks every seeded one is translated.
+ * Texts the extension stores in English and shows through tr(): the
+ * departments of the seeded duties and of v_department_tasks (五(二)), the
+ * note of a merge plan without a retained mine.  Listed here so that the
+ * catalogue has them; test/sql/i18n.sql checks every seeded department is
+ * translated.
  */
-static const char *const departments[] pg_attribute_unused() = {
+static const char *const stored_texts[] pg_attribute_unused() = {
 	gettext_noop("county government (survey: natural resources)"),
 	gettext_noop("county government"),
 	gettext_noop("city government (leadership group office, planning and natural resources bureau)"),
@@ -388,6 +403,7 @@ static const char *const departments[] pg_attribute_unused() = {
 	gettext_noop("ecology and environment"),
 	gettext_noop("water resources"),
 	gettext_noop("discipline inspection"),
+	gettext_noop("every member is banned, closed or referred: no mine can be retained"),
 };
 
 /*

@@ -65,8 +65,9 @@ extern McMsg *mc_code(const char *kind, const char *code);
 extern McMsg *mc_list(void);
 extern void mc_list_add(McMsg *list, McMsg *item);
 
-extern void mc_msg_render(StringInfo buf, const McMsg *m);
-extern char *mc_msg_render_cstring(const McMsg *m);
+extern void mc_msg_render(StringInfo buf, const McMsg *m, bool translate);
+extern char *mc_msg_render_cstring(const McMsg *m, bool translate);
+extern bool mc_translating(void);
 extern void mc_msg_to_json(StringInfo buf, const McMsg *m);
 
 /*
