@@ -19,9 +19,6 @@
  */
 #define pgettext_noop(ctx, text) ctx "\004" text
 
-/* The extension's translation of msgid (the msgid itself when none). */
-#define mc_gettext(msgid) dgettext(TEXTDOMAIN, (msgid))
-
 /*
  * A template of a structured message: a stable key (what is stored) and the
  * English text (the msgid: what is translated).  Templates use %s and

@@ -17,4 +17,11 @@
 #undef TEXTDOMAIN
 #define TEXTDOMAIN PG_TEXTDOMAIN("mineconsol")
 
+/*
+ * A text built outside ereport() (a detail composed by a helper, a hint
+ * chosen by a function), translated in mineconsol's domain: PostgreSQL's _()
+ * would look in the server's.  po/extract.sh extracts its literals.
+ */
+#define mc_gettext(msgid) dgettext(TEXTDOMAIN, (msgid))
+
 #endif							/* MINECONSOL_TEXTDOMAIN_H */
