@@ -1208,7 +1208,8 @@ digest_parse(const char *text, int64 *upto, int64 *nchains, uint8 *hash)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid audit digest \"%.*s%s\"", shown, text,
 						shown < len ? "..." : ""),
-				 errdetail("A digest reads " DIGEST_TAG ":<last event id>:<chains>:<64 hexadecimal digits>, as audit_digest() returns it.")));
+				 errdetail("A digest reads %s:<last event id>:<chains>:<64 hexadecimal digits>, as audit_digest() returns it.",
+						   DIGEST_TAG)));
 	}
 }
 
