@@ -4,10 +4,11 @@
 -- the reader's language when read (render_reasons(), in v_dispositions and
 -- v_department_tasks).  Both come from the same C code as classify().
 
--- classify() reads lc_messages now: the same facts give the same verdict,
--- but its reasons in the session's language.
-ALTER FUNCTION classify(mine_facts) STABLE;
-ALTER FUNCTION classify_row(record) STABLE;
+-- classify() stays IMMUTABLE, as its interface promises: the verdict
+-- (disposition and rules) depends only on the facts.  Its reasons are written
+-- in the session's message language, as every function's error messages are;
+-- a plan that folded a call on constant facts keeps the language it was
+-- planned in.  Stored verdicts do not depend on it: they keep reason_args().
 
 -- Availability: 0.2.0
 CREATE FUNCTION reason_args(facts mine_facts) RETURNS jsonb

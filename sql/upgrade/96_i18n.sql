@@ -18,10 +18,11 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION label(text, text) IS
   'A code as people read it in the session''s language: kind ''stage'', ''track'', ''disposition'', ''level'' or ''scale''. In English the code itself; an unknown code is returned as it is.';
 
--- classify() reads lc_messages now: the same facts give the same verdict,
--- but its reasons in the session's language.
-ALTER FUNCTION classify(mine_facts) STABLE;
-ALTER FUNCTION classify_row(record) STABLE;
+-- classify() stays IMMUTABLE, as its interface promises: the verdict
+-- (disposition and rules) depends only on the facts.  Its reasons are written
+-- in the session's message language, as every function's error messages are;
+-- a plan that folded a call on constant facts keeps the language it was
+-- planned in.  Stored verdicts do not depend on it: they keep reason_args().
 
 -- Availability: 0.2.0
 CREATE FUNCTION reason_args(facts mine_facts) RETURNS jsonb

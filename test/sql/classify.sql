@@ -22,7 +22,7 @@ CREATE FUNCTION pg_temp.v(mine bigint) RETURNS mineconsol.dispositions
 SELECT has_function('mineconsol', 'classify', ARRAY['mineconsol.mine_facts'], 'classify(mine_facts) exists');
 SELECT is(pg_get_function_result('mineconsol.classify(mineconsol.mine_facts)'::regprocedure), 'verdict', 'it returns a verdict');
 SELECT is((SELECT provolatile::text || proparallel::text FROM pg_proc WHERE oid = 'mineconsol.classify(mineconsol.mine_facts)'::regprocedure),
-  'ss', 'classify is STABLE (its reasons are in the session''s language, lc_messages) and PARALLEL SAFE');
+  'is', 'classify is IMMUTABLE and PARALLEL SAFE');
 SELECT enum_has_labels('mineconsol', 'disposition', ARRAY['ban', 'close', 'refer', 'rectify', 'merge_retain',
   'merge_close', 'exit_at_term', 'mine_out_then_exit', 'retain', 'out_of_scope'], 'the disposition enum of the interface');
 SELECT has_view('mineconsol', v, 'view ' || v) FROM unnest(ARRAY['mine_facts', 'dispositions', 'merge_plan', 'overlaps']) v;
