@@ -16,6 +16,7 @@
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -123,12 +124,18 @@ static const char *
 tuple_text(HeapTuple tuple, TupleDesc desc, const char *column)
 {
 	int			attnum = SPI_fnumber(desc, column);
+	bool		isnull;
+	Datum		d;
 
 	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" does not exist", column)));
-	return SPI_getvalue(tuple, desc, attnum);
+	if (TupleDescAttr(desc, attnum - 1)->atttypid != TEXTOID)
+		return SPI_getvalue(tuple, desc, attnum);
+	/* text, as the tracks' tables have it: no output function to look up */
+	d = heap_getattr(tuple, attnum, desc, &isnull);
+	return isnull ? NULL : TextDatumGetCString(d);
 }
 
 static Jsonb *
