@@ -41,7 +41,7 @@ BEGIN
 		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('role "%s" cannot log in'), target.rolname),
 				  ERRCODE = 'invalid_parameter_value',
 				  DETAIL = mineconsol.tr('A role''s settings apply when it logs in; a group role''s settings do not pass to its members.'),
-				  HINT = mineconsol.tr('Apply them to each login role, e.g. SELECT mineconsol.apply_role_settings(r.oid::regrole) FROM pg_roles r WHERE r.rolcanlogin AND pg_has_role(r.oid, ''mineconsol_editor'', ''MEMBER'');')
+				  HINT = mineconsol.tr('Apply them to each login role, e.g. SELECT mineconsol.apply_role_settings(r.oid::regrole) FROM pg_roles r WHERE r.rolcanlogin AND pg_has_role(r.oid, ''mineconsol_editor'', ''MEMBER'');');
 	END IF;
 	SELECT r.rolsuper, r.rolcreaterole INTO caller FROM pg_roles r WHERE r.rolname = current_user;
 	IF NOT (caller.rolsuper OR (caller.rolcreaterole AND NOT target.rolsuper)) THEN
