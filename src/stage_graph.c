@@ -25,6 +25,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+#include "i18n.h"
 #include "stage.h"
 
 const TrackDef mc_track_defs[NTRACKS] = {
@@ -422,13 +423,16 @@ mc_append_allowed_next(StringInfo buf, const StageGraph *g, int from)
 	initStringInfo(&list);
 	for (i = 0; i < g->nsteps; i++)
 		if (g->steps[i].from == from)
-			appendStringInfo(&list, "%s\"%s\"", n++ ? ", " : "", g->stages[g->steps[i].to]);
+			appendStringInfo(&list, "%s\"%s\"", n++ ? mc_gettext(", ") : "",
+							 mc_label_cstring("stage", g->stages[g->steps[i].to]));
 	if (buf->len > 0)
 		appendStringInfoChar(buf, ' ');
 	if (n == 0)
-		appendStringInfo(buf, "\"%s\" is the last stage; there is no next stage.", g->stages[from]);
+		appendStringInfo(buf, mc_gettext("\"%s\" is the last stage; there is no next stage."),
+						 mc_label_cstring("stage", g->stages[from]));
 	else
-		appendStringInfo(buf, "Allowed next stage%s: %s.", n > 1 ? "s" : "", list.data);
+		appendStringInfo(buf, n > 1 ? mc_gettext("Allowed next stages: %s.") : mc_gettext("Allowed next stage: %s."),
+						 list.data);
 }
 
 /*
