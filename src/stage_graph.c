@@ -423,10 +423,13 @@ mc_append_allowed_next(StringInfo buf, const StageGraph *g, int from)
 	initStringInfo(&list);
 	for (i = 0; i < g->nsteps; i++)
 		if (g->steps[i].from == from)
-			appendStringInfo(&list, "%s\"%s\"", n++ ? mc_gettext(", ") : "",
-							 mc_label_cstring("stage", g->stages[g->steps[i].to]));
-	if (buf->len > 0)
-		appendStringInfoChar(buf, ' ');
+		{
+			if (n++ > 0)
+				appendStringInfoString(&list, mc_gettext(", "));
+			/* translator: a stage's name quoted in a list of stages */
+			appendStringInfo(&list, mc_gettext("\"%s\""), mc_label_cstring("stage", g->stages[g->steps[i].to]));
+		}
+	mc_append_sentence_break(buf);
 	if (n == 0)
 		appendStringInfo(buf, mc_gettext("\"%s\" is the last stage; there is no next stage."),
 						 mc_label_cstring("stage", g->stages[from]));

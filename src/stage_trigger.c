@@ -356,8 +356,11 @@ refuse_no_step(const StageGraph *g, Track t, int64 row_id, const char *county,
 		if (into)
 			mc_check_evidence(new_ev, into, &missing, &invalid, &date, &date_set, NULL, NULL);
 		if (missing.len > 0)
-			appendStringInfo(&detail, " %s", psprintf(mc_gettext("Missing evidence for \"%s\": %s."),
-													mc_label_cstring("stage", to), missing.data));
+		{
+			mc_append_sentence_break(&detail);
+			appendStringInfo(&detail, mc_gettext("Missing evidence for \"%s\": %s."),
+							 mc_label_cstring("stage", to), missing.data);
+		}
 	}
 	if (hint == NULL)
 		hint = mc_gettext("Move one step at a time: advance(track, id, next_stage, evidence).");
@@ -386,9 +389,15 @@ refuse_step(const StageGraph *g, Track t, int64 row_id, const char *county,
 {
 	mc_append_allowed_next(detail, g, fi);
 	if (missing->len > 0)
-		appendStringInfo(detail, " %s", psprintf(mc_gettext("Missing evidence: %s."), missing->data));
+	{
+		mc_append_sentence_break(detail);
+		appendStringInfo(detail, mc_gettext("Missing evidence: %s."), missing->data);
+	}
 	if (invalid->len > 0)
-		appendStringInfo(detail, " %s", psprintf(mc_gettext("Invalid evidence: %s."), invalid->data));
+	{
+		mc_append_sentence_break(detail);
+		appendStringInfo(detail, mc_gettext("Invalid evidence: %s."), invalid->data);
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_CHECK_VIOLATION),
 			 errmsg("%s cannot move from \"%s\" to \"%s\"",

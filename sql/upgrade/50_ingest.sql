@@ -410,7 +410,8 @@ BEGIN
 			mine_id := NULL;
 			error := CASE
 				WHEN e_cols IS NOT NULL THEN format(mineconsol.tr('%1$s: violates check constraint "%2$s": %3$s'), e_cols, e_con, e_def)
-				ELSE COALESCE(field || ': ', '') || e_msg || COALESCE(' — ' || NULLIF(e_detail, ''), '')
+				ELSE CASE WHEN field IS NULL THEN e_msg ELSE format(mineconsol.tr('%s: %s'), field, e_msg) END
+					 || COALESCE(' — ' || NULLIF(e_detail, ''), '')
 					 || COALESCE(' ' || NULLIF(e_hint, ''), '')
 				END;
 			n_bad := n_bad + 1;
