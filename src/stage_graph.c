@@ -121,7 +121,7 @@ graph_finish(StageGraph *g, const char *track)
 		if (!is_target)
 		{
 			if (g->first >= 0)
-				graph_invalid(track, psprintf("Both \"%s\" and \"%s\" are first stages (never the target of a step).",
+				graph_invalid(track, psprintf(mc_gettext("Both \"%s\" and \"%s\" are first stages (never the target of a step)."),
 											  g->stages[g->first], g->stages[s]));
 			g->first = s;
 		}
@@ -129,7 +129,7 @@ graph_finish(StageGraph *g, const char *track)
 	if (g->nstages == 0)
 		return;
 	if (g->first < 0)
-		graph_invalid(track, "Every stage is the target of a step, so there is no first stage.");
+		graph_invalid(track, mc_gettext("Every stage is the target of a step, so there is no first stage."));
 
 	queue = palloc(sizeof(int) * g->nstages);
 	g->depth[g->first] = 0;
@@ -147,11 +147,11 @@ graph_finish(StageGraph *g, const char *track)
 	}
 	for (s = 0; s < g->nstages; s++)
 		if (g->depth[s] < 0)
-			graph_invalid(track, psprintf("Stage \"%s\" cannot be reached from the first stage \"%s\".",
+			graph_invalid(track, psprintf(mc_gettext("Stage \"%s\" cannot be reached from the first stage \"%s\"."),
 										  g->stages[s], g->stages[g->first]));
 	for (i = 0; i < g->nsteps; i++)
 		if (g->depth[g->steps[i].to] <= g->depth[g->steps[i].from])
-			graph_invalid(track, psprintf("The step from \"%s\" to \"%s\" leads back towards the first stage.",
+			graph_invalid(track, psprintf(mc_gettext("The step from \"%s\" to \"%s\" leads back towards the first stage."),
 										  g->stages[g->steps[i].from], g->stages[g->steps[i].to]));
 }
 
