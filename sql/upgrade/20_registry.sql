@@ -7,13 +7,13 @@ AS $fn$
 BEGIN
 	IF TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.zones'::regclass)
 	   OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'normalize_geom() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines or mineconsol.zones'
-			USING ERRCODE = 'trigger_protocol_violated';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('normalize_geom() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines or mineconsol.zones'),
+			ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	NEW.geom := mineconsol.working_geometry(
 		NEW.geom,
-		format('%s of %s %s', CASE TG_TABLE_NAME WHEN 'mines' THEN 'mining area' ELSE 'area' END,
-			   rtrim(TG_TABLE_NAME, 's'), COALESCE(quote_literal(NEW.name), '(unnamed)')));
+		format(CASE TG_TABLE_NAME WHEN 'mines' THEN mineconsol.tr('mining area of mine %s') ELSE mineconsol.tr('area of zone %s') END,
+			   COALESCE(quote_literal(NEW.name), mineconsol.tr('(unnamed)'))));
 	RETURN NEW;
 END
 $fn$;
