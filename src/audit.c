@@ -44,9 +44,10 @@
  *
  * Appending.  The stage trigger appends through mc_audit_append(): it
  * takes the next id, hashes the event onto the head the row holds, inserts
- * it, and the trigger puts the new head into the row.  When advance() or
- * revert_stage() made the change, the same INSERT returns the row as stored
- * (RETURNING *), which the trigger hands to the function that waits for it
+ * it (the executor's row insert, as the table's owner: audit_insert()),
+ * and the trigger puts the new head into the row.  When advance() or
+ * revert_stage() made the change, the row as stored is handed back, and
+ * the trigger passes it to the function that waits for it
  * (stage_trigger.c): nothing reads the event back.
  * Any other INSERT into stage_events goes through the row trigger
  * stage_events_append(), which accepts an event only if it extends its
