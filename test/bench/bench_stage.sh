@@ -122,5 +122,5 @@ printf '%s' "$rows"
 echo
 echo "Cost of enforcement, median of the rounds: **${median}×** the unchecked path (goal ≤ 1.5×: $goal)."
 echo "Events recorded: $n_enforced enforced, $n_unchecked unchecked; the audit trail verifies after the run: $chain_ok."
-echo "Load average (1, 5, 15 min) when the run started: $load_before; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)." 
+echo "Load average (1, 5, 15 min) when the run started: $load_before; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)."
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
