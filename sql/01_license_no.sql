@@ -6,28 +6,28 @@ CREATE TYPE license_no;
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_in(cstring) RETURNS license_no
-  AS 'MODULE_PATHNAME', 'license_no_in'
+  AS 'MODULE_PATHNAME', 'mc_license_no_in'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION license_no_in(cstring) IS
   'text input of license_no: trims surrounding ASCII white space, raises 22P02 with a detail for an invalid number';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_out(license_no) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'license_no_out'
+  AS 'MODULE_PATHNAME', 'mc_license_no_out'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION license_no_out(license_no) IS
   'text output of license_no: the canonical number';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_recv(internal) RETURNS license_no
-  AS 'MODULE_PATHNAME', 'license_no_recv'
+  AS 'MODULE_PATHNAME', 'mc_license_no_recv'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION license_no_recv(internal) IS
   'binary input of license_no: the number as text, validated like text input';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_send(license_no) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'license_no_send'
+  AS 'MODULE_PATHNAME', 'mc_license_no_send'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION license_no_send(license_no) IS
   'binary output of license_no: the canonical number as text';
@@ -51,56 +51,56 @@ COMMENT ON TYPE license_no IS
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_eq(license_no, license_no) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'license_no_eq'
+  AS 'MODULE_PATHNAME', 'mc_license_no_eq'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_eq(license_no, license_no) IS 'implementation of = for license_no';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_ne(license_no, license_no) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'license_no_ne'
+  AS 'MODULE_PATHNAME', 'mc_license_no_ne'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_ne(license_no, license_no) IS 'implementation of <> for license_no';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_lt(license_no, license_no) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'license_no_lt'
+  AS 'MODULE_PATHNAME', 'mc_license_no_lt'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_lt(license_no, license_no) IS 'implementation of < for license_no';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_le(license_no, license_no) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'license_no_le'
+  AS 'MODULE_PATHNAME', 'mc_license_no_le'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_le(license_no, license_no) IS 'implementation of <= for license_no';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_gt(license_no, license_no) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'license_no_gt'
+  AS 'MODULE_PATHNAME', 'mc_license_no_gt'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_gt(license_no, license_no) IS 'implementation of > for license_no';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_ge(license_no, license_no) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'license_no_ge'
+  AS 'MODULE_PATHNAME', 'mc_license_no_ge'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_ge(license_no, license_no) IS 'implementation of >= for license_no';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_cmp(license_no, license_no) RETURNS integer
-  AS 'MODULE_PATHNAME', 'license_no_cmp'
+  AS 'MODULE_PATHNAME', 'mc_license_no_cmp'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_cmp(license_no, license_no) IS
   'btree support: -1, 0 or 1 as the first licence number sorts before, with or after the second';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_hash(license_no) RETURNS integer
-  AS 'MODULE_PATHNAME', 'license_no_hash'
+  AS 'MODULE_PATHNAME', 'mc_license_no_hash'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_hash(license_no) IS 'hash support: 32-bit hash of a licence number';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_no_hash_extended(license_no, bigint) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'license_no_hash_extended'
+  AS 'MODULE_PATHNAME', 'mc_license_no_hash_extended'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION license_no_hash_extended(license_no, bigint) IS
   'hash support: 64-bit seeded hash of a licence number (hash partitioning)';
@@ -198,28 +198,28 @@ COMMENT ON CAST (license_no AS varchar) IS 'the canonical licence number';
 
 -- Availability: 0.1.0
 CREATE FUNCTION try_license_no(text) RETURNS license_no
-  AS 'MODULE_PATHNAME', 'try_license_no'
+  AS 'MODULE_PATHNAME', 'mc_try_license_no'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION try_license_no(text) IS
   'the licence number in the text, or NULL if it is not a valid one (for loading dirty registers and listing the rejects)';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_authority(license_no) RETURNS text
-  AS 'MODULE_PATHNAME', 'license_authority'
+  AS 'MODULE_PATHNAME', 'mc_license_authority'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION license_authority(license_no) IS
   'issuing authority: the 6-digit GB/T 2260 code at positions 2-7, or for a legacy T number the 2-digit code at positions 2-3 (01 = ministry)';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_issued(license_no) RETURNS date
-  AS 'MODULE_PATHNAME', 'license_issued'
+  AS 'MODULE_PATHNAME', 'mc_license_issued'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION license_issued(license_no) IS
   'first day of the month of issue encoded in the number (positions 8-13, legacy T: 5-10)';
 
 -- Availability: 0.1.0
 CREATE FUNCTION license_kind(license_no) RETURNS text
-  AS 'MODULE_PATHNAME', 'license_kind'
+  AS 'MODULE_PATHNAME', 'mc_license_kind'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION license_kind(license_no) IS
   '''mining'' for a C number, ''exploration'' for a T number';

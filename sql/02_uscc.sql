@@ -6,28 +6,28 @@ CREATE TYPE uscc;
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_in(cstring) RETURNS uscc
-  AS 'MODULE_PATHNAME', 'uscc_in'
+  AS 'MODULE_PATHNAME', 'mc_uscc_in'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION uscc_in(cstring) IS
   'text input of uscc: trims surrounding ASCII white space, raises 22P02 with a detail for an invalid code (and a hint naming the right check character)';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_out(uscc) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'uscc_out'
+  AS 'MODULE_PATHNAME', 'mc_uscc_out'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION uscc_out(uscc) IS
   'text output of uscc: the 18 characters';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_recv(internal) RETURNS uscc
-  AS 'MODULE_PATHNAME', 'uscc_recv'
+  AS 'MODULE_PATHNAME', 'mc_uscc_recv'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION uscc_recv(internal) IS
   'binary input of uscc: the code as text, validated like text input';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_send(uscc) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'uscc_send'
+  AS 'MODULE_PATHNAME', 'mc_uscc_send'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION uscc_send(uscc) IS
   'binary output of uscc: the code as text';
@@ -50,56 +50,56 @@ COMMENT ON TYPE uscc IS
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_eq(uscc, uscc) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'uscc_eq'
+  AS 'MODULE_PATHNAME', 'mc_uscc_eq'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_eq(uscc, uscc) IS 'implementation of = for uscc';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_ne(uscc, uscc) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'uscc_ne'
+  AS 'MODULE_PATHNAME', 'mc_uscc_ne'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_ne(uscc, uscc) IS 'implementation of <> for uscc';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_lt(uscc, uscc) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'uscc_lt'
+  AS 'MODULE_PATHNAME', 'mc_uscc_lt'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_lt(uscc, uscc) IS 'implementation of < for uscc';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_le(uscc, uscc) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'uscc_le'
+  AS 'MODULE_PATHNAME', 'mc_uscc_le'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_le(uscc, uscc) IS 'implementation of <= for uscc';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_gt(uscc, uscc) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'uscc_gt'
+  AS 'MODULE_PATHNAME', 'mc_uscc_gt'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_gt(uscc, uscc) IS 'implementation of > for uscc';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_ge(uscc, uscc) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'uscc_ge'
+  AS 'MODULE_PATHNAME', 'mc_uscc_ge'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_ge(uscc, uscc) IS 'implementation of >= for uscc';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_cmp(uscc, uscc) RETURNS integer
-  AS 'MODULE_PATHNAME', 'uscc_cmp'
+  AS 'MODULE_PATHNAME', 'mc_uscc_cmp'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_cmp(uscc, uscc) IS
   'btree support: -1, 0 or 1 as the first unified social credit code sorts before, with or after the second';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_hash(uscc) RETURNS integer
-  AS 'MODULE_PATHNAME', 'uscc_hash'
+  AS 'MODULE_PATHNAME', 'mc_uscc_hash'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_hash(uscc) IS 'hash support: 32-bit hash of a unified social credit code';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_hash_extended(uscc, bigint) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'uscc_hash_extended'
+  AS 'MODULE_PATHNAME', 'mc_uscc_hash_extended'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION uscc_hash_extended(uscc, bigint) IS
   'hash support: 64-bit seeded hash of a unified social credit code (hash partitioning)';
@@ -197,14 +197,14 @@ COMMENT ON CAST (uscc AS varchar) IS 'the unified social credit code';
 
 -- Availability: 0.1.0
 CREATE FUNCTION try_uscc(text) RETURNS uscc
-  AS 'MODULE_PATHNAME', 'try_uscc'
+  AS 'MODULE_PATHNAME', 'mc_try_uscc'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION try_uscc(text) IS
   'the unified social credit code in the text, or NULL if it is not a valid one (for loading dirty registers and listing the rejects)';
 
 -- Availability: 0.1.0
 CREATE FUNCTION uscc_region(uscc) RETURNS text
-  AS 'MODULE_PATHNAME', 'uscc_region'
+  AS 'MODULE_PATHNAME', 'mc_uscc_region'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION uscc_region(uscc) IS
   'GB/T 2260 code of the registering authority: positions 3-8';

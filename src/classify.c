@@ -926,9 +926,14 @@ verdict_datum(Verdict *v, ClassifyCache *c)
 	return HeapTupleGetDatum(heap_form_tuple(c->resultDesc, values, nulls));
 }
 
-PG_FUNCTION_INFO_V1(mineconsol_classify);
+/*
+ * classify(facts mine_facts) → verdict, and classify_row(facts record):
+ *		one body for both SQL names (classify_row takes any row with the
+ *		columns of mine_facts); named after classify, the one users call.
+ */
+PG_FUNCTION_INFO_V1(mc_classify);
 Datum
-mineconsol_classify(PG_FUNCTION_ARGS)
+mc_classify(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
 	Oid			tupType = HeapTupleHeaderGetTypeId(row);

@@ -306,18 +306,18 @@ license_no_cmp_internal(const LicenseNo *a, const LicenseNo *b)
 	return memcmp(a->data, b->data, LICENSE_NO_LEN);
 }
 
-PG_FUNCTION_INFO_V1(license_no_in);
+PG_FUNCTION_INFO_V1(mc_license_no_in);
 Datum
-license_no_in(PG_FUNCTION_ARGS)
+mc_license_no_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 
 	PG_RETURN_POINTER(license_no_parse(str, str));
 }
 
-PG_FUNCTION_INFO_V1(license_no_out);
+PG_FUNCTION_INFO_V1(mc_license_no_out);
 Datum
-license_no_out(PG_FUNCTION_ARGS)
+mc_license_no_out(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
@@ -329,9 +329,9 @@ license_no_out(PG_FUNCTION_ARGS)
  * input; pq_getmsgtext() has already refused bytes that are not valid in the
  * server encoding, zero bytes included.
  */
-PG_FUNCTION_INFO_V1(license_no_recv);
+PG_FUNCTION_INFO_V1(mc_license_no_recv);
 Datum
-license_no_recv(PG_FUNCTION_ARGS)
+mc_license_no_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			nbytes;
@@ -340,9 +340,9 @@ license_no_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(license_no_parse(str, str));
 }
 
-PG_FUNCTION_INFO_V1(license_no_send);
+PG_FUNCTION_INFO_V1(mc_license_no_send);
 Datum
-license_no_send(PG_FUNCTION_ARGS)
+mc_license_no_send(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 	StringInfoData buf;
@@ -353,9 +353,9 @@ license_no_send(PG_FUNCTION_ARGS)
 }
 
 /* NULL instead of an error: for loading dirty registers. */
-PG_FUNCTION_INFO_V1(try_license_no);
+PG_FUNCTION_INFO_V1(mc_try_license_no);
 Datum
-try_license_no(PG_FUNCTION_ARGS)
+mc_try_license_no(PG_FUNCTION_ARGS)
 {
 	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	LicenseNoCheck chk;
@@ -367,9 +367,9 @@ try_license_no(PG_FUNCTION_ARGS)
 
 /* Comparison: the canonical text in byte order */
 
-PG_FUNCTION_INFO_V1(license_no_cmp);
+PG_FUNCTION_INFO_V1(mc_license_no_cmp);
 Datum
-license_no_cmp(PG_FUNCTION_ARGS)
+mc_license_no_cmp(PG_FUNCTION_ARGS)
 {
 	int			c = license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
 											PG_GETARG_LICENSE_NO_P(1));
@@ -377,49 +377,49 @@ license_no_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
 }
 
-PG_FUNCTION_INFO_V1(license_no_eq);
+PG_FUNCTION_INFO_V1(mc_license_no_eq);
 Datum
-license_no_eq(PG_FUNCTION_ARGS)
+mc_license_no_eq(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
 										   PG_GETARG_LICENSE_NO_P(1)) == 0);
 }
 
-PG_FUNCTION_INFO_V1(license_no_ne);
+PG_FUNCTION_INFO_V1(mc_license_no_ne);
 Datum
-license_no_ne(PG_FUNCTION_ARGS)
+mc_license_no_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
 										   PG_GETARG_LICENSE_NO_P(1)) != 0);
 }
 
-PG_FUNCTION_INFO_V1(license_no_lt);
+PG_FUNCTION_INFO_V1(mc_license_no_lt);
 Datum
-license_no_lt(PG_FUNCTION_ARGS)
+mc_license_no_lt(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
 										   PG_GETARG_LICENSE_NO_P(1)) < 0);
 }
 
-PG_FUNCTION_INFO_V1(license_no_le);
+PG_FUNCTION_INFO_V1(mc_license_no_le);
 Datum
-license_no_le(PG_FUNCTION_ARGS)
+mc_license_no_le(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
 										   PG_GETARG_LICENSE_NO_P(1)) <= 0);
 }
 
-PG_FUNCTION_INFO_V1(license_no_gt);
+PG_FUNCTION_INFO_V1(mc_license_no_gt);
 Datum
-license_no_gt(PG_FUNCTION_ARGS)
+mc_license_no_gt(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
 										   PG_GETARG_LICENSE_NO_P(1)) > 0);
 }
 
-PG_FUNCTION_INFO_V1(license_no_ge);
+PG_FUNCTION_INFO_V1(mc_license_no_ge);
 Datum
-license_no_ge(PG_FUNCTION_ARGS)
+mc_license_no_ge(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
 										   PG_GETARG_LICENSE_NO_P(1)) >= 0);
@@ -427,18 +427,18 @@ license_no_ge(PG_FUNCTION_ARGS)
 
 /* Hashing the text without its padding: equal values hash alike. */
 
-PG_FUNCTION_INFO_V1(license_no_hash);
+PG_FUNCTION_INFO_V1(mc_license_no_hash);
 Datum
-license_no_hash(PG_FUNCTION_ARGS)
+mc_license_no_hash(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
 	return hash_any((unsigned char *) ln->data, license_no_strlen(ln));
 }
 
-PG_FUNCTION_INFO_V1(license_no_hash_extended);
+PG_FUNCTION_INFO_V1(mc_license_no_hash_extended);
 Datum
-license_no_hash_extended(PG_FUNCTION_ARGS)
+mc_license_no_hash_extended(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
@@ -448,9 +448,9 @@ license_no_hash_extended(PG_FUNCTION_ARGS)
 
 /* Fields */
 
-PG_FUNCTION_INFO_V1(license_authority);
+PG_FUNCTION_INFO_V1(mc_license_authority);
 Datum
-license_authority(PG_FUNCTION_ARGS)
+mc_license_authority(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
@@ -461,9 +461,9 @@ license_authority(PG_FUNCTION_ARGS)
 											  CURRENT_AUTHORITY_LEN));
 }
 
-PG_FUNCTION_INFO_V1(license_issued);
+PG_FUNCTION_INFO_V1(mc_license_issued);
 Datum
-license_issued(PG_FUNCTION_ARGS)
+mc_license_issued(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 	const char *year = ln->data - 1 +
@@ -474,9 +474,9 @@ license_issued(PG_FUNCTION_ARGS)
 					  - POSTGRES_EPOCH_JDATE);
 }
 
-PG_FUNCTION_INFO_V1(license_kind);
+PG_FUNCTION_INFO_V1(mc_license_kind);
 Datum
-license_kind(PG_FUNCTION_ARGS)
+mc_license_kind(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 

@@ -23,7 +23,7 @@ COMMENT ON FUNCTION verify_audit() IS
 
 -- Availability: 0.2.0
 CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
-AS 'MODULE_PATHNAME', 'verify_audit_digest'
+AS 'MODULE_PATHNAME', 'mc_verify_audit_digest'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit(text) IS
   'verify_audit(), and also that nothing recorded up to the digest (from audit_digest(), kept outside the database) was changed, removed or added: the heads of the chains up to its last event must hash to it again. Events recorded after the digest leave it valid. ok is false when the digest does not match (first_bad_event NULL if nothing else is wrong).';
@@ -31,14 +31,14 @@ COMMENT ON FUNCTION verify_audit(text) IS
 -- Availability: 0.2.0
 CREATE FUNCTION audit_problems(digest text DEFAULT NULL)
 RETURNS TABLE (event_id bigint, track text, row_id bigint, problem text)
-AS 'MODULE_PATHNAME', 'audit_problems'
+AS 'MODULE_PATHNAME', 'mc_audit_problems'
 LANGUAGE C STABLE PARALLEL SAFE ROWS 10;
 COMMENT ON FUNCTION audit_problems(text) IS
   'Every problem of the audit trail that verify_audit() (or, given a digest, verify_audit(digest)) counts, one row each: the event it names (NULL for a digest that does not match), the row (track, row_id) and what is wrong, e.g. a changed event, a removed one, an event added behind the stage trigger, or a row whose stage is not its last event''s. No rows: the trail verifies.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION audit_digest() RETURNS text
-AS 'MODULE_PATHNAME', 'audit_digest'
+AS 'MODULE_PATHNAME', 'mc_audit_digest'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION audit_digest() IS
   'One SHA-256 over the head of every row''s chain, as ''mineconsol-audit-v1:<last event id>:<chains>:<hex>'': what the city publishes or hands to the discipline inspectors, who later run verify_audit(digest). It first waits for the stage changes in progress (needs READ COMMITTED; call it in a transaction of its own).';
