@@ -115,11 +115,14 @@ $(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	   for f in $(SQL_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
 
-$(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(EXTENSION).control Makefile
-	@{ echo '-- Generated from sql/upgrade/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
+# An upgrade piece names a definition it takes unchanged from an install
+# piece (-- @copy / -- @replace, see sql/expand.pl) rather than copying it.
+$(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(SQL_PIECES) sql/expand.pl $(EXTENSION).control Makefile
+	@( echo '-- Generated from sql/upgrade/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
 	   echo '-- mineconsol $(PREV_VERSION) -> $(EXTVERSION)'; \
 	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
-	   for f in $(UPGRADE_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
+	   for f in $(UPGRADE_PIECES); do echo; echo "-- ==== $$f ===="; perl sql/expand.pl $$f || exit 1; done; \
+	 ) > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 deps:
 	@bash test/deps.sh

@@ -4,9 +4,7 @@
 -- county's mines.
 
 -- Availability: 0.2.0
-CREATE TABLE zone_relation_locks (
-	scope text PRIMARY KEY
-);
+-- @copy sql/25_zone_relations.sql CREATE TABLE zone_relation_locks (
 ALTER TABLE zone_relation_locks ENABLE ROW LEVEL SECURITY;
 COMMENT ON TABLE zone_relation_locks IS
   'One row per county (its code) and one for the city-wide zones (''*''): row locks that order concurrent edits of mines and zones so that mine_zone_relations misses no relation. Written and locked only by the zone-relation triggers and rebuild_zone_relations().';
@@ -14,31 +12,7 @@ COMMENT ON COLUMN zone_relation_locks.scope IS 'A county code (that county''s mi
 INSERT INTO zone_relation_locks (scope) SELECT '*' UNION ALL SELECT code FROM counties;
 
 -- Availability: 0.2.0
-CREATE FUNCTION zone_relation_lock(scopes text[], exclusive boolean) RETURNS void
-LANGUAGE plpgsql VOLATILE STRICT
-AS $fn$
-DECLARE
-	n bigint;
-BEGIN
-	FOR pass IN 1..2 LOOP
-		IF exclusive THEN
-			PERFORM FROM mineconsol.zone_relation_locks l
-			  WHERE l.scope OPERATOR(pg_catalog.=) ANY (scopes) ORDER BY l.scope FOR UPDATE;
-		ELSE
-			PERFORM FROM mineconsol.zone_relation_locks l
-			  WHERE l.scope OPERATOR(pg_catalog.=) ANY (scopes) ORDER BY l.scope FOR KEY SHARE;
-		END IF;
-		GET DIAGNOSTICS n = ROW_COUNT;
-		-- Every scope has its row (a county added since installation gets
-		-- one on first use).
-		EXIT WHEN pass OPERATOR(pg_catalog.=) 2
-			OR n OPERATOR(pg_catalog.>=) (SELECT pg_catalog.count(DISTINCT s) FROM pg_catalog.unnest(scopes) s);
-		INSERT INTO mineconsol.zone_relation_locks (scope)
-		SELECT DISTINCT s FROM pg_catalog.unnest(scopes) s WHERE s IS NOT NULL
-		ON CONFLICT DO NOTHING;
-	END LOOP;
-END
-$fn$;
+-- @copy sql/25_zone_relations.sql CREATE FUNCTION zone_relation_lock(
 COMMENT ON FUNCTION zone_relation_lock(text[], boolean) IS
   'Internal to the zone-relation triggers: locks the rows of zone_relation_locks for the scopes (county codes, ''*'' for city-wide zones) in key order, FOR UPDATE for an edit of zones, FOR KEY SHARE for an edit of mines. Not executable by PUBLIC.';
 
@@ -216,20 +190,7 @@ $fn$;
 COMMENT ON FUNCTION rebuild_zone_relations() IS
   'Recomputes mine_zone_relations from scratch and returns its number of rows: after a restore with --disable-triggers, or to check the triggers'' work. Waits for open edits of mines and zones and holds new ones off until it commits. Runs as the owner; for members of mineconsol_admin (the city).';
 
-DO $pin$
-DECLARE
-	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
-							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-							 WHERE e.extname = 'postgis');
-	f text;
-BEGIN
-	FOREACH f IN ARRAY ARRAY['mineconsol.mines_zone_relations()', 'mineconsol.zones_zone_relations()',
-							 'mineconsol.rebuild_zone_relations()', 'mineconsol.zone_relation_lock(text[], boolean)'] LOOP
-		EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, mineconsol, %I, pg_temp', f, postgis_schema);
-		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
-	END LOOP;
-END
-$pin$;
+-- @copy sql/25_zone_relations.sql DO $pin$
 
 -- A county's zone no longer relates to another county's mines.
 DELETE FROM mine_zone_relations r

@@ -22,34 +22,23 @@ COMMENT ON FUNCTION verify_audit() IS
   'Checks the audit trail: every event links to the previous event of its row and its hash matches SHA-256(prev_hash ‖ canonical event); the last event of every row of schemes, units and closures is the one its last_event_id / last_event_hash name, and the row is at that event''s to_stage with the evidence it left (stage_evidence); every chain''s row exists. ok when all hold; first_bad_event is the lowest-numbered event a problem names (NULL when none does); checked counts the events whose own hash and link are intact. audit_problems() lists every problem.';
 
 -- Availability: 0.2.0
-CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
-AS 'MODULE_PATHNAME', 'mc_verify_audit_digest'
-LANGUAGE C STABLE PARALLEL SAFE;
+-- @copy sql/40_stage.sql CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
 COMMENT ON FUNCTION verify_audit(text) IS
   'verify_audit(), and also that nothing recorded up to the digest (from audit_digest(), kept outside the database) was changed, removed or added: the heads of the chains up to its last event must hash to it again. Events recorded after the digest leave it valid. ok is false when the digest does not match (first_bad_event NULL if nothing else is wrong).';
 
 -- Availability: 0.2.0
-CREATE FUNCTION audit_problems(digest text DEFAULT NULL)
-RETURNS TABLE (event_id bigint, track text, row_id bigint, problem text)
-AS 'MODULE_PATHNAME', 'mc_audit_problems'
-LANGUAGE C STABLE PARALLEL SAFE ROWS 10;
+-- @copy sql/40_stage.sql CREATE FUNCTION audit_problems(
 COMMENT ON FUNCTION audit_problems(text) IS
   'Every problem of the audit trail that verify_audit() (or, given a digest, verify_audit(digest)) counts, one row each: the event it names (NULL for a digest that does not match), the row (track, row_id) and what is wrong, e.g. a changed event, a removed one, an event added behind the stage trigger, or a row whose stage is not its last event''s. No rows: the trail verifies.';
 
 -- Availability: 0.2.0
-CREATE FUNCTION audit_digest() RETURNS text
-AS 'MODULE_PATHNAME', 'mc_audit_digest'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+-- @copy sql/40_stage.sql CREATE FUNCTION audit_digest(
 COMMENT ON FUNCTION audit_digest() IS
   'One SHA-256 over the head of every row''s chain, as ''mineconsol-audit-v1:<last event id>:<chains>:<hex>'': what the city publishes or hands to the discipline inspectors, who later run verify_audit(digest). It first waits for the stage changes in progress (needs READ COMMITTED; call it in a transaction of its own).';
 
 REVOKE ALL ON FUNCTION stage_guard(), stage_events_append(), stage_events_append_only(),
 	stage_cache_invalidate() FROM PUBLIC;
-REVOKE ALL ON FUNCTION advance(text, bigint, text, jsonb), revert_stage(text, bigint, text, text),
-	verify_audit(), verify_audit(text), audit_problems(text), audit_digest(),
-	audit_canonical(stage_events) FROM PUBLIC;
+-- @copy sql/40_stage.sql REVOKE ALL ON FUNCTION advance(
 GRANT EXECUTE ON FUNCTION advance(text, bigint, text, jsonb), revert_stage(text, bigint, text, text)
 	TO mineconsol_admin, mineconsol_editor;
-GRANT EXECUTE ON FUNCTION verify_audit(), verify_audit(text), audit_problems(text), audit_digest(),
-	audit_canonical(stage_events)
-	TO mineconsol_admin, mineconsol_inspector;
+-- @copy sql/40_stage.sql GRANT EXECUTE ON FUNCTION verify_audit(

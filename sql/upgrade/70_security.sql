@@ -12,45 +12,16 @@ COMMENT ON FUNCTION sees_all_counties() IS
   'true when the current role reads every county: a member of mineconsol_admin or mineconsol_inspector, or a role that bypasses row-level security.';
 
 -- Availability: 0.2.0
-CREATE FUNCTION writes_all_counties() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-	SELECT pg_catalog.pg_has_role(current_user, 'mineconsol_admin', 'MEMBER')
-		OR (SELECT r.rolbypassrls OR r.rolsuper FROM pg_catalog.pg_roles r
-			 WHERE r.rolname OPERATOR(pg_catalog.=) current_user)
-$fn$;
+-- @copy sql/70_security.sql CREATE FUNCTION writes_all_counties(
 COMMENT ON FUNCTION writes_all_counties() IS
   'true when the current role writes every county: a member of mineconsol_admin (the city), or a role that bypasses row-level security. An inspector reads every county but writes none.';
 
-CREATE OR REPLACE FUNCTION my_counties() RETURNS text[]
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
-	  FROM mineconsol.role_counties rc
-	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
-	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
-	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_inspector', 'MEMBER'))
-$fn$;
+-- @replace sql/70_security.sql CREATE FUNCTION my_counties(
 COMMENT ON FUNCTION my_counties() IS
   'The counties the current role reads: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of a mineconsol role.';
 
 -- Availability: 0.2.0
-CREATE FUNCTION my_write_counties() RETURNS text[]
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
-	  FROM mineconsol.role_counties rc
-	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
-	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
-	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER'))
-$fn$;
+-- @copy sql/70_security.sql CREATE FUNCTION my_write_counties(
 COMMENT ON FUNCTION my_write_counties() IS
   'The counties the current role writes: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of mineconsol_editor or mineconsol_admin. A subset of my_counties().';
 
@@ -61,9 +32,7 @@ COMMENT ON FUNCTION my_write_counties() IS
 -- used once, so the planner inlines it, and the two sub-selects stay
 -- InitPlans, computed once per query rather than once per row.
 -- Availability: 0.2.0
-CREATE FUNCTION county_in(county_code text, every_county boolean, counties text[]) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN every_county OR county_code OPERATOR(pg_catalog.=) ANY (counties);
+-- @copy sql/70_security.sql CREATE FUNCTION county_in(
 COMMENT ON FUNCTION county_in(text, boolean, text[]) IS
   'Row-level security''s test: true when every_county, or when county_code is one of counties. Policies pass (SELECT sees_all_counties()) and (SELECT my_counties()) to read, (SELECT writes_all_counties()) and (SELECT my_write_counties()) to write.';
 
@@ -139,27 +108,7 @@ REVOKE ALL ON FUNCTION stage_events_append_only() FROM PUBLIC;
 -- entry and nothing the caller passes but the number.  Two writers racing
 -- for one number are still told apart by the index.
 -- Availability: 0.2.0
-CREATE FUNCTION mines_license_no_taken() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-BEGIN
-	IF TG_RELID <> 'mineconsol.mines'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'mines_license_no_taken() fires only BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines'
-			USING ERRCODE = 'trigger_protocol_violated';
-	END IF;
-	IF NEW.license_no IS NOT NULL
-	   AND EXISTS (SELECT 1 FROM mineconsol.mines m
-				    WHERE m.license_no OPERATOR(mineconsol.=) NEW.license_no) THEN
-		RAISE EXCEPTION 'licence number % is already registered', NEW.license_no
-			USING ERRCODE = 'unique_violation',
-				  DETAIL = 'A licence number belongs to one mine in the whole city; the mine that holds it may be in a county you do not work for.',
-				  HINT = 'Check the number against the licence. If no mine you can see holds it, ask the city (mineconsol_admin) which county registered it.';
-	END IF;
-	RETURN NEW;
-END
-$fn$;
+-- @copy sql/70_security.sql CREATE FUNCTION mines_license_no_taken(
 COMMENT ON FUNCTION mines_license_no_taken() IS
   'Trigger on mines: refuses (23505) a licence number another mine already holds with a message that names neither that mine nor its county, which the writer may not be allowed to see. Runs as the owner to look in every county; the unique index stays the guard.';
 REVOKE ALL ON FUNCTION mines_license_no_taken() FROM PUBLIC;
@@ -167,9 +116,7 @@ REVOKE ALL ON FUNCTION mines_license_no_taken() FROM PUBLIC;
 -- A new number only: the row being updated holds the old one.
 CREATE TRIGGER mines_license_no_taken_insert BEFORE INSERT ON mines
 	FOR EACH ROW WHEN (NEW.license_no IS NOT NULL) EXECUTE FUNCTION mines_license_no_taken();
-CREATE TRIGGER mines_license_no_taken_update BEFORE UPDATE OF license_no ON mines
-	FOR EACH ROW WHEN (NEW.license_no IS NOT NULL AND NEW.license_no IS DISTINCT FROM OLD.license_no)
-	EXECUTE FUNCTION mines_license_no_taken();
+-- @copy sql/70_security.sql CREATE TRIGGER mines_license_no_taken_update BEFORE UPDATE OF license_no ON mines
 COMMENT ON TRIGGER mines_license_no_taken_insert ON mines IS
   'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
 COMMENT ON TRIGGER mines_license_no_taken_update ON mines IS

@@ -1,0 +1,101 @@
+#!/usr/bin/perl
+# sql/expand.pl PIECE: print an upgrade piece (sql/upgrade/NN_*.sql) with its
+# copy directives replaced by the statements they name, so that a definition
+# the upgrade needs as it stands in an install piece is written once, there.
+# The Makefile runs it on every upgrade piece when it assembles the upgrade
+# script.  A directive is a line of its own:
+#
+#   -- @copy FILE START      the statement of FILE (an install piece, e.g.
+#                            sql/66_adopt.sql) that begins with START, e.g.
+#                            "COMMENT ON FUNCTION adopt_merge_plan(", as it is
+#   -- @replace FILE START   the same, its leading CREATE made CREATE OR
+#                            REPLACE (START names it as the piece writes it:
+#                            "CREATE FUNCTION adopt_merge_plan(")
+#
+# A statement runs from its first line that is not blank or a comment to the
+# semicolon that ends it outside quotes, dollar quotes and comments; START
+# must begin exactly one statement of FILE.  Anything else (no such file, no
+# such statement, two of them) is an error naming the directive, and the
+# build stops.  test/shell/expand.sh tests it.
+use strict;
+use warnings;
+
+die "usage: $0 PIECE\n" unless @ARGV == 1;
+my $piece = $ARGV[0];
+my %statements;    # FILE => [ statement texts ]
+
+# The statements of a file, in order, each with its terminating semicolon.
+sub statements_of {
+	my ($file) = @_;
+	open(my $fh, '<:raw', $file) or return undef;
+	local $/;
+	my $text = <$fh>;
+	close $fh;
+	my @out;
+	my ($start, $i, $n) = (undef, 0, length $text);
+	while ($i < $n) {
+		my $rest = substr($text, $i, 2);
+		my $c = substr($text, $i, 1);
+		if ($rest eq '--') {    # comment to the end of the line
+			my $e = index($text, "\n", $i);
+			$i = $e < 0 ? $n : $e + 1;
+			next;
+		}
+		if ($rest eq '/*') {
+			my $e = index($text, '*/', $i + 2);
+			die "$file: unterminated comment\n" if $e < 0;
+			$i = $e + 2;
+			next;
+		}
+		if ($c =~ /\s/) { $i++; next; }
+		$start = $i unless defined $start;
+		if ($c eq "'" || $c eq '"') {    # '' and "" double themselves
+			my $j = $i + 1;
+			while (1) {
+				my $e = index($text, $c, $j);
+				die "$file: unterminated $c quote\n" if $e < 0;
+				if (substr($text, $e + 1, 1) eq $c) { $j = $e + 2; next; }
+				$i = $e + 1;
+				last;
+			}
+			next;
+		}
+		if ($c eq '$' && substr($text, $i) =~ /^(\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$)/) {
+			my $tag = $1;
+			my $e = index($text, $tag, $i + length $tag);
+			die "$file: unterminated $tag quote\n" if $e < 0;
+			$i = $e + length $tag;
+			next;
+		}
+		if ($c eq ';') {
+			push @out, substr($text, $start, $i + 1 - $start);
+			undef $start;
+		}
+		$i++;
+	}
+	return \@out;
+}
+
+open(my $in, '<:raw', $piece) or die "$piece: $!\n";
+my $line_no = 0;
+while (my $line = <$in>) {
+	$line_no++;
+	if ($line !~ /^-- \@(copy|replace) +(\S+) +(\S.*?)\s*$/) {
+		die "$piece:$line_no: not a directive: $line" if $line =~ /^-- \@/;
+		print $line;
+		next;
+	}
+	my ($how, $file, $start) = ($1, $2, $3);
+	my $where = "$piece:$line_no: \@$how $file $start";
+	$statements{$file} //= statements_of($file) // die "$where: cannot read $file: $!\n";
+	my @found = grep { substr($_, 0, length $start) eq $start } @{ $statements{$file} };
+	die "$where: no statement of $file begins so\n" if @found == 0;
+	die "$where: " . scalar(@found) . " statements of $file begin so\n" if @found > 1;
+	my $statement = $found[0];
+	if ($how eq 'replace') {
+		$statement =~ s/^CREATE (?!OR REPLACE )/CREATE OR REPLACE /
+		  or die "$where: the statement is not a CREATE\n";
+	}
+	print $statement, "\n";
+}
+close $in;
