@@ -10,12 +10,8 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_stage_old_sql
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS mc_old_clerk" >/dev/null 2>&1
-}
-trap cleanup EXIT
-cleanup
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
+more_cleanup() { psql -X -q -d postgres -c "DROP ROLE IF EXISTS mc_old_clerk" >/dev/null 2>&1; }
+new_db $db
 
 plan 7
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'

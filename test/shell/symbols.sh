@@ -14,10 +14,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 db=mineconsol_symbols
-cleanup() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; }
-trap cleanup EXIT
-cleanup
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
+new_db $db
 
 plan 12
 # The directory the running server loads $libdir from (the private install

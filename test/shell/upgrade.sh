@@ -15,17 +15,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 old=mineconsol_upgrade_old fresh=mineconsol_upgrade_fresh restored=mineconsol_upgrade_restored
-work=$(mktemp -d /tmp/mineconsol-upgrade.XXXXXX)
-chmod 755 "$work"
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $old" -c "DROP DATABASE IF EXISTS $fresh" \
-		-c "DROP DATABASE IF EXISTS $restored" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cleanup
-mkdir -p "$work" && chmod 755 "$work"
-psql -X -q -d postgres -c "CREATE DATABASE $old" -c "CREATE DATABASE $fresh" -c "CREATE DATABASE $restored" >/dev/null || exit 1
+new_db $old $fresh $restored
+scratch work upgrade -d
 current=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$here/../../mineconsol.control")
 
 plan 18
