@@ -13,6 +13,8 @@
 #                     on a bare minimal Debian root (root, debootstrap)
 #   make demo         the main job on a throwaway cluster (see README)
 #   make bench        benchmarks, side by side with PostGIS
+#   make update-po    re-extract the messages into po/mineconsol.pot and merge
+#                     them into po/*.po (then translate what is new or fuzzy)
 
 EXTENSION  = mineconsol
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
@@ -41,7 +43,12 @@ DATA       = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) \
 	$(filter-out $(SQL_SCRIPT) $(UPGRADE_SCRIPT),$(wildcard sql/$(EXTENSION)--*.sql)) \
 	$(EXTENSION)--0.1.0.control
 EXTRA_CLEAN = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(LEGACY_SHLIB) $(LEGACY_SRC:.c=.o) \
-	results/ regression.diffs regression.out
+	results/ regression.diffs regression.out po/*.mo
+
+# Message catalogues: one po/LANG.po per language (po/mineconsol.pot is their
+# template, made by make update-po).
+PO_LANGUAGES = $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES     = $(PO_LANGUAGES:%=po/%.mo)
 
 # Tests: every file in test/sql is a pg_regress test (pgTAP inside); expected
 # output lives in ./expected.  Shell tests in test/shell run after them.
@@ -75,6 +82,12 @@ PG_CPPFLAGS += -I$(srcdir)/src $(shell $(GEOS_CONFIG) --cflags)
 # PostgreSQL's own headers are not -Wextra clean for these two, so only they
 # are turned off.
 PG_CFLAGS   += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+# Messages are translated the way PostgreSQL's own modules do it: ereport()
+# looks its texts up in the text domain TEXTDOMAIN ("mineconsol-15" on
+# PostgreSQL 15), which _PG_init() binds to the server's locale directory.
+# elog.h defines TEXTDOMAIN itself, so a -D cannot set it: src/textdomain.h
+# redefines it after postgres.h and is included before every source.
+PG_CPPFLAGS += -include $(srcdir)/src/textdomain.h
 # -Bsymbolic: a library's calls of its own functions stay inside it, also
 # when the module and the legacy library are both loaded in one backend.
 SHLIB_LINK  += $(shell $(GEOS_CONFIG) --clibs) -Wl,-Bsymbolic
@@ -92,7 +105,8 @@ ifeq ($(shell test $(MAJORVERSION) -lt 16 && echo old),old)
 override CPPFLAGS += -DPGDLLEXPORT='__attribute__((visibility("default")))'
 endif
 
-all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(LEGACY_SHLIB)
+all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(LEGACY_SHLIB) $(MO_FILES)
+install: install-po
 
 # Linked as PGXS links the module (Makefile.shlib, Linux), from its objects
 # and the legacy names.
@@ -108,7 +122,36 @@ uninstall-legacy:
 	rm -f '$(DESTDIR)$(pkglibdir)/$(LEGACY_SHLIB)'
 
 .PHONY: install-legacy uninstall-legacy
+
+# Message catalogues: po/LANG.po, compiled with msgfmt -c, installed where the
+# server looks for them ($(localedir), which the server finds relative to its
+# own executable) under the name PG_TEXTDOMAIN() gives: mineconsol-NN.mo.
+po/%.mo: po/%.po
+	$(MSGFMT) $(MSGFMT_FLAGS) -o $@ $<
+
+install-po: $(MO_FILES)
+	for lang in $(PO_LANGUAGES); do \
+	  $(MKDIR_P) '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES && \
+	  $(INSTALL_DATA) po/$$lang.mo '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES/$(EXTENSION)-$(MAJORVERSION).mo || exit 1; \
+	done
+
+uninstall: uninstall-po
+uninstall-po:
+	rm -f $(foreach lang,$(PO_LANGUAGES),'$(DESTDIR)$(localedir)'/$(lang)/LC_MESSAGES/$(EXTENSION)-$(MAJORVERSION).mo)
+
+# update-po: the C messages (PostgreSQL's backend keywords: errmsg, errdetail,
+# errhint…, and gettext_noop/pgettext_noop for the texts of verdicts, labels
+# and departments) and the SQL ones (every mineconsol.tr('…') literal in the
+# pieces) into po/mineconsol.pot, then merged into each po/LANG.po.
+update-po:
+	bash po/extract.sh
+	for lang in $(PO_LANGUAGES); do \
+	  $(MSGMERGE) --quiet --no-wrap --previous --sort-by-file --update --backup=none po/$$lang.po po/$(EXTENSION).pot || exit 1; \
+	done
+
+.PHONY: install-po uninstall-po update-po
 endif
+
 
 $(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
 	@{ echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \

@@ -4,12 +4,14 @@
  *
  * Each area of the extension lives in its own files (docs/architecture.md
  * lists them); this file only registers, when the library is loaded, the
- * settings mineconsol.as_of and mineconsol.simulate_parameters (once per
- * backend) and the stage graph's cache invalidation (once per library).
+ * message catalogue's text domain and the stage graph's cache invalidation
+ * (once per library) and the settings mineconsol.as_of and
+ * mineconsol.simulate_parameters (once per backend).
  */
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "mineconsol.h"
@@ -32,6 +34,8 @@ static char *mc_simulate_parameters = NULL;
 void
 _PG_init(void)
 {
+	/* Messages in the session's language (lc_messages): see i18n.c. */
+	pg_bindtextdomain(TEXTDOMAIN);
 	mc_stage_init();
 	if (!mc_define_as_of_setting())
 		return;
