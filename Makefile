@@ -153,14 +153,17 @@ update-po:
 endif
 
 
-$(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
-	@{ echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
+# Pieces may use the directives of sql/expand.pl (a template that two pieces
+# fill in alike; in upgrade pieces, a definition taken from an install piece).
+$(SQL_SCRIPT): $(SQL_PIECES) $(wildcard sql/templates/*.sql) sql/expand.pl $(EXTENSION).control Makefile
+	@( echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
-	   for f in $(SQL_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
+	   for f in $(SQL_PIECES); do echo; echo "-- ==== $$f ===="; perl sql/expand.pl $$f || exit 1; done; \
+	 ) > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 # An upgrade piece names a definition it takes unchanged from an install
 # piece (-- @copy / -- @replace, see sql/expand.pl) rather than copying it.
-$(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(SQL_PIECES) sql/expand.pl $(EXTENSION).control Makefile
+$(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(SQL_PIECES) $(wildcard sql/templates/*.sql) sql/expand.pl $(EXTENSION).control Makefile
 	@( echo '-- Generated from sql/upgrade/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
 	   echo '-- mineconsol $(PREV_VERSION) -> $(EXTVERSION)'; \
 	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \

@@ -1,24 +1,33 @@
 #!/usr/bin/perl
-# sql/expand.pl PIECE: print an upgrade piece (sql/upgrade/NN_*.sql) with its
-# copy directives replaced by the statements they name, so that a definition
-# the upgrade needs as it stands in an install piece is written once, there.
-# The Makefile runs it on every upgrade piece when it assembles the upgrade
-# script.  A directive is a line of its own:
+# sql/expand.pl PIECE: print a piece of an install or upgrade script with its
+# directives replaced by what they name, so that SQL the scripts need twice
+# is written once.  The Makefile runs it on every piece when it assembles the
+# scripts.  A directive is a line of its own:
 #
 #   -- @copy FILE START      the statement of FILE (an install piece, e.g.
-#                            sql/66_adopt.sql) that begins with START, e.g.
-#                            "COMMENT ON FUNCTION adopt_merge_plan(", as it is
+#                            sql/66_adopt.sql, as written) that begins with
+#                            START, e.g. "COMMENT ON FUNCTION
+#                            adopt_merge_plan(", as it is: an upgrade piece
+#                            takes a definition unchanged from its install
+#                            piece
 #   -- @replace FILE START   the same, its leading CREATE made CREATE OR
 #                            REPLACE (START names it as the piece writes it:
 #                            "CREATE FUNCTION adopt_merge_plan(")
+#   -- @template FILE KEY=VALUE…
+#                            FILE (sql/templates/…) without its header (the
+#                            lines up to the first blank one), each @KEY@ in
+#                            it replaced by VALUE (quoted "…" when it holds
+#                            spaces): what two pieces define alike
 #
 # A statement runs from its first line that is not blank or a comment to the
 # semicolon that ends it outside quotes, dollar quotes and comments; START
-# must begin exactly one statement of FILE.  Anything else (no such file, no
-# such statement, two of them) is an error naming the directive, and the
-# build stops.  test/shell/expand.sh tests it.
+# must begin exactly one statement of FILE.  A template's every @KEY@ must be
+# given and every KEY used.  Anything else (no such file, no such statement,
+# two of them) is an error naming the directive, and the build stops.
+# test/shell/expand.sh tests it.
 use strict;
 use warnings;
+use Text::ParseWords qw(shellwords);
 
 die "usage: $0 PIECE\n" unless @ARGV == 1;
 my $piece = $ARGV[0];
@@ -76,10 +85,38 @@ sub statements_of {
 	return \@out;
 }
 
+# A template's text for one use: header dropped, every @KEY@ replaced.
+sub template {
+	my ($where, $file, $args) = @_;
+	my %value;
+	for my $arg (shellwords($args)) {
+		$arg =~ /^([A-Z][A-Z_]*)=(.*)$/s or die "$where: not KEY=VALUE: $arg\n";
+		$value{$1} = $2;
+	}
+	open(my $fh, '<:raw', $file) or die "$where: cannot read $file: $!\n";
+	local $/;
+	my $text = <$fh>;
+	close $fh;
+	$text =~ s/\A.*?\n\n//s or die "$where: $file has no header ending in a blank line\n";
+	my %used;
+	$text =~ s{\@([A-Z][A-Z_]*)\@}{
+		defined $value{$1} or die "$where: $file needs $1\n";
+		$used{$1} = 1;
+		$value{$1}
+	}ge;
+	my @unused = grep { !$used{$_} } sort keys %value;
+	die "$where: $file has no \@$unused[0]\@\n" if @unused;
+	return $text;
+}
+
 open(my $in, '<:raw', $piece) or die "$piece: $!\n";
 my $line_no = 0;
 while (my $line = <$in>) {
 	$line_no++;
+	if ($line =~ /^-- \@template +(\S+) +(\S.*?)\s*$/) {
+		print template("$piece:$line_no: \@template $1", $1, $2);
+		next;
+	}
 	if ($line !~ /^-- \@(copy|replace) +(\S+) +(\S.*?)\s*$/) {
 		die "$piece:$line_no: not a directive: $line" if $line =~ /^-- \@/;
 		print $line;

@@ -300,12 +300,6 @@ license_no_is_legacy(const LicenseNo *ln)
 	return ln->data[LICENSE_NO_LEGACY_LEN] == '\0';
 }
 
-static int
-license_no_cmp_internal(const LicenseNo *a, const LicenseNo *b)
-{
-	return memcmp(a->data, b->data, LICENSE_NO_LEN);
-}
-
 PG_FUNCTION_INFO_V1(mc_license_no_in);
 Datum
 mc_license_no_in(PG_FUNCTION_ARGS)
@@ -365,65 +359,12 @@ mc_try_license_no(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(license_no_make(&chk));
 }
 
-/* Comparison: the canonical text in byte order */
-
-PG_FUNCTION_INFO_V1(mc_license_no_cmp);
-Datum
-mc_license_no_cmp(PG_FUNCTION_ARGS)
-{
-	int			c = license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-											PG_GETARG_LICENSE_NO_P(1));
-
-	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_eq);
-Datum
-mc_license_no_eq(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) == 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_ne);
-Datum
-mc_license_no_ne(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) != 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_lt);
-Datum
-mc_license_no_lt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) < 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_le);
-Datum
-mc_license_no_le(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) <= 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_gt);
-Datum
-mc_license_no_gt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) > 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_ge);
-Datum
-mc_license_no_ge(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) >= 0);
-}
+/*
+ * Comparison: the text in byte order (zero padding sorts below every digit):
+ * mc_license_no_cmp, mc_license_no_eq, mc_license_no_ne, mc_license_no_lt,
+ * mc_license_no_le, mc_license_no_gt and mc_license_no_ge.
+ */
+MC_BYTE_ORDER_FUNCTIONS(license_no, LicenseNo);
 
 /* Hashing the text without its padding: equal values hash alike. */
 

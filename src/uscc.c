@@ -229,12 +229,6 @@ uscc_parse(const char *str, const char *input)
 	return uscc_make(&chk);
 }
 
-static int
-uscc_cmp_internal(const Uscc *a, const Uscc *b)
-{
-	return memcmp(a->data, b->data, USCC_LEN);
-}
-
 PG_FUNCTION_INFO_V1(mc_uscc_in);
 Datum
 mc_uscc_in(PG_FUNCTION_ARGS)
@@ -294,58 +288,12 @@ mc_try_uscc(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(uscc_make(&chk));
 }
 
-/* Comparison: the text in byte order */
-
-PG_FUNCTION_INFO_V1(mc_uscc_cmp);
-Datum
-mc_uscc_cmp(PG_FUNCTION_ARGS)
-{
-	int			c = uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1));
-
-	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
-}
-
-PG_FUNCTION_INFO_V1(mc_uscc_eq);
-Datum
-mc_uscc_eq(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) == 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_uscc_ne);
-Datum
-mc_uscc_ne(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) != 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_uscc_lt);
-Datum
-mc_uscc_lt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) < 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_uscc_le);
-Datum
-mc_uscc_le(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) <= 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_uscc_gt);
-Datum
-mc_uscc_gt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) > 0);
-}
-
-PG_FUNCTION_INFO_V1(mc_uscc_ge);
-Datum
-mc_uscc_ge(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) >= 0);
-}
+/*
+ * Comparison: the text in byte order (the characters themselves):
+ * mc_uscc_cmp, mc_uscc_eq, mc_uscc_ne, mc_uscc_lt, mc_uscc_le, mc_uscc_gt
+ * and mc_uscc_ge.
+ */
+MC_BYTE_ORDER_FUNCTIONS(uscc, Uscc);
 
 PG_FUNCTION_INFO_V1(mc_uscc_hash);
 Datum

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# sql/expand.pl, which the Makefile runs on every upgrade piece: a directive
-# becomes the install piece's statement (quotes, dollar quotes and comments
-# with semicolons inside kept whole; @replace makes CREATE CREATE OR REPLACE);
-# a directive naming no statement, two statements or no file stops the build.
+# sql/expand.pl, which the Makefile runs on every piece: a directive becomes
+# the install piece's statement (quotes, dollar quotes and comments with
+# semicolons inside kept whole; @replace makes CREATE CREATE OR REPLACE) or a
+# template filled in; a directive naming no statement, two statements or no
+# file, or a template's key missing or unused, stops the build.
 # No server needed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ COMMENT ON FUNCTION f(int) IS 'it''s; done';
 CREATE TABLE t (a int);  CREATE TABLE t2 (b text DEFAULT ';');
 SQL
 
-plan 10
+plan 15
 printf '%s\n' '-- before' '-- @replace piece.sql CREATE FUNCTION f(' '-- @copy piece.sql COMMENT ON FUNCTION f(' \
 	'-- @copy piece.sql CREATE TABLE t2' 'SELECT 1;' >good.sql
 out=$(perl "$expand" good.sql)
@@ -42,6 +43,13 @@ fails() { # fails DIRECTIVE WANT DESCRIPTION
 	ok $? "$3: fails"
 	like "$out" "$2" "$3: says why"
 }
+# A template: its header (to the first blank line) dropped, @KEY@ filled in.
+printf '%s\n' '-- header' '-- more header' '' 'CREATE TYPE @T@;' "COMMENT ON TYPE @T@ IS '@NOUN@';" >tmpl.sql
+printf '%s\n' '-- @template tmpl.sql T=code NOUN="a credit code"' >use.sql
+is "$(perl "$expand" use.sql)" "CREATE TYPE code;
+COMMENT ON TYPE code IS 'a credit code';" "a template is filled in, without its header"
+fails '-- @template tmpl.sql T=code' 'tmpl.sql needs NOUN' "a template's key not given"
+fails '-- @template tmpl.sql T=code NOUN=x EXTRA=y' 'tmpl.sql has no @EXTRA@' "a key the template does not use"
 fails '-- @copy piece.sql CREATE TABLE t' '2 statements of piece.sql begin so' "a START that begins two statements"
 fails '-- @copy piece.sql CREATE FUNCTION g(' 'no statement of piece.sql begins so' "a START that begins none"
 fails '-- @copy nowhere.sql CREATE FUNCTION f(' 'cannot read nowhere.sql' "a file that is not there"
