@@ -3,8 +3,7 @@
 
 -- Availability: 0.2.0
 -- @copy sql/05_roles.sql CREATE FUNCTION recommended_role_settings(
-COMMENT ON FUNCTION recommended_role_settings() IS
-  'The settings apply_role_settings() gives a login role by default, with the value and the reason for each: idle_in_transaction_session_timeout 1min, lock_timeout 10s, statement_timeout 5min.';
+-- @copy sql/05_roles.sql COMMENT ON FUNCTION recommended_role_settings(
 
 -- Availability: 0.2.0
 -- @copy sql/05_roles.sql CREATE FUNCTION apply_role_settings(

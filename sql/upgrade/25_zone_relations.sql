@@ -6,27 +6,23 @@
 -- Availability: 0.2.0
 -- @copy sql/25_zone_relations.sql CREATE TABLE zone_relation_locks (
 ALTER TABLE zone_relation_locks ENABLE ROW LEVEL SECURITY;
-COMMENT ON TABLE zone_relation_locks IS
-  'One row per county (its code) and one for the city-wide zones (''*''): row locks that order concurrent edits of mines and zones so that mine_zone_relations misses no relation. Written and locked only by the zone-relation triggers and rebuild_zone_relations().';
+-- @copy sql/25_zone_relations.sql COMMENT ON TABLE zone_relation_locks IS
 COMMENT ON COLUMN zone_relation_locks.scope IS 'A county code (that county''s mines and zones), or ''*'' (the city-wide zones)';
 INSERT INTO zone_relation_locks (scope) SELECT '*' UNION ALL SELECT code FROM counties;
 
 -- Availability: 0.2.0
 -- @copy sql/25_zone_relations.sql CREATE FUNCTION zone_relation_lock(
-COMMENT ON FUNCTION zone_relation_lock(text[], boolean) IS
-  'Internal to the zone-relation triggers: locks the rows of zone_relation_locks for the scopes (county codes, ''*'' for city-wide zones) in key order, FOR UPDATE for an edit of zones, FOR KEY SHARE for an edit of mines. Not executable by PUBLIC.';
+-- @copy sql/25_zone_relations.sql COMMENT ON FUNCTION zone_relation_lock(
 
 -- mines_zone_relations(), zones_zone_relations() and
 -- rebuild_zone_relations() take their 0.2.0 bodies in
 -- 25_zone_relations_owner_path.sql, the piece that runs next.
-COMMENT ON FUNCTION mines_zone_relations() IS
-  'Statement trigger on mines only (refuses any other table, timing or level: 39P01): computes mine_zone_relations for the mines inserted or whose geometry or county an update changed, drops those of the mines deleted. Runs as the owner (every zone counts); not executable by PUBLIC.';
+-- @copy sql/25_zone_relations.sql COMMENT ON FUNCTION mines_zone_relations(
 
 COMMENT ON FUNCTION zones_zone_relations() IS
   'Statement trigger on zones only (refuses any other table, timing or level: 39P01): computes mine_zone_relations for the zones inserted or whose geometry, kind or county an update changed, drops those of the zones deleted. A county''s zone relates only to that county''s mines, a city-wide zone to every mine. Runs as the owner (every mine counts); not executable by PUBLIC.';
 
-COMMENT ON FUNCTION rebuild_zone_relations() IS
-  'Recomputes mine_zone_relations from scratch and returns its number of rows: after a restore with --disable-triggers, or to check the triggers'' work. Waits for open edits of mines and zones and holds new ones off until it commits. Runs as the owner; for members of mineconsol_admin (the city).';
+-- @copy sql/25_zone_relations.sql COMMENT ON FUNCTION rebuild_zone_relations(
 
 -- @copy sql/25_zone_relations.sql DO $pin$
 

@@ -14,8 +14,7 @@
 -- and refuses to run otherwise.
 -- Availability: 0.2.0
 -- @copy sql/25_zone_relations.sql CREATE FUNCTION owner_search_path_check(
-COMMENT ON FUNCTION owner_search_path_check() IS
-  'Called first by the functions that run as their owner: refuses (55000) to go on when a role other than a superuser or the extension''s owner may create objects in mineconsol''s or PostGIS''s schema, which those functions search, or owns a function or operator there. Not executable by PUBLIC.';
+-- @copy sql/25_zone_relations.sql COMMENT ON FUNCTION owner_search_path_check(
 REVOKE ALL ON FUNCTION owner_search_path_check() FROM PUBLIC;
 
 -- @replace sql/25_zone_relations.sql CREATE FUNCTION mines_zone_relations(

@@ -4,26 +4,21 @@
 -- county staff, trigger functions not executable by PUBLIC, and a neutral
 -- message for a licence number registered in another county.
 
-COMMENT ON TABLE role_counties IS
-  'Which counties a role works for. A row (role, county) gives the role and its members the access of that role in the county: read when the role is a member of any mineconsol role, write only when it is a member of mineconsol_editor or mineconsol_admin (my_counties(), my_write_counties()). Maintained by mineconsol_admin.';
+-- @copy sql/70_security.sql COMMENT ON TABLE role_counties IS
 COMMENT ON COLUMN role_counties.role_name IS 'A login role or a group role; its members inherit its counties, with its access (read, or read and write)';
 
-COMMENT ON FUNCTION sees_all_counties() IS
-  'true when the current role reads every county: a member of mineconsol_admin or mineconsol_inspector, or a role that bypasses row-level security.';
+-- @copy sql/70_security.sql COMMENT ON FUNCTION sees_all_counties(
 
 -- Availability: 0.2.0
 -- @copy sql/70_security.sql CREATE FUNCTION writes_all_counties(
-COMMENT ON FUNCTION writes_all_counties() IS
-  'true when the current role writes every county: a member of mineconsol_admin (the city), or a role that bypasses row-level security. An inspector reads every county but writes none.';
+-- @copy sql/70_security.sql COMMENT ON FUNCTION writes_all_counties(
 
 -- @replace sql/70_security.sql CREATE FUNCTION my_counties(
-COMMENT ON FUNCTION my_counties() IS
-  'The counties the current role reads: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of a mineconsol role.';
+-- @copy sql/70_security.sql COMMENT ON FUNCTION my_counties(
 
 -- Availability: 0.2.0
 -- @copy sql/70_security.sql CREATE FUNCTION my_write_counties(
-COMMENT ON FUNCTION my_write_counties() IS
-  'The counties the current role writes: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of mineconsol_editor or mineconsol_admin. A subset of my_counties().';
+-- @copy sql/70_security.sql COMMENT ON FUNCTION my_write_counties(
 
 -- The one condition every county-scoped policy states.  The policies call it
 -- as county_in(county_code, (SELECT sees_all_counties()), (SELECT
@@ -33,8 +28,7 @@ COMMENT ON FUNCTION my_write_counties() IS
 -- InitPlans, computed once per query rather than once per row.
 -- Availability: 0.2.0
 -- @copy sql/70_security.sql CREATE FUNCTION county_in(
-COMMENT ON FUNCTION county_in(text, boolean, text[]) IS
-  'Row-level security''s test: true when every_county, or when county_code is one of counties. Policies pass (SELECT sees_all_counties()) and (SELECT my_counties()) to read, (SELECT writes_all_counties()) and (SELECT my_write_counties()) to write.';
+-- @copy sql/70_security.sql COMMENT ON FUNCTION county_in(
 
 -- The policies, now through county_in() and, for writing, my_write_counties().
 ALTER POLICY mines_read ON mines
@@ -109,18 +103,14 @@ REVOKE ALL ON FUNCTION stage_events_append_only() FROM PUBLIC;
 -- for one number are still told apart by the index.
 -- Availability: 0.2.0
 -- @copy sql/70_security.sql CREATE FUNCTION mines_license_no_taken(
-COMMENT ON FUNCTION mines_license_no_taken() IS
-  'Trigger on mines: refuses (23505) a licence number another mine already holds with a message that names neither that mine nor its county, which the writer may not be allowed to see. Runs as the owner to look in every county; the unique index stays the guard.';
+-- @copy sql/70_security.sql COMMENT ON FUNCTION mines_license_no_taken(
 REVOKE ALL ON FUNCTION mines_license_no_taken() FROM PUBLIC;
 
 -- A new number only: the row being updated holds the old one.
-CREATE TRIGGER mines_license_no_taken_insert BEFORE INSERT ON mines
-	FOR EACH ROW WHEN (NEW.license_no IS NOT NULL) EXECUTE FUNCTION mines_license_no_taken();
+-- @copy sql/70_security.sql CREATE TRIGGER mines_license_no_taken_insert BEFORE INSERT ON mines
 -- @copy sql/70_security.sql CREATE TRIGGER mines_license_no_taken_update BEFORE UPDATE OF license_no ON mines
-COMMENT ON TRIGGER mines_license_no_taken_insert ON mines IS
-  'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
-COMMENT ON TRIGGER mines_license_no_taken_update ON mines IS
-  'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
+-- @copy sql/70_security.sql COMMENT ON TRIGGER mines_license_no_taken_insert ON mines IS
+-- @copy sql/70_security.sql COMMENT ON TRIGGER mines_license_no_taken_update ON mines IS
 
 -- 0.1.0 gave a mapped role's members its counties whatever the role was; now
 -- a mapping gives the access of the role it maps.  Say which mappings give

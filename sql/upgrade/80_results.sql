@@ -5,15 +5,12 @@
 REVOKE INSERT, DELETE ON disposition_results, merge_plan_results FROM mineconsol_editor, mineconsol_admin;
 DROP POLICY disposition_results_county ON disposition_results;
 DROP POLICY merge_plan_results_county ON merge_plan_results;
-CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
-	USING ((SELECT sees_all_counties()) OR EXISTS (SELECT 1 FROM mines m WHERE m.id = disposition_results.mine_id));
-CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
-	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+-- @copy sql/80_results.sql CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
+-- @copy sql/80_results.sql CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
 
 COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored verdict is read with its mine (the mine''s county); all for the city and the inspectors. Only refresh_results() writes';
 COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';
-COMMENT ON TABLE disposition_results IS
-  'Every mine''s verdict as of the last refresh_results() of its county, computed from the whole registry at results_as_of(); written only by the extension, read by county (with the mine). Read by the v_* views.';
+-- @copy sql/80_results.sql COMMENT ON TABLE disposition_results IS
 
 -- Rows that are not what the extension computed (a county's forged verdict
 -- for another county's mine) go; the rest stay until the next refresh.
@@ -26,14 +23,12 @@ DROP FUNCTION refresh_results();
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE TABLE results_as_of (
 CREATE UNIQUE INDEX results_as_of_one_row ON results_as_of ((true));
-COMMENT ON TABLE results_as_of IS
-  'The day refresh_results() judges every stored verdict at, for the whole city: at most one row, maintained by the city (mineconsol_admin); with no row, the day of the refresh. A session''s mineconsol.as_of never reaches stored results. Config table: survives pg_dump.';
+-- @copy sql/80_results.sql COMMENT ON TABLE results_as_of IS
 COMMENT ON COLUMN results_as_of.as_of IS 'The day (2000-01-01 .. 2100-12-31)';
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE FUNCTION results_as_of(
-COMMENT ON FUNCTION results_as_of() IS
-  'The day stored results judge at: the row of results_as_of, or today (the current date) when there is none.';
+-- @copy sql/80_results.sql COMMENT ON FUNCTION results_as_of(
 
 -- One row per county whose results were ever asked for: when they were last
 -- computed, and the row a refresh locks.  A refresh asks for its counties by
@@ -44,8 +39,7 @@ COMMENT ON FUNCTION results_as_of() IS
 -- never wait for each other, and the city's takes the rows in key order.
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE TABLE result_refreshes (
-COMMENT ON TABLE result_refreshes IS
-  'Per county: when refresh_results() last stored its results and the day they judge at. A refresh flags its counties'' rows (requested; row-level security limits a role to its counties) and holds their row locks until it commits, so two refreshes of one county run one after the other.';
+-- @copy sql/80_results.sql COMMENT ON TABLE result_refreshes IS
 COMMENT ON COLUMN result_refreshes.county_code IS 'County';
 COMMENT ON COLUMN result_refreshes.refreshed_at IS 'When its results were last stored; NULL when never';
 COMMENT ON COLUMN result_refreshes.as_of IS 'The day they judge at (results_as_of())';
@@ -54,16 +48,12 @@ COMMENT ON COLUMN result_refreshes.requested_xact IS 'The transaction that wrote
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE FUNCTION result_refreshes_stamp(
-COMMENT ON FUNCTION result_refreshes_stamp() IS
-  'Trigger on result_refreshes only: stamps a flagged row with the transaction that flags it, so that a refresh recomputes only what its own transaction asked for.';
-CREATE TRIGGER result_refreshes_stamp BEFORE INSERT OR UPDATE ON result_refreshes
-	FOR EACH ROW EXECUTE FUNCTION result_refreshes_stamp();
-COMMENT ON TRIGGER result_refreshes_stamp ON result_refreshes IS
-  'Stamps a flagged row with the flagging transaction (requested_xact)';
+-- @copy sql/80_results.sql COMMENT ON FUNCTION result_refreshes_stamp(
+-- @copy sql/80_results.sql CREATE TRIGGER result_refreshes_stamp BEFORE INSERT OR UPDATE ON result_refreshes
+-- @copy sql/80_results.sql COMMENT ON TRIGGER result_refreshes_stamp ON result_refreshes IS
 
 ALTER TABLE result_refreshes ENABLE ROW LEVEL SECURITY;
-CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT
-	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+-- @copy sql/80_results.sql CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT
 -- @copy sql/80_results.sql CREATE POLICY result_refreshes_request ON result_refreshes FOR ALL TO mineconsol_editor, mineconsol_admin
 COMMENT ON POLICY result_refreshes_read ON result_refreshes IS 'A county''s refresh status for its county; all for the city and the inspectors';
 COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for the refresh of the counties they write only (a reader mapping gives none); the city for every county';
@@ -76,16 +66,13 @@ COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff 
 -- clause keeps the change inside the function).
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE FUNCTION refresh_requested_results(
-COMMENT ON FUNCTION refresh_requested_results() IS
-  'Internal to refresh_results(): recomputes, from the whole registry and at results_as_of(), the stored results of exactly the counties this transaction flagged in result_refreshes, replaces theirs, and returns how many mines and clusters it stored. Runs as the owner; a role can only flag the counties it writes.';
+-- @copy sql/80_results.sql COMMENT ON FUNCTION refresh_requested_results(
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE FUNCTION refresh_results(
-COMMENT ON FUNCTION refresh_results(boolean) IS
-  'Recomputes the stored verdicts (disposition_results) and merge plan (merge_plan_results) that the v_* views read, for the caller''s counties (every county for the city), and returns how many mines and clusters it stored. Every verdict is computed from the whole registry at results_as_of(), never at the session''s mineconsol.as_of, so it is the same whoever refreshes. A second refresh of the same county waits for the first to commit. With only_stale (the default) only the counties results_status says are stale. For the city and county staff, or pg_cron.';
+-- @copy sql/80_results.sql COMMENT ON FUNCTION refresh_results(
 
-GRANT SELECT ON results_as_of, result_refreshes
-	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+-- @copy sql/80_results.sql GRANT SELECT ON results_as_of, result_refreshes
 GRANT INSERT, UPDATE, DELETE ON results_as_of TO mineconsol_admin;
 GRANT INSERT (county_code, requested), UPDATE (requested) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
 
@@ -114,53 +101,35 @@ GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE TABLE result_changes (
 CREATE INDEX result_changes_county_idx ON result_changes (county_code);
-COMMENT ON TABLE result_changes IS
-  'Changes since the last refresh_results() of a county that can change its verdicts: one row per edited table and statement, written by triggers in the edit''s transaction, deleted by the refresh that recomputes the county.';
+-- @copy sql/80_results.sql COMMENT ON TABLE result_changes IS
 COMMENT ON COLUMN result_changes.county_code IS 'The county whose results the change makes stale';
 COMMENT ON COLUMN result_changes.cause IS 'What changed, e.g. ''mines update'' or ''parameters update''';
 COMMENT ON COLUMN result_changes.changed_at IS 'Start of the changing transaction';
 COMMENT ON COLUMN result_changes.changed_by IS 'The role that made the change';
 
 ALTER TABLE result_changes ENABLE ROW LEVEL SECURITY;
-CREATE POLICY result_changes_read ON result_changes FOR SELECT
-	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
-CREATE POLICY result_changes_mark ON result_changes FOR INSERT TO mineconsol_editor, mineconsol_admin
-	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+-- @copy sql/80_results.sql CREATE POLICY result_changes_read ON result_changes FOR SELECT
+-- @copy sql/80_results.sql CREATE POLICY result_changes_mark ON result_changes FOR INSERT TO mineconsol_editor, mineconsol_admin
 COMMENT ON POLICY result_changes_read ON result_changes IS 'A county''s changes for its county; all for the city and the inspectors';
 COMMENT ON POLICY result_changes_mark ON result_changes IS 'An edit marks only counties its role writes; nobody but the extension deletes a mark';
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE FUNCTION mark_results_stale(
-COMMENT ON FUNCTION mark_results_stale() IS
-  'Statement trigger on mines, violations, zones, parameters and scale_thresholds: records in result_changes, as the editor and in its transaction, the counties whose stored results the statement can change.';
-CREATE TRIGGER mines_results_stale_insert AFTER INSERT ON mines
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_update AFTER UPDATE ON mines
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_delete AFTER DELETE ON mines
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_truncate AFTER TRUNCATE ON mines
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_insert AFTER INSERT ON violations
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_update AFTER UPDATE ON violations
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_delete AFTER DELETE ON violations
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_truncate AFTER TRUNCATE ON violations
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_insert AFTER INSERT ON zones
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_update AFTER UPDATE ON zones
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_delete AFTER DELETE ON zones
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+-- @copy sql/80_results.sql COMMENT ON FUNCTION mark_results_stale(
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_insert AFTER INSERT ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_update AFTER UPDATE ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_delete AFTER DELETE ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_truncate AFTER TRUNCATE ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_insert AFTER INSERT ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_update AFTER UPDATE ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_delete AFTER DELETE ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_truncate AFTER TRUNCATE ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_insert AFTER INSERT ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_update AFTER UPDATE ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_delete AFTER DELETE ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
+-- @copy sql/80_results.sql CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
 COMMENT ON TRIGGER mines_results_stale_insert ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
 COMMENT ON TRIGGER mines_results_stale_update ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
 COMMENT ON TRIGGER mines_results_stale_delete ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
@@ -181,8 +150,7 @@ GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineco
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE VIEW results_status WITH (
-COMMENT ON VIEW results_status IS
-  'Per county the caller may see: when its stored results were computed, the day they judge at, whether they are stale (never computed, judged at another day than results_as_of(), or changed since) and why. refresh_results() recomputes the stale ones.';
+-- @copy sql/80_results.sql COMMENT ON VIEW results_status IS
 COMMENT ON COLUMN results_status.county_code IS 'County';
 COMMENT ON COLUMN results_status.refreshed_at IS 'When its results were last stored; NULL when never';
 COMMENT ON COLUMN results_status.as_of IS 'The day they judge at';

@@ -6,13 +6,11 @@
 
 -- Availability: 0.2.0
 -- @copy sql/03_i18n.sql CREATE FUNCTION tr(
-COMMENT ON FUNCTION tr(text) IS
-  'The text in the session''s language (lc_messages) from mineconsol''s message catalogue, or the text itself when the catalogue has none. Messages with values are format() templates: format(tr(''… %s …''), value).';
+-- @copy sql/03_i18n.sql COMMENT ON FUNCTION tr(
 
 -- Availability: 0.2.0
 -- @copy sql/03_i18n.sql CREATE FUNCTION label(
-COMMENT ON FUNCTION label(text, text) IS
-  'A code as people read it in the session''s language: kind ''stage'', ''track'', ''disposition'', ''level'' or ''scale''. In English the code itself; an unknown code is returned as it is.';
+-- @copy sql/03_i18n.sql COMMENT ON FUNCTION label(
 
 -- classify() stays IMMUTABLE, as its interface promises: the verdict
 -- (disposition and rules) depends only on the facts.  Its reasons are written
@@ -22,13 +20,11 @@ COMMENT ON FUNCTION label(text, text) IS
 
 -- Availability: 0.2.0
 -- @copy sql/65_i18n.sql CREATE FUNCTION reason_args(
-COMMENT ON FUNCTION reason_args(mine_facts) IS
-  'What each reason of classify(facts) says, language-free: a JSON array in the order of its rules, one message (template key and the facts it quotes) per rule. refresh_results() stores it; render_reasons() turns it into text.';
+-- @copy sql/65_i18n.sql COMMENT ON FUNCTION reason_args(
 
 -- Availability: 0.2.0
 -- @copy sql/65_i18n.sql CREATE FUNCTION render_reasons(
-COMMENT ON FUNCTION render_reasons(jsonb, text[], boolean) IS
-  'The reasons of a stored verdict in the session''s language (in English with in_english), from its reason_args; where those are NULL (a verdict stored by 0.1.0) or unreadable, the stored text.';
+-- @copy sql/65_i18n.sql COMMENT ON FUNCTION render_reasons(
 
 -- Stored verdicts keep what their reasons say.
 ALTER TABLE disposition_results ADD COLUMN reason_args jsonb;
@@ -37,8 +33,7 @@ COMMENT ON COLUMN disposition_results.reason_args IS 'What each reason says, lan
 
 -- The views that show stored texts render them for the reader.
 -- @replace sql/80_results.sql CREATE VIEW v_dispositions WITH (
-COMMENT ON VIEW v_dispositions IS
-  'Every mine with its verdict as of the last refresh_results(): for maps and tables (rules and reasons as text).';
+-- @copy sql/80_results.sql COMMENT ON VIEW v_dispositions IS
 COMMENT ON COLUMN v_dispositions.id IS 'Mine id (key)';
 COMMENT ON COLUMN v_dispositions.license_no IS 'Licence number';
 COMMENT ON COLUMN v_dispositions.name IS 'Mine';
@@ -62,8 +57,7 @@ COMMENT ON COLUMN v_dispositions.as_of IS 'Day of the verdict';
 COMMENT ON COLUMN v_dispositions.geom IS 'Mining area';
 
 -- @replace sql/80_results.sql CREATE VIEW v_merge_plan WITH (
-COMMENT ON VIEW v_merge_plan IS
-  'The merge plan as of the last refresh_results(): one row per cluster with its merged area.';
+-- @copy sql/80_results.sql COMMENT ON VIEW v_merge_plan IS
 COMMENT ON COLUMN v_merge_plan.id IS 'Key: county code × 100000 + cluster number';
 COMMENT ON COLUMN v_merge_plan.county_code IS 'County code';
 COMMENT ON COLUMN v_merge_plan.county_name IS 'County';
@@ -83,8 +77,7 @@ COMMENT ON COLUMN v_merge_plan.as_of IS 'Day of the plan';
 COMMENT ON COLUMN v_merge_plan.geom IS 'Merged area';
 
 -- @replace sql/80_results.sql CREATE VIEW v_overdue WITH (
-COMMENT ON VIEW v_overdue IS
-  'Every scheme, unit and closure past a deadline at as_of(), with the stage that is due, the days overdue and the responsible department (五(二)).';
+-- @copy sql/80_results.sql COMMENT ON VIEW v_overdue IS
 COMMENT ON COLUMN v_overdue.id IS 'Row number (by due date)';
 COMMENT ON COLUMN v_overdue.track IS 'Track';
 COMMENT ON COLUMN v_overdue.row_id IS 'Row of the track';
@@ -98,8 +91,7 @@ COMMENT ON COLUMN v_overdue.department IS 'Responsible department, in the reader
 COMMENT ON COLUMN v_overdue.mine_name IS 'Retained or closed mine';
 
 -- @replace sql/80_results.sql CREATE VIEW v_department_tasks WITH (
-COMMENT ON VIEW v_department_tasks IS
-  'What each department (五(二)) must do now: the next stage of every scheme, unit and closure by the department that must reach it (public security: explosives at closing mines; natural resources: reserves, sales, licences, cancellations), and the verdicts that call a department in (emergency management: unsafe mines and mines closer than the safety distance; ecology: C3 ecology; water resources: river sand; discipline inspection: L1).';
+-- @copy sql/80_results.sql COMMENT ON VIEW v_department_tasks IS
 COMMENT ON COLUMN v_department_tasks.id IS 'Row number';
 COMMENT ON COLUMN v_department_tasks.department IS 'Department, in the reader''s language';
 COMMENT ON COLUMN v_department_tasks.task IS 'What to do, in the reader''s language';
