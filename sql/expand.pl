@@ -10,6 +10,10 @@
 #                            adopt_merge_plan(", as it is: an upgrade piece
 #                            takes a definition unchanged from its install
 #                            piece
+#   -- @copy FILE START .. LAST
+#                            the statements from the one that begins with
+#                            START to the one that begins with LAST, and
+#                            what stands between them, as they are
 #   -- @replace FILE START   the same, its leading CREATE made CREATE OR
 #                            REPLACE (START names it as the piece writes it:
 #                            "CREATE FUNCTION adopt_merge_plan(")
@@ -77,12 +81,22 @@ sub statements_of {
 			next;
 		}
 		if ($c eq ';') {
-			push @out, substr($text, $start, $i + 1 - $start);
+			push @out, { text => substr($text, $start, $i + 1 - $start), from => $start, to => $i + 1 };
 			undef $start;
 		}
 		$i++;
 	}
-	return \@out;
+	return { text => $text, statements => \@out };
+}
+
+# The one statement of $file that begins with $start (its index).
+sub find_statement {
+	my ($where, $file, $start) = @_;
+	my $st = $statements{$file}{statements};
+	my @found = grep { substr($st->[$_]{text}, 0, length $start) eq $start } 0 .. $#$st;
+	die "$where: no statement of $file begins so\n" if @found == 0;
+	die "$where: " . scalar(@found) . " statements of $file begin so\n" if @found > 1;
+	return $found[0];
 }
 
 # A template's text for one use: header dropped, every @KEY@ replaced.
@@ -125,10 +139,13 @@ while (my $line = <$in>) {
 	my ($how, $file, $start) = ($1, $2, $3);
 	my $where = "$piece:$line_no: \@$how $file $start";
 	$statements{$file} //= statements_of($file) // die "$where: cannot read $file: $!\n";
-	my @found = grep { substr($_, 0, length $start) eq $start } @{ $statements{$file} };
-	die "$where: no statement of $file begins so\n" if @found == 0;
-	die "$where: " . scalar(@found) . " statements of $file begin so\n" if @found > 1;
-	my $statement = $found[0];
+	my ($first, $last) = split / \.\. /, $start, 2;
+	my $i = find_statement($where, $file, $first);
+	my $j = defined $last ? find_statement($where, $file, $last) : $i;
+	die "$where: the last statement comes before the first\n" if $j < $i;
+	die "$where: \@replace takes one statement\n" if $how eq 'replace' && $j > $i;
+	my $st = $statements{$file}{statements};
+	my $statement = substr($statements{$file}{text}, $st->[$i]{from}, $st->[$j]{to} - $st->[$i]{from});
 	if ($how eq 'replace') {
 		$statement =~ s/^CREATE (?!OR REPLACE )/CREATE OR REPLACE /
 		  or die "$where: the statement is not a CREATE\n";

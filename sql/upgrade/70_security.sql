@@ -86,12 +86,7 @@ REVOKE USAGE ON SEQUENCE mines_id_seq, violations_id_seq, zones_id_seq, schemes_
 -- its own.  Those of 10_config.sql, 20_registry.sql and this file are
 -- revoked where they are defined; these come from 25_zone_relations.sql and
 -- 40_stage.sql.
-REVOKE ALL ON FUNCTION mines_zone_relations() FROM PUBLIC;
-REVOKE ALL ON FUNCTION zones_zone_relations() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_cache_invalidate() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_guard() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_events_append() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_events_append_only() FROM PUBLIC;
+-- @copy sql/70_security.sql REVOKE ALL ON FUNCTION mines_zone_relations( .. REVOKE ALL ON FUNCTION stage_events_append_only(
 
 -- A licence number is unique across the city (the unique index on
 -- mines.license_no is the guard).  When the mine that holds it belongs to a

@@ -40,11 +40,7 @@ COMMENT ON COLUMN results_as_of.as_of IS 'The day (2000-01-01 .. 2100-12-31)';
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE TABLE result_refreshes (
 -- @copy sql/80_results.sql COMMENT ON TABLE result_refreshes IS
-COMMENT ON COLUMN result_refreshes.county_code IS 'County';
-COMMENT ON COLUMN result_refreshes.refreshed_at IS 'When its results were last stored; NULL when never';
-COMMENT ON COLUMN result_refreshes.as_of IS 'The day they judge at (results_as_of())';
-COMMENT ON COLUMN result_refreshes.requested IS 'true while a refresh of this transaction is asked for';
-COMMENT ON COLUMN result_refreshes.requested_xact IS 'The transaction that wrote the row (set by trigger, whatever the writer gives)';
+-- @copy sql/80_results.sql COMMENT ON COLUMN result_refreshes.county_code IS .. COMMENT ON COLUMN result_refreshes.requested_xact IS
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE FUNCTION result_refreshes_stamp(
@@ -80,13 +76,7 @@ GRANT INSERT (county_code, requested), UPDATE (requested) ON result_refreshes TO
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask
 -- for a refresh may call it.
 -- @copy sql/80_results.sql DO $pin$
-REVOKE ALL ON FUNCTION refresh_requested_results() FROM PUBLIC;
-REVOKE ALL ON FUNCTION result_refreshes_stamp() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mineconsol_admin;
-
-SELECT pg_extension_config_dump('results_as_of', '');
-SELECT pg_extension_config_dump('result_refreshes', '');
-GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
+-- @copy sql/80_results.sql REVOKE ALL ON FUNCTION refresh_requested_results( .. GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
 
 -- Freshness: what made a county's results stale, and the view that says so.
 -- What made a county's stored results stale: one row per change, written in
@@ -102,12 +92,7 @@ GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
 -- @copy sql/80_results.sql CREATE TABLE result_changes (
 CREATE INDEX result_changes_county_idx ON result_changes (county_code);
 -- @copy sql/80_results.sql COMMENT ON TABLE result_changes IS
-COMMENT ON COLUMN result_changes.county_code IS 'The county whose results the change makes stale';
-COMMENT ON COLUMN result_changes.cause IS 'What changed, e.g. ''mines update'' or ''parameters update''';
-COMMENT ON COLUMN result_changes.changed_at IS 'Start of the changing transaction';
-COMMENT ON COLUMN result_changes.changed_by IS 'The role that made the change';
-
-ALTER TABLE result_changes ENABLE ROW LEVEL SECURITY;
+-- @copy sql/80_results.sql COMMENT ON COLUMN result_changes.county_code IS .. ALTER TABLE result_changes ENABLE ROW LEVEL SECURITY;
 -- @copy sql/80_results.sql CREATE POLICY result_changes_read ON result_changes FOR SELECT
 -- @copy sql/80_results.sql CREATE POLICY result_changes_mark ON result_changes FOR INSERT TO mineconsol_editor, mineconsol_admin
 COMMENT ON POLICY result_changes_read ON result_changes IS 'A county''s changes for its county; all for the city and the inspectors';
@@ -130,35 +115,12 @@ COMMENT ON POLICY result_changes_mark ON result_changes IS 'An edit marks only c
 -- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
 -- @copy sql/80_results.sql CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
 -- @copy sql/80_results.sql CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
-COMMENT ON TRIGGER mines_results_stale_insert ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER mines_results_stale_update ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER mines_results_stale_delete ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER mines_results_stale_truncate ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_insert ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_update ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_delete ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_truncate ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_insert ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_update ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_delete ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_truncate ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER parameters_results_stale ON parameters IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER scale_thresholds_results_stale ON scale_thresholds IS 'Marks the stored results this statement can change as stale (result_changes)';
-REVOKE ALL ON FUNCTION mark_results_stale() FROM PUBLIC;
-GRANT SELECT ON result_changes TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
-GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
+-- @copy sql/80_results.sql COMMENT ON TRIGGER mines_results_stale_insert ON mines IS .. GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE VIEW results_status WITH (
 -- @copy sql/80_results.sql COMMENT ON VIEW results_status IS
-COMMENT ON COLUMN results_status.county_code IS 'County';
-COMMENT ON COLUMN results_status.refreshed_at IS 'When its results were last stored; NULL when never';
-COMMENT ON COLUMN results_status.as_of IS 'The day they judge at';
-COMMENT ON COLUMN results_status.stale IS 'true when the stored results may differ from the live dispositions view: never computed, another day, or changes since';
-COMMENT ON COLUMN results_status.stale_because IS 'What made them stale: ''never computed'', the day, and the kinds of change (e.g. ''mines update'')';
-COMMENT ON COLUMN results_status.changes IS 'Number of changing statements since the last refresh';
-COMMENT ON COLUMN results_status.changed_since IS 'When the first of them ran';
-GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+-- @copy sql/80_results.sql COMMENT ON COLUMN results_status.county_code IS .. GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
 
 -- v_county_progress gains results_stale and refreshed_at (appended).
 -- @replace sql/80_results.sql CREATE VIEW v_county_progress WITH (

@@ -22,7 +22,7 @@ COMMENT ON FUNCTION f(int) IS 'it''s; done';
 CREATE TABLE t (a int);  CREATE TABLE t2 (b text DEFAULT ';');
 SQL
 
-plan 15
+plan 18
 printf '%s\n' '-- before' '-- @replace piece.sql CREATE FUNCTION f(' '-- @copy piece.sql COMMENT ON FUNCTION f(' \
 	'-- @copy piece.sql CREATE TABLE t2' 'SELECT 1;' >good.sql
 out=$(perl "$expand" good.sql)
@@ -43,6 +43,12 @@ fails() { # fails DIRECTIVE WANT DESCRIPTION
 	ok $? "$3: fails"
 	like "$out" "$2" "$3: says why"
 }
+printf '%s\n' '-- @copy piece.sql COMMENT ON FUNCTION f( .. CREATE TABLE t2' >range.sql
+is "$(perl "$expand" range.sql)" "COMMENT ON FUNCTION f(int) IS 'it''s; done';
+
+CREATE TABLE t (a int);  CREATE TABLE t2 (b text DEFAULT ';');" "START .. LAST: the statements from one to the other, and what stands between them"
+fails '-- @copy piece.sql CREATE TABLE t2 .. COMMENT ON FUNCTION f(' 'the last statement comes before the first' "a range backwards"
+
 # A template: its header (to the first blank line) dropped, @KEY@ filled in.
 printf '%s\n' '-- header' '-- more header' '' 'CREATE TYPE @T@;' "COMMENT ON TYPE @T@ IS '@NOUN@';" >tmpl.sql
 printf '%s\n' '-- @template tmpl.sql T=code NOUN="a credit code"' >use.sql
