@@ -182,20 +182,10 @@ UPDATE mines SET note = NULL WHERE note = 'inspected';
 
 -- The policies' condition is inlined, and the sets it compares with are
 -- computed once per query (InitPlans), not once per row.
-CREATE FUNCTION pg_temp.plan_of(sql text) RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-	l text;
-	p text := '';
-BEGIN
-	FOR l IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || sql LOOP
-		p := p || l || E'\n';
-	END LOOP;
-	RETURN p;
-END
-$fn$;
-GRANT EXECUTE ON FUNCTION pg_temp.plan_of(text) TO PUBLIC;
+\i test/lib/helpers.sql
+GRANT EXECUTE ON FUNCTION pg_temp.plan_of(text, boolean) TO PUBLIC;
 SET LOCAL ROLE mc_cb_xinfu;
-SELECT pg_temp.plan_of('UPDATE mineconsol.mines SET note = note WHERE county_code = ''140902''') AS update_plan \gset
+SELECT pg_temp.plan_of('UPDATE mineconsol.mines SET note = note WHERE county_code = ''140902''', true) AS update_plan \gset
 RESET ROLE;
 SELECT is(regexp_count(:'update_plan', 'county_in'), 0, 'the policies'' county_in() is inlined into the plan');
 SELECT ok(regexp_count(:'update_plan', 'InitPlan') >= 4
