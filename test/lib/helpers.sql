@@ -1,5 +1,6 @@
 -- Helpers of the SQL tests, \i-included after plan() by those that use them
--- (pg_temp: they go with the session).
+-- (pg_temp: they go with the session; a test that calls one under SET ROLE
+-- grants it to PUBLIC).
 
 -- The detail / hint of the error a statement raises ('(no error)' if none).
 CREATE FUNCTION pg_temp.err_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
@@ -22,6 +23,17 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
   RETURN nullif(hint, '');
+END
+$$;
+
+-- How many rows a data-modifying statement reports.
+CREATE FUNCTION pg_temp.changed_rows(sql text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+BEGIN
+  EXECUTE sql;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
 END
 $$;
 
