@@ -21,10 +21,8 @@
 #include "utils/numeric.h"
 
 #include "i18n.h"
+#include "mineconsol.h"
 #include "stage.h"
-
-/* The input function of license_no, in license_no.c (NULL when invalid). */
-extern Datum try_license_no(PG_FUNCTION_ARGS);
 
 /* The earliest evidence date accepted: before the programme, and before any plausible document. */
 #define EVIDENCE_MIN_DATE	"2000-01-01"
@@ -167,7 +165,7 @@ license_no_valid(const char *s, int len)
 	InitFunctionCallInfoData(*fc, NULL, 1, InvalidOid, NULL, NULL);
 	fc->args[0].value = PointerGetDatum(cstring_to_text_with_len(s, len));
 	fc->args[0].isnull = false;
-	(void) try_license_no(fc);
+	(void) mc_try_license_no(fc);
 	return !fc->isnull;
 }
 

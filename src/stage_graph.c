@@ -26,6 +26,7 @@
 #include "utils/rel.h"
 
 #include "i18n.h"
+#include "mineconsol.h"
 #include "stage.h"
 
 const TrackDef mc_track_defs[NTRACKS] = {
@@ -444,9 +445,9 @@ mc_append_allowed_next(StringInfo buf, const StageGraph *g, int from)
  *		invalidate the cache in every backend (relcache invalidation of the
  *		table, processed at command end locally and at commit by the others).
  */
-PG_FUNCTION_INFO_V1(stage_cache_invalidate);
+PG_FUNCTION_INFO_V1(mc_stage_cache_invalidate);
 Datum
-stage_cache_invalidate(PG_FUNCTION_ARGS)
+mc_stage_cache_invalidate(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 

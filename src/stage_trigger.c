@@ -27,6 +27,7 @@
 #include "utils/rel.h"
 
 #include "i18n.h"
+#include "mineconsol.h"
 #include "stage.h"
 
 /* The tables of the tracks, in Track order, for mc_trigger_check(). */
@@ -630,9 +631,9 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
  *		BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id,
  *		last_event_hash OR DELETE row trigger.
  */
-PG_FUNCTION_INFO_V1(stage_guard);
+PG_FUNCTION_INFO_V1(mc_stage_guard);
 Datum
-stage_guard(PG_FUNCTION_ARGS)
+mc_stage_guard(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Trigger    *trigger;

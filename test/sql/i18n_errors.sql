@@ -30,15 +30,15 @@ INSERT INTO cases VALUES
  (1, 'a skipped stage (23514)',
   $$SELECT mineconsol.advance('scheme', 901, 'hearing_held', '{"date": "2022-08-20", "doc_no": "忻府政〔2022〕31号"}')$$, NULL,
   E'23514: scheme 901 (county 140902) cannot move from "survey" to "hearing_held"\n"hearing_held" is not the next stage. Allowed next stage: "drafted".',
-  E'23514: 县（市、区）140902 整合方案 901 不能从“摸底调查”推进到“听证”\n“听证”不是下一阶段。可推进到的下一阶段：“方案编制”。'),
+  E'23514: 县（市、区）140902 整合方案 901 不能从“调查摸底”推进到“听证”\n“听证”不是下一阶段。可推进到的下一阶段：“方案编制”。'),
  (2, 'missing evidence (23514)',
   $$SELECT mineconsol.advance('scheme', 901, 'drafted', '{"date": "2022-08-20"}')$$, NULL,
   E'23514: scheme 901 (county 140902) cannot move from "survey" to "drafted"\nAllowed next stage: "drafted". Missing evidence: doc_no.',
-  E'23514: 县（市、区）140902 整合方案 901 不能从“摸底调查”推进到“方案编制”\n可推进到的下一阶段：“方案编制”。缺少依据：doc_no。'),
+  E'23514: 县（市、区）140902 整合方案 901 不能从“调查摸底”推进到“方案编制”\n可推进到的下一阶段：“方案编制”。缺少依据：doc_no。'),
  (3, 'invalid evidence (23514)',
   $$SELECT mineconsol.advance('scheme', 901, 'drafted', '{"date": "2099-08-20", "doc_no": "x"}')$$, NULL,
   E'23514: scheme 901 (county 140902) cannot move from "survey" to "drafted"\nAllowed next stage: "drafted". Invalid evidence: date 2099-08-20 is in the future (more than a day after today).',
-  E'23514: 县（市、区）140902 整合方案 901 不能从“摸底调查”推进到“方案编制”\n可推进到的下一阶段：“方案编制”。依据无效：date 2099-08-20 为将来日期（晚于当日一天以上）。'),
+  E'23514: 县（市、区）140902 整合方案 901 不能从“调查摸底”推进到“方案编制”\n可推进到的下一阶段：“方案编制”。依据无效：date 2099-08-20 为将来日期（晚于当日一天以上）。'),
  (4, 'a county clerk''s write into another county (RLS, 42501)',
   $$INSERT INTO mineconsol.mines (name, county_code) VALUES ('elsewhere', '140921')$$, 'mc_i18n_xinfu',
   '42501: new row violates row-level security policy for table "mines"',
@@ -117,7 +117,7 @@ SELECT is((SELECT string_agg(row_no || ' ' || error, E'\n' ORDER BY row_no) FROM
   'zh_CN: the import report''s errors');
 -- A throws_ok of each language, as clients see it.
 SELECT throws_ok($$SELECT mineconsol.advance('scheme', 901, 'approved', '{}')$$, '23514',
-  '县（市、区）140902 整合方案 901 不能从“摸底调查”推进到“审批”', 'zh_CN: throws_ok sees the Chinese message');
+  '县（市、区）140902 整合方案 901 不能从“调查摸底”推进到“市政府核准”', 'zh_CN: throws_ok sees the Chinese message');
 SET LOCAL lc_messages = 'C';
 SELECT throws_ok($$SELECT mineconsol.advance('scheme', 901, 'approved', '{}')$$, '23514',
   'scheme 901 (county 140902) cannot move from "survey" to "approved"', 'C: … and the English one');
