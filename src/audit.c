@@ -44,8 +44,11 @@
  *
  * Appending.  The stage trigger appends through mc_audit_append(): it
  * takes the next id, hashes the event onto the head the row holds, inserts
- * it, and the trigger puts the new head into the row; advance() and
- * revert_stage() then read the event back by that id (mc_audit_event_read()).
+ * it (the executor's row insert, as the table's owner: audit_insert()),
+ * and the trigger puts the new head into the row.  When advance() or
+ * revert_stage() made the change, the row as stored is handed back, and
+ * the trigger passes it to the function that waits for it
+ * (stage_trigger.c): nothing reads the event back.
  * Any other INSERT into stage_events goes through the row trigger
  * stage_events_append(), which accepts an event only if it extends its
  * row's chain (a later id, the hash of the row's last event as prev_hash,
@@ -64,6 +67,7 @@
 #include "access/skey.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -71,12 +75,15 @@
 #include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "optimizer/optimizer.h"
+#include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
@@ -92,6 +99,7 @@
 #include "utils/typcache.h"
 
 #include "audit.h"
+#include "compat.h"
 #include "mineconsol.h"
 #include "util.h"
 
@@ -108,7 +116,6 @@ static int64 appending_id = 0;
 
 /* Prepared statements, kept for the life of the backend. */
 static SPIPlanPtr row_last_event_plan = NULL;
-static SPIPlanPtr append_plan = NULL;
 
 /* The table of the audit trail, for mc_trigger_check(). */
 static const char *const event_tables[] = {"stage_events"};
@@ -146,22 +153,39 @@ event_attnum(TupleDesc tupdesc, const char *name)
 	return attnum;
 }
 
+/*
+ * The column named name, looked for first where stage_events has it as
+ * mineconsol creates it (guess), then by name.
+ */
+static int
+event_attnum_at(TupleDesc tupdesc, const char *name, int guess)
+{
+	if (guess <= tupdesc->natts)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, guess - 1);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return guess;
+	}
+	return event_attnum(tupdesc, name);
+}
+
 static void
 event_attnums(TupleDesc tupdesc, EventAttnums *a)
 {
-	a->id = event_attnum(tupdesc, "id");
-	a->track = event_attnum(tupdesc, "track");
-	a->row_id = event_attnum(tupdesc, "row_id");
-	a->from_stage = event_attnum(tupdesc, "from_stage");
-	a->to_stage = event_attnum(tupdesc, "to_stage");
-	a->actor = event_attnum(tupdesc, "actor");
-	a->at = event_attnum(tupdesc, "at");
-	a->evidence = event_attnum(tupdesc, "evidence");
-	a->due = event_attnum(tupdesc, "due");
-	a->days_late = event_attnum(tupdesc, "days_late");
-	a->reason = event_attnum(tupdesc, "reason");
-	a->prev_hash = event_attnum(tupdesc, "prev_hash");
-	a->hash = event_attnum(tupdesc, "hash");
+	a->id = event_attnum_at(tupdesc, "id", 1);
+	a->track = event_attnum_at(tupdesc, "track", 2);
+	a->row_id = event_attnum_at(tupdesc, "row_id", 3);
+	a->from_stage = event_attnum_at(tupdesc, "from_stage", 4);
+	a->to_stage = event_attnum_at(tupdesc, "to_stage", 5);
+	a->actor = event_attnum_at(tupdesc, "actor", 6);
+	a->at = event_attnum_at(tupdesc, "at", 7);
+	a->evidence = event_attnum_at(tupdesc, "evidence", 8);
+	a->due = event_attnum_at(tupdesc, "due", 9);
+	a->days_late = event_attnum_at(tupdesc, "days_late", 10);
+	a->prev_hash = event_attnum_at(tupdesc, "prev_hash", 11);
+	a->hash = event_attnum_at(tupdesc, "hash", 12);
+	a->reason = event_attnum_at(tupdesc, "reason", 13);
 }
 
 static const char *
@@ -228,12 +252,38 @@ event_from_tuple(HeapTuple tuple, TupleDesc tupdesc, const EventAttnums *a,
 
 /* Canonical serialisation: see the head comment of this file. */
 
+/*
+ * The serialisation is built for every event appended and checked, so the
+ * numbers are written with pg_ltoa()/pg_lltoa() and digits() rather than
+ * through snprintf(): the same text, a good part of an append's time less.
+ */
 static void
 put_field(StringInfo buf, const char *value, int len)
 {
-	appendStringInfo(buf, "%d:", len);
-	appendBinaryStringInfo(buf, value, len);
-	appendStringInfoChar(buf, ',');
+	char		num[12];
+	int			n = pg_ltoa(len, num);
+
+	enlargeStringInfo(buf, n + len + 2);
+	memcpy(buf->data + buf->len, num, n);
+	buf->data[buf->len + n] = ':';
+	memcpy(buf->data + buf->len + n + 1, value, len);
+	buf->data[buf->len + n + 1 + len] = ',';
+	buf->len += n + len + 2;
+	buf->data[buf->len] = '\0';
+}
+
+/* value (0 <= value < 10^width) as exactly width decimal digits at out. */
+static char *
+digits(char *out, int value, int width)
+{
+	int			i;
+
+	for (i = width - 1; i >= 0; i--)
+	{
+		out[i] = '0' + value % 10;
+		value /= 10;
+	}
+	return out + width;
 }
 
 static void
@@ -254,15 +304,16 @@ put_text(StringInfo buf, const char *value)
 static void
 put_int(StringInfo buf, bool set, int64 value)
 {
-	char		num[32];
+	char		num[MAXINT8LEN + 1];
+	int			n;
 
 	if (!set)
 	{
 		put_null(buf);
 		return;
 	}
-	snprintf(num, sizeof(num), INT64_FORMAT, value);
-	put_text(buf, num);
+	n = pg_lltoa(value, num);
+	put_field(buf, num, n);
 }
 
 static void
@@ -287,6 +338,27 @@ put_timestamptz(StringInfo buf, bool set, TimestampTz ts)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
+	if (tm.tm_year >= 0 && tm.tm_year <= 9999)
+	{
+		char	   *p = out;
+
+		p = digits(p, tm.tm_year, 4);
+		*p++ = '-';
+		p = digits(p, tm.tm_mon, 2);
+		*p++ = '-';
+		p = digits(p, tm.tm_mday, 2);
+		*p++ = 'T';
+		p = digits(p, tm.tm_hour, 2);
+		*p++ = ':';
+		p = digits(p, tm.tm_min, 2);
+		*p++ = ':';
+		p = digits(p, tm.tm_sec, 2);
+		*p++ = '.';
+		p = digits(p, (int) fsec, 6);
+		*p++ = 'Z';
+		put_field(buf, out, p - out);
+		return;
+	}
 	snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
 			 tm.tm_year, tm.tm_mon, tm.tm_mday,
 			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
@@ -312,6 +384,18 @@ put_date(StringInfo buf, bool set, DateADT date)
 		return;
 	}
 	j2date(date + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	if (y >= 0 && y <= 9999)
+	{
+		char	   *p = out;
+
+		p = digits(p, y, 4);
+		*p++ = '-';
+		p = digits(p, m, 2);
+		*p++ = '-';
+		p = digits(p, d, 2);
+		put_field(buf, out, p - out);
+		return;
+	}
 	snprintf(out, sizeof(out), "%04d-%02d-%02d", y, m, d);
 	put_text(buf, out);
 }
@@ -419,7 +503,7 @@ mc_audit_owner(void)
 	return audit_owner(audit_relid("stage_events"));
 }
 
-static void audit_insert(StageEvent *ev);
+static Datum audit_insert(Relation rel, StageEvent *ev, MemoryContext cxt);
 
 /*
  * mc_audit_append
@@ -429,27 +513,36 @@ static void audit_insert(StageEvent *ev);
  *		before its first event) and after_id its last_event_id (0: none).
  *		Takes the next id, stamps the time, hashes and inserts; the caller
  *		then stores ev->id and ev->hash in the row.
+ *		With cxt, returns the event as stored (every column of stage_events,
+ *		a DBA's too, after its triggers), a datum of the table's row type
+ *		allocated in cxt; without, (Datum) 0.
  *		The insert runs as the owner of stage_events; an error restores the
  *		caller's identity with the (sub)transaction's abort.
  */
-void
-mc_audit_append(StageEvent *ev, int64 after_id)
+Datum
+mc_audit_append(StageEvent *ev, int64 after_id, MemoryContext cxt)
 {
-	Oid			events = audit_relid("stage_events");
+	Relation	rel;
+	Oid			seq;
 	Oid			save_userid;
 	int			save_sec_context;
 	int64		save_appending_id = appending_id;
+	volatile Datum stored = (Datum) 0;
 
 	Assert(ev->prev_hash_set);
 
 	/*
 	 * Lock the table before taking the id: audit_digest() waits for every
 	 * transaction holding this lock, and so for every event numbered below
-	 * the ids it can see.
+	 * the ids it can see.  (The insert takes the same lock; taking it first
+	 * costs nothing more.)
 	 */
-	LockRelationOid(events, RowExclusiveLock);
+	rel = table_open(audit_relid("stage_events"), RowExclusiveLock);
 	/* the identity sequence, by its name (pg_dump's config lists it too) */
-	ev->id = nextval_internal(audit_relid("stage_events_id_seq"), false);
+	seq = get_relname_relid("stage_events_id_seq", RelationGetNamespace(rel));
+	if (!OidIsValid(seq))
+		elog(ERROR, "relation mineconsol.stage_events_id_seq does not exist");
+	ev->id = nextval_internal(seq, false);
 	ev->id_set = true;
 	if (ev->id <= after_id)
 		ereport(ERROR,
@@ -464,12 +557,12 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 	ev->hash_set = true;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(audit_owner(events),
+	SetUserIdAndSecContext(rel->rd_rel->relowner,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	appending_id = ev->id;
 	PG_TRY();
 	{
-		audit_insert(ev);
+		stored = audit_insert(rel, ev, cxt);
 	}
 	PG_FINALLY();
 	{
@@ -477,119 +570,164 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 	}
 	PG_END_TRY();
+	table_close(rel, NoLock);
+	return stored;
+}
+
+/* The columns of a row of stage_events (desc, its columns at a) holding ev. */
+static void
+event_values(const StageEvent *ev, TupleDesc desc, const EventAttnums *a,
+			 Datum *values, bool *nulls)
+{
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		values[i] = (Datum) 0;
+		nulls[i] = true;
+	}
+#define SET(att, val) (values[(att) - 1] = (val), nulls[(att) - 1] = false)
+	SET(a->id, Int64GetDatum(ev->id));
+	SET(a->track, CStringGetTextDatum(ev->track));
+	SET(a->row_id, Int64GetDatum(ev->row_id));
+	SET(a->from_stage, CStringGetTextDatum(ev->from_stage));
+	SET(a->to_stage, CStringGetTextDatum(ev->to_stage));
+	SET(a->actor, CStringGetTextDatum(ev->actor));
+	SET(a->at, TimestampTzGetDatum(ev->at));
+	if (ev->evidence)
+		SET(a->evidence, JsonbPGetDatum(ev->evidence));
+	if (ev->due_set)
+		SET(a->due, DateADTGetDatum(ev->due));
+	if (ev->days_late_set)
+		SET(a->days_late, Int32GetDatum(ev->days_late));
+	if (ev->reason)
+		SET(a->reason, CStringGetTextDatum(ev->reason));
+	SET(a->prev_hash, hash_datum(ev->prev_hash));
+	SET(a->hash, hash_datum(ev->hash));
+#undef SET
 }
 
 /*
- * INSERT the event into stage_events with a prepared INSERT statement,
- * kept for the life of the backend: the table's triggers, constraints,
- * column defaults (of columns a DBA added) and indexes all apply, through
- * SPI alone.  It runs as the table's owner (mc_audit_append() switched),
- * on the extension's own behalf, so neither privileges nor row-level
- * security stand in the way of county staff's changes of stage; the
- * statement names only mineconsol's table and takes its values as
- * parameters, so nothing a caller controls runs with the owner's rights.
- * The caller is connected to SPI.
+ * Columns a DBA added to stage_events get their defaults, as an INSERT
+ * would give them (build_column_default(): the column's default, or the
+ * next value of an identity column; NULL without either).
  */
 static void
-audit_insert(StageEvent *ev)
+event_fill_defaults(Relation rel, const EventAttnums *a, EState *estate,
+					TupleTableSlot *slot)
 {
-	Datum		values[EVENT_NATTS];
-	char		nulls[EVENT_NATTS];
-	int			rc;
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			attnum;
 
-	if (append_plan == NULL)
+	for (attnum = 1; attnum <= desc->natts; attnum++)
 	{
-		Oid			types[EVENT_NATTS] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID,
-			TIMESTAMPTZOID, JSONBOID, DATEOID, INT4OID, TEXTOID, BYTEAOID, BYTEAOID};
+		Expr	   *defexpr;
+		ExprState  *state;
 
-		append_plan = mc_prepare_kept(
-			"INSERT INTO mineconsol.stage_events (id, track, row_id, from_stage, to_stage, actor, at,"
-			" evidence, due, days_late, reason, prev_hash, hash)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-			EVENT_NATTS, types);
+		if (TupleDescAttr(desc, attnum - 1)->attisdropped ||
+			attnum == a->id || attnum == a->track || attnum == a->row_id ||
+			attnum == a->from_stage || attnum == a->to_stage || attnum == a->actor ||
+			attnum == a->at || attnum == a->evidence || attnum == a->due ||
+			attnum == a->days_late || attnum == a->reason ||
+			attnum == a->prev_hash || attnum == a->hash)
+			continue;
+		defexpr = (Expr *) build_column_default(rel, attnum);
+		if (defexpr == NULL)
+			continue;
+		state = ExecPrepareExpr(expression_planner(defexpr), estate);
+		slot->tts_values[attnum - 1] =
+			ExecEvalExprSwitchContext(state, GetPerTupleExprContext(estate),
+									  &slot->tts_isnull[attnum - 1]);
 	}
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(ev->id);
-	values[1] = CStringGetTextDatum(ev->track);
-	values[2] = Int64GetDatum(ev->row_id);
-	values[3] = CStringGetTextDatum(ev->from_stage);
-	values[4] = CStringGetTextDatum(ev->to_stage);
-	values[5] = CStringGetTextDatum(ev->actor);
-	values[6] = TimestampTzGetDatum(ev->at);
-	values[7] = ev->evidence ? JsonbPGetDatum(ev->evidence) : (Datum) 0;
-	nulls[7] = ev->evidence ? ' ' : 'n';
-	values[8] = DateADTGetDatum(ev->due);
-	nulls[8] = ev->due_set ? ' ' : 'n';
-	values[9] = Int32GetDatum(ev->days_late);
-	nulls[9] = ev->days_late_set ? ' ' : 'n';
-	values[10] = ev->reason ? CStringGetTextDatum(ev->reason) : (Datum) 0;
-	nulls[10] = ev->reason ? ' ' : 'n';
-	values[11] = hash_datum(ev->prev_hash);
-	values[12] = hash_datum(ev->hash);
-	rc = SPI_execute_plan(append_plan, values, nulls, false, 0);
-	if (rc != SPI_OK_INSERT || SPI_processed != 1)
-		elog(ERROR, "could not append event " INT64_FORMAT " to stage_events: %s",
-			 ev->id, SPI_result_code_string(rc));
 }
 
 /*
- * mc_audit_event_read
- *		The event event_id of stage_events, as a datum of the table's row
- *		type copied into cxt: how advance() and revert_stage() return the
- *		event their UPDATE recorded, found by the id the row now holds in
- *		last_event_id.  The event must belong to (track, row_id).
+ * INSERT the event into stage_events (rel, open and locked) the way
+ * logical replication applies a row (ExecSimpleRelationInsert()): the
+ * table's BEFORE and AFTER row triggers, NOT NULL and CHECK constraints,
+ * column defaults (of columns a DBA added) and indexes all apply, without
+ * planning, starting and ending an INSERT statement for each change of
+ * stage (through SPI, a prepared INSERT spent more time setting up its
+ * executor than storing the row).  Unlike an INSERT statement it fires no
+ * statement-level triggers and checks neither privileges nor row-level
+ * security: it runs as the table's owner (mc_audit_append() switched), on
+ * the extension's own behalf, so that county staff change stages without
+ * any privilege on the audit trail, and only with values the stage trigger
+ * built.  A BEFORE trigger that cancels the row is an error: the row's
+ * head would name an event that is not there.
  *
- * It is read through the table's primary key directly, not by a query:
- * county staff who record a step may not read the audit trail (neither
- * privileges nor row-level security let them), and a query as the owner
- * cost every advance() a tenth of its time.  SnapshotSelf sees the event
- * the current command has just inserted.
+ * With cxt, returns the row as stored (after the triggers; a DBA's columns
+ * too), a datum of stage_events' row type allocated in cxt.
  */
-Datum
-mc_audit_event_read(int64 event_id, const char *track, int64 row_id, MemoryContext cxt)
+static Datum
+audit_insert(Relation rel, StageEvent *ev, MemoryContext cxt)
 {
-	Relation	rel;
-	Oid			pkey;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tuple;
-	Datum		event = (Datum) 0;
+	TupleDesc	desc = RelationGetDescr(rel);
+	EState	   *estate = CreateExecutorState();
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot;
 	EventAttnums a;
+	Datum		stored = (Datum) 0;
 
-	rel = table_open(audit_relid("stage_events"), AccessShareLock);
-	(void) RelationGetIndexList(rel);	/* sets rd_pkindex */
-	pkey = rel->rd_pkindex;
-	if (!OidIsValid(pkey))
-		elog(ERROR, "mineconsol.stage_events has no primary key");
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(event_id));
-	scan = systable_beginscan(rel, pkey, true, SnapshotSelf, 1, &key);
-	tuple = systable_getnext(scan);
-	if (HeapTupleIsValid(tuple))
-	{
-		TupleDesc	desc = RelationGetDescr(rel);
-		const char *t;
-		bool		isnull;
-		Datum		r;
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(rel);
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+	compat_ExecInitRangeTable(estate, rte);
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	/* so that AFTER triggers find the relation rather than open it again */
+	estate->es_opened_result_relations = list_make1(rri);
+	estate->es_output_cid = GetCurrentCommandId(true);
+	ExecOpenIndices(rri, false);
+	AfterTriggerBeginQuery();
 
-		event_attnums(desc, &a);
-		t = event_text(tuple, desc, a.track);
-		r = heap_getattr(tuple, a.row_id, desc, &isnull);
-		if (t != NULL && strcmp(t, track) == 0 && !isnull && DatumGetInt64(r) == row_id)
-		{
-			MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+	slot = table_slot_create(rel, &estate->es_tupleTable);
+	ExecClearTuple(slot);
+	event_attnums(desc, &a);
+	event_values(ev, desc, &a, slot->tts_values, slot->tts_isnull);
+	if (desc->natts > EVENT_NATTS)
+		event_fill_defaults(rel, &a, estate, slot);
+	ExecStoreVirtualTuple(slot);
+	ItemPointerSetInvalid(&slot->tts_tid);
 
-			event = heap_copy_tuple_as_datum(tuple, desc);
-			MemoryContextSwitchTo(oldcxt);
-		}
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	if (event == (Datum) 0)
+	ExecSimpleRelationInsert(rri, estate, slot);
+
+	if (!ItemPointerIsValid(&slot->tts_tid))
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("event %lld of %s %lld is not in stage_events",
-						(long long) event_id, track, (long long) row_id)));
-	return event;
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("a trigger on stage_events cancelled event %lld of %s %lld",
+						(long long) ev->id, ev->track, (long long) ev->row_id),
+				 errdetail("The event of every change of stage must be stored: the row's head names it."),
+				 errhint("A BEFORE INSERT trigger on stage_events must return the row.")));
+	if (cxt != NULL)
+	{
+		bool		id_null,
+					track_null,
+					row_null;
+		Datum		id = slot_getattr(slot, a.id, &id_null);
+		Datum		track = slot_getattr(slot, a.track, &track_null);
+		Datum		row_id = slot_getattr(slot, a.row_id, &row_null);
+		MemoryContext oldcxt;
+
+		/* what the function returns must be the event the row's head names */
+		if (id_null || track_null || row_null || DatumGetInt64(id) != ev->id ||
+			DatumGetInt64(row_id) != ev->row_id ||
+			strcmp(TextDatumGetCString(track), ev->track) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("a trigger on stage_events changed the id, track or row_id of event %lld of %s %lld",
+							(long long) ev->id, ev->track, (long long) ev->row_id)));
+		oldcxt = MemoryContextSwitchTo(cxt);
+		stored = ExecFetchSlotHeapTupleDatum(slot);
+		MemoryContextSwitchTo(oldcxt);
+	}
+
+	AfterTriggerEndQuery(estate);
+	ExecCloseResultRelations(estate);	/* its indexes, and any AFTER trigger opened */
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	return stored;
 }
 
 static char *

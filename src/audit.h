@@ -2,9 +2,9 @@
  * audit.h
  *		The audit trail of the stage workflow (audit.c), as the stage trigger
  *		and advance() / revert_stage() use it.  audit.c calls nothing of the
- *		stage workflow's code (only util.c): it appends, reads back and
- *		verifies events, and knows the tracks' tables only to compare their
- *		heads with the chains.
+ *		stage workflow's code (only util.c): it appends (returning the event
+ *		as stored when asked) and verifies events, and knows the tracks'
+ *		tables only to compare their heads with the chains.
  */
 #ifndef MINECONSOL_AUDIT_H
 #define MINECONSOL_AUDIT_H
@@ -46,9 +46,7 @@ typedef struct StageEvent
 	bool		hash_set;
 } StageEvent;
 
-extern void mc_audit_append(StageEvent *ev, int64 after_id);
+extern Datum mc_audit_append(StageEvent *ev, int64 after_id, MemoryContext cxt);
 extern Oid	mc_audit_owner(void);
-extern Datum mc_audit_event_read(int64 event_id, const char *track, int64 row_id,
-								 MemoryContext cxt);
 
 #endif							/* MINECONSOL_AUDIT_H */

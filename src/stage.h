@@ -64,8 +64,10 @@
  *
  * Every accepted change appends its event to stage_events (audit.c), with
  * the deadline (milestones, or relative to an earlier step) and the days
- * late, counted from the evidence date.  advance() and revert_stage() then
- * read that event back by the key the row now holds (last_event_id).
+ * late, counted from the evidence date.  advance() and revert_stage()
+ * return that event as the INSERT stored it: each waits for its row's event
+ * in a structure of its own call (mc_event_await()), which the trigger
+ * fills in; no state outlives the call.
  */
 #ifndef MINECONSOL_STAGE_H
 #define MINECONSOL_STAGE_H
@@ -147,6 +149,7 @@ extern void mc_check_evidence(Jsonb *ev, const StageStep *step, StringInfo missi
 							  StringInfo invalid, DateADT *date, bool *date_set,
 							  const DateADT *prev_date, const char *prev_stage);
 extern bool mc_evidence_date(Jsonb *ev, DateADT *date);
+extern bool mc_evidence_fits(Size size);
 extern void mc_check_evidence_size(Size size, const char *what, const char *row);
 
 /* stage_rules.c */
@@ -160,11 +163,28 @@ extern bool mc_unit_members_closed(const StageGraph *graphs, int64 unit_id,
 								   bool retained_null, int64 retained, int target,
 								   StringInfo detail);
 extern bool mc_step_due(Track t, const StageGraph *g, const StageStep *step,
-						int64 row_id, DateADT *due);
+						int64 row_id, bool cur_known, const DateADT *cur_date,
+						DateADT *due);
 
 /* stage_trigger.c: the one backward move revert_stage() is making */
 extern void mc_revert_announce(Track t, int64 row_id, const char *to_stage,
 							   const char *reason);
 extern void mc_revert_withdraw(void);
+
+/*
+ * stage_trigger.c: the event advance() or revert_stage() waits for, in
+ * that call's own frame; the trigger fills in event (a datum of
+ * stage_events' row type, in cxt) when it appends the row's event.
+ */
+typedef struct StageEventWait
+{
+	Track		track;
+	int64		row_id;
+	MemoryContext cxt;
+	Datum		event;			/* (Datum) 0 until the event is appended */
+} StageEventWait;
+
+extern StageEventWait *mc_event_await(StageEventWait *w);
+extern void mc_event_await_end(StageEventWait *outer);
 
 #endif							/* MINECONSOL_STAGE_H */

@@ -2,8 +2,8 @@
  * stage_api.c
  *		advance() and revert_stage(): the SQL functions that move a row of a
  *		track.  Each runs one UPDATE of the row; the trigger (stage_trigger.c)
- *		checks and records the event, and the function returns that event,
- *		read back by the key the row now holds (last_event_id).
+ *		checks and records the event, and hands the event as stored to the
+ *		function, which returns it (mc_event_await()).
  */
 #include "postgres.h"
 
@@ -32,28 +32,40 @@ text_arg(FunctionCallInfo fcinfo, int n, const char *name)
 }
 
 /*
- * Run a prepared UPDATE … RETURNING last_event_id of one row (SPI
- * connected) and return the event its trigger recorded, read back by that
- * id, as the function result (built in fn_cxt, which outlives SPI_finish()).
- * Returns (Datum) 0 when the UPDATE touched no row.
+ * Run a prepared UPDATE of one row (SPI connected) and return the event its
+ * trigger recorded, as the trigger handed it over, built in fn_cxt (which
+ * outlives SPI_finish()).  Returns (Datum) 0 when the UPDATE touched no row.
  */
 static Datum
-update_and_read(MemoryContext fn_cxt, SPIPlanPtr plan, Datum *values,
+update_and_wait(MemoryContext fn_cxt, SPIPlanPtr plan, Datum *values,
 				const char *nulls, Track t, int64 row_id)
 {
-	int			rc;
-	bool		isnull;
-	int64		event_id;
+	StageEventWait wait = {t, row_id, fn_cxt, (Datum) 0};
+	StageEventWait *outer;
+	volatile int rc = 0;
 
-	rc = SPI_execute_plan(plan, values, nulls, false, 0);
-	if (rc != SPI_OK_UPDATE_RETURNING)
+	outer = mc_event_await(&wait);
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(plan, values, nulls, false, 0);
+	}
+	PG_FINALLY();
+	{
+		mc_event_await_end(outer);
+	}
+	PG_END_TRY();
+	if (rc != SPI_OK_UPDATE)
 		elog(ERROR, "could not update %s: %s", mc_row_label(t, row_id, NULL), SPI_result_code_string(rc));
 	if (SPI_processed == 0)
 		return (Datum) 0;
-	event_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	if (isnull)
-		elog(ERROR, "the event of %s was not recorded", mc_row_label(t, row_id, NULL));
-	return mc_audit_event_read(event_id, mc_track_defs[t].name, row_id, fn_cxt);
+	if (wait.event == (Datum) 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the event of %s was not recorded", mc_row_label(t, row_id, NULL)),
+				 errdetail("Its stage changed without the stage trigger."),
+				 errhint("Enable the trigger %s_stage_guard on mineconsol.%s.",
+						 mc_track_defs[t].table, mc_track_defs[t].table)));
+	return wait.event;
 }
 
 /*
@@ -121,8 +133,7 @@ mc_advance(PG_FUNCTION_ARGS)
 
 		advance_plans[t] = mc_prepare_kept(
 			psprintf("UPDATE mineconsol.%s SET stage = $2, stage_evidence = $3"
-					 " WHERE %s OPERATOR(pg_catalog.=) $1 AND stage OPERATOR(pg_catalog.<>) $2"
-					 " RETURNING last_event_id",
+					 " WHERE %s OPERATOR(pg_catalog.=) $1 AND stage OPERATOR(pg_catalog.<>) $2",
 					 mc_track_defs[t].table, mc_track_defs[t].key),
 			3, types);
 	}
@@ -132,7 +143,7 @@ mc_advance(PG_FUNCTION_ARGS)
 		nulls[2] = 'n';
 	else
 		values[2] = PointerGetDatum(PG_GETARG_JSONB_P(3));
-	result = update_and_read(fn_cxt, advance_plans[t], values, nulls, t, row_id);
+	result = update_and_wait(fn_cxt, advance_plans[t], values, nulls, t, row_id);
 	if (result == (Datum) 0)
 	{
 		const char *county;
@@ -225,7 +236,7 @@ mc_revert_stage(PG_FUNCTION_ARGS)
 					 "   WHERE e.track OPERATOR(pg_catalog.=) $3 AND e.row_id OPERATOR(pg_catalog.=) $1"
 					 "     AND e.to_stage OPERATOR(pg_catalog.=) $2 AND e.reason IS NULL"
 					 "   ORDER BY e.id DESC LIMIT 1)"
-					 " WHERE %s OPERATOR(pg_catalog.=) $1 RETURNING last_event_id",
+					 " WHERE %s OPERATOR(pg_catalog.=) $1",
 					 mc_track_defs[t].table, mc_track_defs[t].key),
 			3, types);
 	}
@@ -236,7 +247,7 @@ mc_revert_stage(PG_FUNCTION_ARGS)
 	mc_revert_announce(t, row_id, to, reason);
 	PG_TRY();
 	{
-		result = update_and_read(fn_cxt, revert_plans[t], values, NULL, t, row_id);
+		result = update_and_wait(fn_cxt, revert_plans[t], values, NULL, t, row_id);
 	}
 	PG_FINALLY();
 	{

@@ -58,6 +58,13 @@ mc_evidence_date(Jsonb *ev, DateADT *date)
 		mc_parse_iso_date(v->val.string.val, v->val.string.len, date);
 }
 
+/* Is evidence (or a revert reason) of this size within EVIDENCE_MAX_BYTES? */
+bool
+mc_evidence_fits(Size size)
+{
+	return size <= EVIDENCE_MAX_BYTES;
+}
+
 /* Refuse evidence (or a revert reason) larger than EVIDENCE_MAX_BYTES: 54000. */
 void
 mc_check_evidence_size(Size size, const char *what, const char *row)

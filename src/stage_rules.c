@@ -182,17 +182,27 @@ mc_unit_members_closed(const StageGraph *graphs, int64 unit_id, bool retained_nu
 
 /* --------------------------------------------------------------- due */
 
+static bool relative_due(const StageGraph *g, const StageStep *step, DateADT start,
+						 DateADT *due);
+
 /*
  * The deadline of a step: relative to an earlier step when the step says so
  * (that step's evidence date + the parameter in years), else the milestone
  * of (track, stage).  Returns false when there is none.
+ *
+ * cur_known says that the row has an event, so its stage_evidence is the
+ * evidence of the last step forward into its current stage (the trigger
+ * sets it with each step, and a revert sets it to that step's evidence
+ * again: verify_audit() checks both); cur_date is that evidence's date
+ * (NULL: none valid).  When the deadline runs from the current stage, as
+ * the seeded "restored" does from "licensed", that is the date the events
+ * would give, without reading them.
  */
 bool
 mc_step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
-		 DateADT *due)
+			bool cur_known, const DateADT *cur_date, DateADT *due)
 {
 	Datum		values[3];
-	bool		isnull;
 	volatile int rc = 0;
 	Oid			save_userid;
 	int			save_sec_context;
@@ -204,6 +214,12 @@ mc_step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 		if (g->has_due[step->to])
 			*due = g->due[step->to];
 		return g->has_due[step->to];
+	}
+	if (cur_known && strcmp(step->due_after, g->stages[step->from]) == 0)
+	{
+		if (cur_date == NULL)
+			return false;
+		return relative_due(g, step, *cur_date, due);
 	}
 
 	/*
@@ -246,8 +262,19 @@ mc_step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 	from_date = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (from_date == NULL || !mc_parse_iso_date(from_date, strlen(from_date), &start))
 		return false;
+	return relative_due(g, step, start, due);
+}
 
-	/* … plus the parameter in years, read as the caller (parameters is public). */
+/*
+ * start + the step's parameter in years (SPI connected).  The parameter is
+ * read as the caller (parameters is public), through param().
+ */
+static bool
+relative_due(const StageGraph *g, const StageStep *step, DateADT start, DateADT *due)
+{
+	Datum		values[2];
+	bool		isnull;
+
 	if (relative_years_plan == NULL)
 	{
 		Oid			types[2] = {DATEOID, TEXTOID};

@@ -16,6 +16,7 @@
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -44,6 +45,13 @@ typedef struct PendingRevert
 
 static PendingRevert pending_revert = {false};
 
+/*
+ * The call of advance() or revert_stage() whose UPDATE is running, and so
+ * waits for its row's event (see mc_event_await()); NULL between calls.
+ * It points into that call's own frame and is restored when the call ends.
+ */
+static StageEventWait *event_wait = NULL;
+
 
 /*
  * mc_revert_announce
@@ -68,16 +76,68 @@ mc_revert_withdraw(void)
 	pending_revert.active = false;
 }
 
+/*
+ * mc_event_await
+ *		advance() or revert_stage() is about to UPDATE (w->track, w->row_id):
+ *		the event the trigger appends for that row is to be put into
+ *		w->event, built in w->cxt, straight from the INSERT that stores it.
+ *		Returns the wait of an enclosing call (a trigger may call advance()
+ *		for another row), which mc_event_await_end() puts back; call that in
+ *		a PG_FINALLY block, so that no wait outlives its call.
+ */
+StageEventWait *
+mc_event_await(StageEventWait *w)
+{
+	StageEventWait *outer = event_wait;
+
+	w->event = (Datum) 0;
+	event_wait = w;
+	return outer;
+}
+
+void
+mc_event_await_end(StageEventWait *outer)
+{
+	event_wait = outer;
+}
+
+/* The context to build the event of (t, row_id) in, if a call waits for it. */
+static MemoryContext
+event_wanted(Track t, int64 row_id)
+{
+	if (event_wait != NULL && event_wait->event == (Datum) 0 &&
+		event_wait->track == t && event_wait->row_id == row_id)
+		return event_wait->cxt;
+	return NULL;
+}
+
+/* Append ev and hand it to the call that waits for it, if any. */
+static void
+append_event(Track t, StageEvent *ev, int64 last_id)
+{
+	MemoryContext cxt = event_wanted(t, ev->row_id);
+	Datum		stored = mc_audit_append(ev, last_id, cxt);
+
+	if (cxt != NULL)
+		event_wait->event = stored;
+}
+
 static const char *
 tuple_text(HeapTuple tuple, TupleDesc desc, const char *column)
 {
 	int			attnum = SPI_fnumber(desc, column);
+	bool		isnull;
+	Datum		d;
 
 	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" does not exist", column)));
-	return SPI_getvalue(tuple, desc, attnum);
+	if (TupleDescAttr(desc, attnum - 1)->atttypid != TEXTOID)
+		return SPI_getvalue(tuple, desc, attnum);
+	/* text, as the tracks' tables have it: no output function to look up */
+	d = heap_getattr(tuple, attnum, desc, &isnull);
+	return isnull ? NULL : TextDatumGetCString(d);
 }
 
 static Jsonb *
@@ -514,7 +574,7 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	{
 		ev->evidence = empty_jsonb();
 		ev->reason = pending_revert.reason;
-		mc_audit_append(ev, last_id);
+		append_event(t, ev, last_id);
 		return ev;
 	}
 
@@ -533,7 +593,8 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 		evidence_stale = true;
 		new_ev = NULL;
 	}
-	else if (new_ev != NULL)
+	else if (new_ev != NULL && !mc_evidence_fits(VARSIZE(new_ev)))
+		/* the row's label (a query for a closure) only for the refusal */
 		mc_check_evidence_size(VARSIZE(new_ev), "evidence",
 							mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county));
 	has_prev_date = mc_evidence_date(old_ev, &prev_date);
@@ -554,13 +615,14 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 
 	/* Accepted: record the event. */
 	ev->evidence = new_ev;
-	ev->due_set = mc_step_due(t, g, step, row_id, &ev->due);
+	ev->due_set = mc_step_due(t, g, step, row_id, last_id != 0,
+							  has_prev_date ? &prev_date : NULL, &ev->due);
 	if (ev->due_set && date_set)
 	{
 		ev->days_late = Max(0, date - ev->due);
 		ev->days_late_set = true;
 	}
-	mc_audit_append(ev, last_id);
+	append_event(t, ev, last_id);
 	return ev;
 }
 

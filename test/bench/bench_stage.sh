@@ -86,6 +86,9 @@ run() { # run SCRIPT BASE → tps
 }
 rows=""
 ratios=""
+# The machine's load when the run starts (other work on it shows in the
+# figures: say how busy it was).
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for r in $(seq 1 "$ROUNDS"); do
 	base=$(((r - 1) * CLIENTS * K))
 	if [ $((r % 2)) -eq 1 ]; then
@@ -119,4 +122,5 @@ printf '%s' "$rows"
 echo
 echo "Cost of enforcement, median of the rounds: **${median}×** the unchecked path (goal ≤ 1.5×: $goal)."
 echo "Events recorded: $n_enforced enforced, $n_unchecked unchecked; the audit trail verifies after the run: $chain_ok."
+echo "Load average (1, 5, 15 min) when the run started: $load_before; when it ended: $(cut -d' ' -f1-3 /proc/loadavg)."
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null

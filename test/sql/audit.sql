@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(72);
+SELECT plan(77);
 
 -- Event ids come from a sequence that other test files advance too, so
 -- every expected id is read into a variable first.
@@ -60,16 +60,42 @@ SELECT lives_ok($$INSERT INTO mineconsol.schemes (id, county_code) VALUES (908, 
 
 -- The append is a real insert: defaults of added columns and AFTER triggers apply.
 SAVEPOINT extra;
+ALTER TABLE stage_events ADD COLUMN scratch integer;
+ALTER TABLE stage_events DROP COLUMN scratch;
 ALTER TABLE stage_events ADD COLUMN office text NOT NULL DEFAULT 'city office';
 CREATE TEMP TABLE seen (id bigint);
 CREATE FUNCTION pg_temp.note_event() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN INSERT INTO seen VALUES (NEW.id); RETURN NULL; END $f$;
 CREATE TRIGGER zz_seen AFTER INSERT ON stage_events FOR EACH ROW EXECUTE FUNCTION pg_temp.note_event();
-SELECT advance('scheme', 906, 'hearing_held', '{"date": "2022-09-03", "doc_no": "代政〔2022〕2号"}') \g /dev/null
+CREATE TEMP TABLE got AS SELECT * FROM advance('scheme', 906, 'hearing_held', '{"date": "2022-09-03", "doc_no": "代政〔2022〕2号"}');
 SELECT is((SELECT office FROM stage_events WHERE row_id = 906 AND to_stage = 'hearing_held'), 'city office',
   'a column added to stage_events gets its default');
 SELECT is((SELECT count(*)::int FROM seen), 1, 'an AFTER trigger on stage_events sees the event');
+SELECT is((SELECT row(g.*)::text FROM got g), (SELECT row(e.*)::text FROM stage_events e WHERE e.row_id = 906 AND e.to_stage = 'hearing_held'),
+  'advance() returns the event as stored, the added column too (after a dropped one)');
 ROLLBACK TO SAVEPOINT extra;
+
+-- The event of every change is stored and is the one the row's head names:
+-- a trigger on stage_events that cancels or renumbers it stops the change.
+SAVEPOINT cancel;
+CREATE FUNCTION pg_temp.drop_event() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$;
+CREATE TRIGGER zz_drop BEFORE INSERT ON stage_events FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_event();
+SELECT throws_ok($$SELECT mineconsol.advance('scheme', 906, 'hearing_held', '{"date": "2022-09-03", "doc_no": "代政〔2022〕2号"}')$$,
+  '39P01', NULL, 'a BEFORE trigger on stage_events that cancels the event stops the change of stage');
+SELECT is((SELECT row(s.stage, s.last_event_id, (SELECT count(*) FROM stage_events e WHERE e.row_id = 906))::text FROM schemes s WHERE s.id = 906),
+  format('(drafted,%s,1)', :f1), 'scheme 906 stays drafted with its one event');
+ROLLBACK TO SAVEPOINT cancel;
+SAVEPOINT renumber;
+CREATE FUNCTION pg_temp.renumber_event() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.id := NEW.id + 1000; RETURN NEW; END $f$;
+CREATE TRIGGER zz_renumber BEFORE INSERT ON stage_events FOR EACH ROW EXECUTE FUNCTION pg_temp.renumber_event();
+SELECT throws_ok($$SELECT mineconsol.advance('scheme', 906, 'hearing_held', '{"date": "2022-09-03", "doc_no": "代政〔2022〕2号"}')$$,
+  '39P01', NULL, 'nor may one renumber it');
+ROLLBACK TO SAVEPOINT renumber;
+SAVEPOINT unguarded;
+ALTER TABLE schemes DISABLE TRIGGER schemes_stage_guard;
+SELECT throws_ok($$SELECT mineconsol.advance('scheme', 906, 'hearing_held', '{"date": "2022-09-03", "doc_no": "代政〔2022〕2号"}')$$,
+  '55000', 'the event of scheme 906 was not recorded', 'with the stage trigger disabled, advance() refuses rather than return no event');
+ROLLBACK TO SAVEPOINT unguarded;
 
 -- Append-only, for everyone (this test runs as a superuser).
 SELECT throws_ok(format($$UPDATE mineconsol.stage_events SET days_late = 0 WHERE id = %s$$, :e2), '55000',

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(120);
+SELECT plan(128);
 
 -- refusal(sql [, role]): 'SQLSTATE: message' and the detail on the next line,
 -- or 'no error'.  With a role, the statement runs as that role.
@@ -214,6 +214,22 @@ SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('unit', 911, 'restored', '
 SELECT is((SELECT row(to_stage, to_char(due, 'YYYY-MM-DD'), days_late)::text FROM advance('unit', 911, 'restored',
   '{"date": "2024-12-01", "doc_no": "验收〔2024〕1号", "accepted_by": "定襄县自然资源局"}')),
   '(restored,2024-11-01,30)', 'restoration is due restoration_years (1) after licensing: 30 days late');
+-- The deadline runs from the licensing step's date, whichever way the row reached "licensed".
+SELECT lives_ok($$SELECT pg_temp.as_role('mc_test_city', $q$SELECT mineconsol.revert_stage('unit', 911, 'licensed', 'acceptance signed by the wrong office')$q$)$$,
+  'the city reverts unit 911 to licensed');
+SELECT is((SELECT row(to_stage, to_char(due, 'YYYY-MM-DD'), days_late)::text FROM advance('unit', 911, 'restored',
+  '{"date": "2024-12-05", "doc_no": "验收〔2024〕2号", "accepted_by": "定襄县自然资源局"}')),
+  '(restored,2024-11-01,34)', 'after a revert to licensed, restoration is still due a year after the licensing step');
+SELECT lives_ok($$SELECT pg_temp.as_role('mc_test_city', $q$SELECT mineconsol.revert_stage('unit', 911, 'plans_approved', 'licence registered to the wrong holder')$q$)$$,
+  'the city reverts unit 911 to plans_approved');
+SELECT lives_ok($$SELECT mineconsol.advance('unit', 911, 'licensed',
+  '{"date": "2024-01-15", "doc_no": "登记〔2024〕1号", "license_no": "C1409212023117130000001"}')$$, 'licensed again, later');
+SELECT is((SELECT row(to_stage, to_char(due, 'YYYY-MM-DD'), days_late)::text FROM advance('unit', 911, 'restored',
+  '{"date": "2024-12-20", "doc_no": "验收〔2024〕3号", "accepted_by": "定襄县自然资源局"}')),
+  '(restored,2025-01-15,0)', 'licensed again: restoration is due a year after the new licensing step');
+SELECT is((SELECT string_agg(to_char(due, 'YYYY-MM-DD'), ' ' ORDER BY id) FROM stage_events
+            WHERE track = 'unit' AND row_id = 911 AND to_stage = 'restored'),
+  '2024-11-01 2024-11-01 2025-01-15', 'the three restorations recorded with their deadlines');
 
 -- ---------------------------------------------------------------- closures
 SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('closure', 9102, 'announced', '{"date": "2023-10-05", "doc_no": "公告〔2023〕1号"}')$$),
@@ -250,6 +266,12 @@ SELECT throws_ok($$INSERT INTO mineconsol.stage_transitions (track, from_stage, 
 -- ---------------------------------------------------------------- restore rule
 SELECT lives_ok($$INSERT INTO mineconsol.units (id, county_code, stage) VALUES (912, '140902', 'licensed')$$,
   'a superuser (pg_restore, migration) may insert a row at a later stage');
+-- Its stage_evidence was not recorded by a step: restoration has no licensing step to run from.
+SELECT lives_ok($$INSERT INTO mineconsol.units (id, county_code, stage, stage_evidence)
+  VALUES (913, '140921', 'licensed', '{"date": "2023-02-01", "doc_no": "迁移"}')$$, 'a superuser inserts a licensed unit with evidence');
+SELECT is((SELECT row(to_stage, due, days_late)::text FROM advance('unit', 913, 'restored',
+  '{"date": "2024-12-20", "doc_no": "验收〔2024〕9号", "accepted_by": "定襄县自然资源局"}')),
+  '(restored,,)', 'a row inserted at licensed without its events: restoration has no deadline');
 SELECT is(pg_temp.refusal($$INSERT INTO mineconsol.closures (mine_id, stage) VALUES (9101, 'gone')$$),
   E'23514: closure of mine 9101 (county 140921) cannot start at stage "gone"\n"gone" is not a stage of the closure track; a new row starts at "to_close".',
   'but only at a stage that exists');
