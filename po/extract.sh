@@ -18,6 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=translator \
 	--package-name=mineconsol --msgid-bugs-address= \
 	-k_ -kgettext_noop -kmc_gettext --flag=mc_gettext:1:pass-c-format -kpgettext_noop:1c,2 \
+	-kmc_ngettext:1,2 --flag=mc_ngettext:1:pass-c-format --flag=mc_ngettext:2:pass-c-format \
 	-kerrmsg -kerrmsg_plural:1,2 -kerrdetail -kerrdetail_log -kerrdetail_plural:1,2 \
 	-kerrhint -kerrhint_plural:1,2 -kerrcontext \
 	-kGUC_check_errmsg -kGUC_check_errdetail -kGUC_check_errhint \
