@@ -151,7 +151,7 @@ wkb_coord_error(WkbReader *r, double x, double y)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("merge_cluster geometry of row %lld has a coordinate that is not finite or out of range",
 					(long long) r->rowno),
-			 errdetail("The vertex (%g %g) is not a finite number within %g of 0.",
+			 errdetail("Each coordinate of the vertex (%g %g) must be a finite number with absolute value at most %g.",
 					   x, y, MC_MAX_COORD),
 			 errhint("merge_cluster measures in a projected coordinate system; transform the geometries first (ST_Transform).")));
 }
