@@ -105,6 +105,11 @@ ifeq ($(shell test $(MAJORVERSION) -lt 16 && echo old),old)
 override CPPFLAGS += -DPGDLLEXPORT='__attribute__((visibility("default")))'
 endif
 
+# PGXS tracks no header or flag: an object is rebuilt when the Makefile (its
+# flags: visibility, text domain) or one of our headers changes, so that a
+# checkout that built before never links stale objects.
+$(OBJS) $(LEGACY_SRC:.c=.o): Makefile $(wildcard src/*.h)
+
 all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(LEGACY_SHLIB) $(MO_FILES)
 install: install-po
 
