@@ -6,8 +6,9 @@
 #     and gettext_noop / pgettext_noop (the templates of verdict reasons,
 #     labels of codes, departments);
 #   - SQL: every literal given to mineconsol.tr('…') in the pieces sql/NN_*.sql
-#     (RAISE messages, details and hints, texts of the views), read by
-#     po/sql-messages.pl.
+#     (RAISE messages, details and hints, texts of the views), and of the
+#     demo (test/demo.sh, test/demo/*.sql: the report's and the map's texts,
+#     served by the same tr()), read by po/sql-messages.pl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-po/mineconsol.pot}
@@ -17,6 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=translator \
 	--package-name=mineconsol --msgid-bugs-address= \
 	-k_ -kgettext_noop -kmc_gettext --flag=mc_gettext:1:pass-c-format -kpgettext_noop:1c,2 \
+	-kmc_ngettext:1,2 --flag=mc_ngettext:1:pass-c-format --flag=mc_ngettext:2:pass-c-format \
 	-kerrmsg -kerrmsg_plural:1,2 -kerrdetail -kerrdetail_log -kerrdetail_plural:1,2 \
 	-kerrhint -kerrhint_plural:1,2 -kerrcontext \
 	-kGUC_check_errmsg -kGUC_check_errdetail -kGUC_check_errhint \
@@ -29,7 +31,7 @@ xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=
 	--flag=GUC_check_errmsg:1:c-format --flag=GUC_check_errdetail:1:c-format \
 	--flag=GUC_check_errhint:1:c-format \
 	-o "$tmp/c.pot" src/*.c
-perl po/sql-messages.pl sql/[0-9][0-9]_*.sql >"$tmp/sql.pot"
+perl po/sql-messages.pl sql/[0-9][0-9]_*.sql test/demo.sh test/demo/*.sql >"$tmp/sql.pot"
 msgcat --no-wrap --sort-by-file --use-first -o "$tmp/all.pot" "$tmp/c.pot" "$tmp/sql.pot"
 # A stable header: no creation date, so that re-extracting an unchanged
 # source changes nothing.

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# po/sql-messages.pl FILE…: the messages of the SQL pieces as a gettext
+# po/sql-messages.pl FILE…: the messages of the SQL pieces (and the demo's scripts) as a gettext
 # template on stdout: every string literal passed to mineconsol.tr('…') (or
 # tr('…') where the search path finds mineconsol), also cast to text as the
 # functions that run as their owner write it: tr('…'::pg_catalog.text), which
@@ -18,6 +18,9 @@ for my $file (@ARGV) {
 		my $msg = $1;
 		my $line = 1 + (substr($src, 0, $-[0]) =~ tr/\n//);
 		$msg =~ s/''/'/g;
+		# tr('') is the catalogue's header (gettext's answer for the empty
+		# text: the demo's map reads its Language), never a message
+		next if $msg eq '';
 		push @order, $msg unless $seen{$msg};
 		push @{ $seen{$msg} }, "$file:$line";
 	}

@@ -936,7 +936,10 @@ typedef struct AuditCheck
 	TupleDesc	problem_desc;
 } AuditCheck;
 
-/* Note a problem: the event it names (if any), its row (if known), what. */
+/*
+ * Note a problem: the event it names (if any), its row (if known), what (in
+ * the reader's language: callers pass mc_gettext() texts).
+ */
 static void
 audit_problem(AuditCheck *c, bool event_known, int64 event_id,
 			  const char *track, bool row_known, int64 row_id, const char *what)
@@ -1011,7 +1014,7 @@ audit_check_chains(AuditCheck *c)
 			audit_hash(&ev, prev, expect);
 			if (!ev.prev_hash_set || !ev.hash_set)
 				audit_problem(c, ev.id_set, ev.id, ev.track, ev.row_id_set, ev.row_id,
-							  "prev_hash or hash is not 32 bytes long");
+							  mc_gettext("prev_hash or hash is not 32 bytes long"));
 			else
 			{
 				bool		link_ok = memcmp(ev.prev_hash, prev, AUDIT_HASH_LEN) == 0;
@@ -1020,12 +1023,12 @@ audit_check_chains(AuditCheck *c)
 				if (!link_ok)
 					audit_problem(c, ev.id_set, ev.id, ev.track, ev.row_id_set, ev.row_id,
 								  first
-								  ? "the row's first event does not link to 32 zero bytes: an event before it was removed"
-								  : psprintf("prev_hash is not the hash of event " INT64_FORMAT ", the row's previous event: an event between them was removed, or that one was changed",
-											 prev_id));
+								  ? mc_gettext("the row's first event does not link to 32 zero bytes: an event before it was removed")
+								  : psprintf(mc_gettext("prev_hash is not the hash of event %lld, the row's previous event: an event between them was removed, or that one was changed"),
+											 (long long) prev_id));
 				if (!hash_ok)
 					audit_problem(c, ev.id_set, ev.id, ev.track, ev.row_id_set, ev.row_id,
-								  "hash is not SHA-256(prev_hash ‖ canonical event): the event was changed after it was recorded");
+								  mc_gettext("hash is not SHA-256(prev_hash ‖ canonical event): the event was changed after it was recorded"));
 				if (link_ok && hash_ok)
 					c->checked++;
 			}
@@ -1128,32 +1131,37 @@ audit_check_heads(AuditCheck *c)
 		CHECK_FOR_INTERRUPTS();
 		if (head_null && last_null)
 			audit_problem(c, false, 0, track, true, row_id,
-						  "last_event_hash is set, but the row names no last event and has none");
+						  mc_gettext("last_event_hash is set, but the row names no last event and has none"));
 		else if (head_null)
 			audit_problem(c, !past_null, past, track, true, row_id,
-						  psprintf("event " INT64_FORMAT " is in the row's chain, but the row names no last event: the event was added behind the stage trigger", past));
+						  psprintf(mc_gettext("event %lld is in the row's chain, but the row names no last event: the event was added behind the stage trigger"),
+								   (long long) past));
 		else if (last_null)
 			audit_problem(c, true, head, track, true, row_id,
-						  psprintf("the row's last event is " INT64_FORMAT ", but its chain has no events: they were removed", head));
+						  psprintf(mc_gettext("the row's last event is %lld, but its chain has no events: they were removed"),
+								   (long long) head));
 		else if (last > head)
 			audit_problem(c, !past_null, past, track, true, row_id,
-						  psprintf("event " INT64_FORMAT " comes after the row's last event " INT64_FORMAT ": it was added behind the stage trigger", past, head));
+						  psprintf(mc_gettext("event %lld comes after the row's last event %lld: it was added behind the stage trigger"),
+								   (long long) past, (long long) head));
 		else if (last < head)
 			audit_problem(c, true, head, track, true, row_id,
-						  psprintf("the row's last event " INT64_FORMAT " is not in its chain, which ends at event " INT64_FORMAT ": it was removed", head, last));
+						  psprintf(mc_gettext("the row's last event %lld is not in its chain, which ends at event %lld: it was removed"),
+								   (long long) head, (long long) last));
 		else
 		{
 			if (!hash_ok)
 				audit_problem(c, true, head, track, true, row_id,
-							  psprintf("last_event_hash is not the hash of event " INT64_FORMAT ", the row's last event", head));
+							  psprintf(mc_gettext("last_event_hash is not the hash of event %lld, the row's last event"),
+									   (long long) head));
 			if (stage == NULL || to_stage == NULL || strcmp(stage, to_stage) != 0)
 				audit_problem(c, true, head, track, true, row_id,
-							  psprintf("the row is at stage \"%s\", but its last event " INT64_FORMAT " moved it to \"%s\": the stage was changed behind the stage trigger",
-									   stage ? stage : "", head, to_stage ? to_stage : ""));
+							  psprintf(mc_gettext("the row is at stage \"%s\", but its last event %lld moved it to \"%s\": the stage was changed behind the stage trigger"),
+									   stage ? stage : "", (long long) head, to_stage ? to_stage : ""));
 			else if (!evidence_ok)
 				audit_problem(c, true, head, track, true, row_id,
-							  psprintf("stage_evidence is not the evidence its last event " INT64_FORMAT " left: it was changed behind the stage trigger",
-									   head));
+							  psprintf(mc_gettext("stage_evidence is not the evidence its last event %lld left: it was changed behind the stage trigger"),
+									   (long long) head));
 		}
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -1171,7 +1179,7 @@ audit_check_heads(AuditCheck *c)
 
 		CHECK_FOR_INTERRUPTS();
 		audit_problem(c, true, last, track, true, row_id,
-					  "the row of this chain does not exist: it was deleted behind the stage trigger");
+					  mc_gettext("the row of this chain does not exist: it was deleted behind the stage trigger"));
 	}
 	SPI_freetuptable(SPI_tuptable);
 }
@@ -1366,8 +1374,8 @@ audit_check_digest(AuditCheck *c, const char *digest)
 	digest_compute(upto, now, &now_chains, true);
 	if (now_chains != nchains || memcmp(hash, now, AUDIT_HASH_LEN) != 0)
 		audit_problem(c, false, 0, NULL, false, 0,
-					  psprintf("the heads of the chains up to event " INT64_FORMAT " do not match the digest (%lld chains then, %lld now): an event recorded before the digest was changed, removed or added",
-							   upto, (long long) nchains, (long long) now_chains));
+					  psprintf(mc_gettext("the heads of the chains up to event %lld do not match the digest (%lld chains then, %lld now): an event recorded before the digest was changed, removed or added"),
+							   (long long) upto, (long long) nchains, (long long) now_chains));
 }
 
 /* The whole check: chains, heads, and the digest if one is given. */

@@ -298,7 +298,7 @@ static const McTemplate reason_templates[NUM_REASON_KEYS] = {
 	[R_S1_OUT_LEVEL] = {"S1.out.level", gettext_noop("out of scope: licensed by the %s; only mines licensed by the city or a county take part")},
 	[R_S1_OUT_DATES] = {"S1.out.dates", gettext_noop("out of scope: the licence's validity dates are not recorded, it was not refused for incomplete documents (S2) and has no delineated area (S3)")},
 	[R_S1_OUT_INVALID] = {"S1.out.invalid", gettext_noop("out of scope: no licence valid on %s (S1), not refused for incomplete documents (S2), no delineated area (S3)")},
-	[R_S1_OUT_RESERVES] = {"S1.out.reserves", gettext_noop("out of scope: no retained reserves recorded (S1), not refused for incomplete documents (S2), no delineated area (S3)")},
+	[R_S1_OUT_RESERVES] = {"S1.out.reserves", gettext_noop("out of scope: retained reserves none or zero recorded (S1), not refused for incomplete documents (S2), no delineated area (S3)")},
 	/* translator: the day judged at, the licence's last day, the reserves in tonnes */
 	[R_S1_IN] = {"S1.in", gettext_noop("in scope: licence valid on %s (until %s) with %s t of retained reserves")},
 	[R_S2_IN] = {"S2.in", gettext_noop("in scope: refused or not accepted only because documents were incomplete")},
@@ -347,12 +347,12 @@ static const McTemplate reason_templates[NUM_REASON_KEYS] = {
 	[R_E1_BACKWARD] = {"E1.backward", gettext_noop("a backward process")},
 	[R_E1_RESTORATION] = {"E1.restoration", gettext_noop("failed restoration")},
 	/* translator: area in km², reserves in t, what is wrong (a list) */
-	[R_E1] = {"E1", gettext_noop("isolated small mine (%s km², %s t) with %s that cannot join a merge: close")},
+	[R_E1] = {"E1", gettext_noop("isolated small mine (%s km², %s t) with %s, which cannot join a merge: close")},
 	[R_C5_NO_MODE] = {"C5?.mode", gettext_noop("not in a merge, and how the licence was sold (transfer_mode) is not recorded: whether it exits at term or mines out cannot be decided")},
 	[R_C5_TERM_ENDED] = {"C5.term_ended", gettext_noop("not in a merge; the licence was sold for a term, which ended on %s: close and exit now")},
 	[R_C5_TERM] = {"C5.term", gettext_noop("not in a merge; the licence was sold for a term: close and exit when it ends on %s")},
 	[R_C5_RESERVES] = {"C5.reserves", gettext_noop("not in a merge; the licence was sold by reserves and %s t remain: mine them out at design capacity within a deadline, no extension of the area, then exit")},
-	[R_C5_NO_RESERVES] = {"C5?.reserves", gettext_noop("not in a merge; the licence was sold by reserves but no minable reserves are recorded: C5 cannot be decided")},
+	[R_C5_NO_RESERVES] = {"C5?.reserves", gettext_noop("not in a merge; the licence was sold by reserves but minable reserves none or zero recorded: C5 cannot be decided")},
 	[R_L1_SUSPECTED] = {"L1.suspected", gettext_noop("suspected fake consolidation: rectify, bring into consolidation and refer to discipline inspection")},
 	/* translator: the start of an L1 reason, before "the same holder holds…" */
 	[R_L1_SUSPECTED_AND] = {"L1.suspected_and", gettext_noop("suspected fake consolidation, and ")},

@@ -117,7 +117,7 @@ static inline void
 wkb_need(WkbReader *r, Size n)
 {
 	if ((Size) (r->end - r->p) < n)
-		wkb_error(r, "The EWKB from the geometry send function ends early.");
+		wkb_error(r, mc_gettext("The EWKB from the geometry send function ends early."));
 }
 
 static inline uint32
@@ -151,7 +151,7 @@ wkb_coord_error(WkbReader *r, double x, double y)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("merge_cluster geometry of row %lld has a coordinate that is not finite or out of range",
 					(long long) r->rowno),
-			 errdetail("The vertex (%g %g) is not a finite number within %g of 0.",
+			 errdetail("Each coordinate of the vertex (%g %g) must be a finite number with absolute value at most %g.",
 					   x, y, MC_MAX_COORD),
 			 errhint("merge_cluster measures in a projected coordinate system; transform the geometries first (ST_Transform).")));
 }
@@ -202,7 +202,7 @@ wkb_path(WkbReader *r, bool swap, int ndims, uint32 n)
 	if (n == 0)
 		return;
 	if ((Size) (r->end - r->p) / stride < n)
-		wkb_error(r, "The EWKB from the geometry send function ends early.");
+		wkb_error(r, mc_gettext("The EWKB from the geometry send function ends early."));
 	if (r->g)
 	{
 		McPath	   *path;
@@ -265,12 +265,12 @@ wkb_walk(WkbReader *r, int depth)
 	int32		first_path;
 
 	if (depth > WKB_MAX_DEPTH)
-		wkb_error(r, "The geometry nests collections too deeply.");
+		wkb_error(r, mc_gettext("The geometry nests collections too deeply."));
 	check_stack_depth();
 	wkb_need(r, 1);
 	order = *r->p++;
 	if (order > 1)
-		wkb_error(r, "A byte-order mark is neither 0 nor 1.");
+		wkb_error(r, mc_gettext("A byte-order mark is neither 0 nor 1."));
 #ifdef WORDS_BIGENDIAN
 	swap = (order == 1);
 #else
@@ -329,7 +329,7 @@ wkb_walk(WkbReader *r, int depth)
 			n = wkb_u32(r, swap);
 			/* every ring takes at least its 4-byte point count */
 			if ((Size) (r->end - r->p) / 4 < n)
-				wkb_error(r, "The EWKB from the geometry send function ends early.");
+				wkb_error(r, mc_gettext("The EWKB from the geometry send function ends early."));
 			first_path = r->npaths;
 			wkb_part_begin(r, MC_PART_POLYGON);
 			for (uint32 i = 0; i < n; i++)
@@ -343,7 +343,7 @@ wkb_walk(WkbReader *r, int depth)
 					{
 						npts = wkb_u32(r, swap);
 						if ((Size) (r->end - r->p) / ((Size) ndims * 8) < npts)
-							wkb_error(r, "The EWKB from the geometry send function ends early.");
+							wkb_error(r, mc_gettext("The EWKB from the geometry send function ends early."));
 						r->p += (Size) ndims * 8 * npts;
 					}
 					break;
@@ -361,7 +361,7 @@ wkb_walk(WkbReader *r, int depth)
 			n = wkb_u32(r, swap);
 			/* every member takes at least 9 bytes */
 			if ((Size) (r->end - r->p) / 9 < n)
-				wkb_error(r, "The EWKB from the geometry send function ends early.");
+				wkb_error(r, mc_gettext("The EWKB from the geometry send function ends early."));
 			for (uint32 i = 0; i < n; i++)
 				wkb_walk(r, depth + 1);
 			break;
@@ -372,7 +372,7 @@ wkb_walk(WkbReader *r, int depth)
 						 errmsg("merge_cluster does not support curved geometries (row %lld)",
 								(long long) r->rowno),
 						 errhint("Linearize them first with ST_CurveToLine.")));
-			wkb_error(r, psprintf("Geometry type code %u is not a known (E)WKB type.", type));
+			wkb_error(r, psprintf(mc_gettext("Geometry type code %u is not a known (E)WKB type."), type));
 	}
 }
 

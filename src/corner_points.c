@@ -214,6 +214,10 @@ cp_token_text(const CpLine *ln, const CpToken *t)
 static void cp_error(const CpLine *ln, const char *detail, const char *hint)
 			pg_attribute_noreturn();
 
+/*
+ * The error of a line: detail and hint are already in the reader's language
+ * (callers pass mc_gettext() texts and psprintf(mc_gettext(…), …)).
+ */
 static void
 cp_error(const CpLine *ln, const char *detail, const char *hint)
 {
@@ -428,19 +432,19 @@ cp_coordinate_or_error(const CpLine *ln, const CpToken *t, const char *axis,
 		case CP_NUMBER_OK:
 			return;
 		case CP_NUMBER_TOO_LONG:
-			cp_error(ln, psprintf("The %s coordinate of point %s, \"%s\", has more digits than a coordinate in metres: at most %d before and %d after the decimal point.",
+			cp_error(ln, psprintf(mc_gettext("The %s coordinate of point %s, \"%s\", has more digits than a coordinate in metres: at most %d before and %d after the decimal point."),
 								  axis, nm, cp_token_text(ln, t),
 								  CP_MAX_COORD_INT_DIGITS, CP_MAX_COORD_FRAC_DIGITS),
-					 "Check for digits run together with the next number.");
+					 mc_gettext("Check for digits run together with the next number."));
 			break;
 		case CP_NUMBER_BAD:
 			if (axis[0] == 'X')
-				cp_error(ln, psprintf("The X coordinate of point %s is \"%s\", not a number.",
+				cp_error(ln, psprintf(mc_gettext("The X coordinate of point %s is \"%s\", not a number."),
 									  nm, cp_token_text(ln, t)),
-						 "X is the northing in metres, e.g. 4254511.83.");
-			cp_error(ln, psprintf("The Y coordinate of point %s is \"%s\", not a number.",
+						 mc_gettext("X is the northing in metres, e.g. 4254511.83."));
+			cp_error(ln, psprintf(mc_gettext("The Y coordinate of point %s is \"%s\", not a number."),
 								  nm, cp_token_text(ln, t)),
-					 "Y is the easting in metres, usually with the zone prefix, e.g. 38389373.04.");
+					 mc_gettext("Y is the easting in metres, usually with the zone prefix, e.g. 38389373.04."));
 			break;
 	}
 }
@@ -453,8 +457,8 @@ cp_new_area(CpParse *ps, const CpLine *ln)
 	CpArea	   *a;
 
 	if (ps->nareas >= CP_MAX_AREAS)
-		cp_error(ln, psprintf("The text has more than %d sub-areas.", CP_MAX_AREAS),
-				 "A licence has a few sub-areas; check that the text is one licence's corner points.");
+		cp_error(ln, psprintf(mc_gettext("The text has more than %d sub-areas."), CP_MAX_AREAS),
+				 mc_gettext("A licence has a few sub-areas; check that the text is one licence's corner points."));
 	if (ps->nareas == ps->cap)
 	{
 		ps->cap = ps->cap ? ps->cap * 2 : 4;
@@ -510,9 +514,9 @@ static void
 cp_zone_hint_missing(CpParse *ps, const CpLine *ln, const char *tok)
 {
 	cp_error(ln,
-			 psprintf("The easting %s has no zone prefix, and no zone was given.", tok),
-			 "Eastings with the zone prefix have 8 digits before the decimal point (38389373.04 is zone 38). "
-			 "For eastings without it, give the CGCS2000 3-degree zone: parse_corner_points(text, 38) for the zone of central meridian 114E.");
+			 psprintf(mc_gettext("The easting %s has no zone prefix, and no zone was given."), tok),
+			 mc_gettext("Eastings with the zone prefix have 8 digits before the decimal point (38389373.04 is zone 38). "
+			 "For eastings without it, give the CGCS2000 3-degree zone: parse_corner_points(text, 38) for the zone of central meridian 114E."));
 }
 
 /* Check the easting's zone form against the text's and the caller's. */
@@ -523,22 +527,22 @@ cp_check_zone(CpParse *ps, const CpLine *ln, const char *tok, double y)
 	int			zone;
 
 	if (y >= 1e8)
-		cp_error(ln, psprintf("The easting %s has more than 8 digits before the decimal point.", tok),
-				 "Y is the easting: the zone number followed by 6 digits (38389373.04), or 6 digits alone.");
+		cp_error(ln, psprintf(mc_gettext("The easting %s has more than 8 digits before the decimal point."), tok),
+				 mc_gettext("Y is the easting: the zone number followed by 6 digits (38389373.04), or 6 digits alone."));
 	if (y >= 1e6 && y < 1e7)
-		cp_error(ln, psprintf("The easting %s has 7 digits before the decimal point: neither a zone-prefixed easting (8 digits) nor a plain one (at most 6).", tok),
-				 "Check for a lost or extra digit.");
+		cp_error(ln, psprintf(mc_gettext("The easting %s has 7 digits before the decimal point: neither a zone-prefixed easting (8 digits) nor a plain one (at most 6)."), tok),
+				 mc_gettext("Check for a lost or extra digit."));
 	prefixed = (y >= 1e7);
 	if (prefixed)
 	{
 		zone = (int) (y / 1e6);
 		if (zone < CP_MIN_ZONE || zone > CP_MAX_ZONE)
-			cp_error(ln, psprintf("The zone prefix %d of the easting %s is not a CGCS2000 3-degree zone of China (%d to %d).",
+			cp_error(ln, psprintf(mc_gettext("The zone prefix %d of the easting %s is not a CGCS2000 3-degree zone of China (%d to %d)."),
 								  zone, tok, CP_MIN_ZONE, CP_MAX_ZONE), NULL);
 		if (ps->zone_arg && zone != ps->zone_arg)
-			cp_error(ln, psprintf("The easting %s is in zone %d, but zone %d was given.",
+			cp_error(ln, psprintf(mc_gettext("The easting %s is in zone %d, but zone %d was given."),
 								  tok, zone, ps->zone_arg),
-					 "Leave out the zone argument for eastings that carry the zone prefix.");
+					 mc_gettext("Leave out the zone argument for eastings that carry the zone prefix."));
 	}
 	else
 	{
@@ -555,14 +559,15 @@ cp_check_zone(CpParse *ps, const CpLine *ln, const char *tok, double y)
 		return;
 	}
 	if (prefixed != ps->prefixed)
-		cp_error(ln, psprintf("The easting %s is %s the zone prefix, but the easting on line %d is %s it.",
-							  tok, prefixed ? "with" : "without", ps->zone_line,
-							  ps->prefixed ? "with" : "without"),
-				 "One text gives all eastings in one form.");
+		cp_error(ln, psprintf(prefixed ?
+							  mc_gettext("The easting %s is with the zone prefix, but the easting on line %d is without it.") :
+							  mc_gettext("The easting %s is without the zone prefix, but the easting on line %d is with it."),
+							  tok, ps->zone_line),
+				 mc_gettext("One text gives all eastings in one form."));
 	if (zone != ps->zone)
-		cp_error(ln, psprintf("The easting %s is in zone %d, but the easting on line %d is in zone %d.",
+		cp_error(ln, psprintf(mc_gettext("The easting %s is in zone %d, but the easting on line %d is in zone %d."),
 							  tok, zone, ps->zone_line, ps->zone),
-				 "A mining area lies in one zone; give the points of another zone as a separate text.");
+				 mc_gettext("A mining area lies in one zone; give the points of another zone as a separate text."));
 }
 
 static void
@@ -576,26 +581,26 @@ cp_point_line(CpParse *ps, const CpLine *ln, CpToken *toks, int ntok, int first,
 	pt.line = ln->no;
 	pt.name = nm;
 	if (ntok - first < 2)
-		cp_error(ln, psprintf("Point %s has no X (northing) and no Y (easting).", nm),
-				 "A corner-point line is the point number, X, then Y.");
+		cp_error(ln, psprintf(mc_gettext("Point %s has no X (northing) and no Y (easting)."), nm),
+				 mc_gettext("A corner-point line is the point number, X, then Y."));
 	cp_coordinate_or_error(ln, &toks[first + 1], "X", nm, &pt.x);
 	if (ntok - first < 3)
-		cp_error(ln, psprintf("Point %s has an X (northing) but no Y (easting).", nm),
-				 "A corner-point line is the point number, X, then Y.");
+		cp_error(ln, psprintf(mc_gettext("Point %s has an X (northing) but no Y (easting)."), nm),
+				 mc_gettext("A corner-point line is the point number, X, then Y."));
 	cp_coordinate_or_error(ln, &toks[first + 2], "Y", nm, &pt.y);
 	if (ntok - first > 3)
-		cp_error(ln, psprintf("Unexpected \"%s\" after the Y coordinate of point %s.",
+		cp_error(ln, psprintf(mc_gettext("Unexpected \"%s\" after the Y coordinate of point %s."),
 							  cp_token_text(ln, &toks[first + 3]), nm),
-				 "Give one corner point per line: number, X, Y.");
+				 mc_gettext("Give one corner point per line: number, X, Y."));
 	if (pt.x >= 1e7 && pt.y < 1e7)
-		cp_error(ln, psprintf("X of point %s is %s and Y is %s: X and Y seem to be swapped.",
+		cp_error(ln, psprintf(mc_gettext("X of point %s is %s and Y is %s: X and Y seem to be swapped."),
 							  nm, cp_token_text(ln, &toks[first + 1]),
 							  cp_token_text(ln, &toks[first + 2])),
-				 "X is the northing (7 digits), Y the easting with the zone prefix (8 digits).");
+				 mc_gettext("X is the northing (7 digits), Y the easting with the zone prefix (8 digits)."));
 	if (pt.x >= 1e7 || pt.x <= 0)
-		cp_error(ln, psprintf("The X coordinate %s of point %s is not a northing in China.",
+		cp_error(ln, psprintf(mc_gettext("The X coordinate %s of point %s is not a northing in China."),
 							  cp_token_text(ln, &toks[first + 1]), nm),
-				 "X is the northing in metres: at most 7 digits before the decimal point.");
+				 mc_gettext("X is the northing in metres: at most 7 digits before the decimal point."));
 	cp_check_zone(ps, ln, cp_token_text(ln, &toks[first + 2]), pt.y);
 	cp_add_point(ps, ln, &pt, name_no);
 }
@@ -682,18 +687,19 @@ cp_elevation_line(CpParse *ps, const CpLine *ln)
 	}
 	n = cp_elevation_numbers(ln->norm, len, nums, 2);
 	if (n != 2)
-		cp_error(ln, psprintf("An elevation line gives two elevations (top and bottom), but this one has %d number%s.",
-							  n, n == 1 ? "" : "s"),
-				 "Write the range like 开采深度：+124.9米至+12.3米 or 开采标高：由1280米至1150米.");
+		cp_error(ln, psprintf(mc_ngettext("An elevation line gives two elevations (top and bottom), but this one has %d number.",
+										  "An elevation line gives two elevations (top and bottom), but this one has %d numbers.",
+										  n), n),
+				 mc_gettext("Write the range like 开采深度：+124.9米至+12.3米 or 开采标高：由1280米至1150米."));
 	if (a == NULL || a->state == CP_DONE)
-		cp_error(ln, "The elevation range has no corner points before it.",
-				 "An elevation line follows the corner points of its sub-area.");
+		cp_error(ln, mc_gettext("The elevation range has no corner points before it."),
+				 mc_gettext("An elevation line follows the corner points of its sub-area."));
 	for (i = 0; i < 2; i++)
 		if (!cp_elevation_in_range(nums[i]))
-			cp_error(ln, psprintf("The elevation \"%s\" is not an elevation in metres: at most %d digits before and %d after the decimal point.",
+			cp_error(ln, psprintf(mc_gettext("The elevation \"%s\" is not an elevation in metres: at most %d digits before and %d after the decimal point."),
 								  cp_to_server(nums[i], (int) strlen(nums[i])),
 								  CP_MAX_ELEV_INT_DIGITS, CP_MAX_ELEV_FRAC_DIGITS),
-					 "Write the range like 开采标高：由1280米至1150米.");
+					 mc_gettext("Write the range like 开采标高：由1280米至1150米."));
 	if (cp_numeric_value(nums[0]) >= cp_numeric_value(nums[1]))
 		a->top = nums[0], a->bottom = nums[1];
 	else
@@ -713,8 +719,8 @@ cp_other_line(const CpLine *ln, CpToken *toks)
 
 	if (cp_contains(ln->norm, "西安") || cp_contains(ln->norm, "北京") ||
 		cp_contains_ci(ln->norm, "xian") || cp_contains_ci(ln->norm, "beijing"))
-		cp_error(ln, "The coordinates are not in CGCS2000: only CGCS2000 (2000国家大地坐标系) corner points are read.",
-				 "Convert Xi'an 1980 or Beijing 1954 coordinates to CGCS2000 with the province's published parameters first.");
+		cp_error(ln, mc_gettext("The coordinates are not in CGCS2000: only CGCS2000 (2000国家大地坐标系) corner points are read."),
+				 mc_gettext("Convert Xi'an 1980 or Beijing 1954 coordinates to CGCS2000 with the province's published parameters first."));
 	if (!cp_has_digit(ln->norm, (int) strlen(ln->norm)))
 		return;					/* a label: 拐点编号 X坐标 Y坐标 */
 	for (i = 0; i < (int) lengthof(info); i++)
@@ -729,12 +735,12 @@ cp_other_line(const CpLine *ln, CpToken *toks)
 		CpNumber	st = cp_coordinate(&toks[0], &v);
 
 		if (st == CP_NUMBER_TOO_LONG || (st == CP_NUMBER_OK && v >= 1e4))
-			cp_error(ln, psprintf("The line starts with the number \"%s\" instead of a point number.",
+			cp_error(ln, psprintf(mc_gettext("The line starts with the number \"%s\" instead of a point number."),
 								  cp_token_text(ln, &toks[0])),
-					 "A corner-point line is the point number (1, J1 …), X, then Y.");
-		cp_error(ln, psprintf("The line starts with \"%s\", which is not a point number, and it is neither an elevation range nor a label.",
+					 mc_gettext("A corner-point line is the point number (1, J1 …), X, then Y."));
+		cp_error(ln, psprintf(mc_gettext("The line starts with \"%s\", which is not a point number, and it is neither an elevation range nor a label."),
 							  cp_token_text(ln, &toks[0])),
-				 "A corner-point line is the point number (1, J1 …), X, then Y; elevation lines contain 标高 or 深度.");
+				 mc_gettext("A corner-point line is the point number (1, J1 …), X, then Y; elevation lines contain 标高 or 深度."));
 	}
 }
 
@@ -926,7 +932,7 @@ cp_geos_build(GEOSContextHandle_t h, CpParse *ps, StringInfo wkb,
 		if (!valid)
 		{
 			fault->area = i;
-			fault->reason = pstrdup(reason ? reason : "invalid ring");
+			fault->reason = pstrdup(reason ? reason : mc_gettext("invalid ring"));
 			fault->lx = fault->ly = NAN;
 			if (loc)
 			{
@@ -998,7 +1004,7 @@ done:
 		if (polys[i])
 			GEOSGeom_destroy_r(h, polys[i]);
 	if (!ok && err->msg[0] == '\0')
-		strlcpy(err->msg, "unknown GEOS error", sizeof(err->msg));
+		strlcpy(err->msg, mc_gettext("unknown GEOS error"), sizeof(err->msg));
 	return ok;
 }
 
@@ -1042,18 +1048,18 @@ cp_report_ring_fault(CpParse *ps, const CpRingFault *f)
 		const CpPoint *q2 = &a->pts[(near[1] + 1) % a->npts];
 
 		cp_error(cp_line(ps, line),
-				 psprintf("The ring of sub-area %d crosses itself: the side from point %s to point %s meets the side from point %s to point %s near X %.2f, Y %.2f (%s).",
+				 psprintf(mc_gettext("The ring of sub-area %d crosses itself: the side from point %s to point %s meets the side from point %s to point %s near X %.2f, Y %.2f (%s)."),
 						  f->area + 1, p2->name, q2->name, p1->name, q1->name,
 						  f->ly, f->lx, f->reason),
-				 "Check the order of the corner points against the licence.");
+				 mc_gettext("Check the order of the corner points against the licence."));
 	}
 	cp_error(cp_line(ps, line),
 			 isnan(f->lx) ?
-			 psprintf("The ring of sub-area %d is not a valid polygon (%s).",
+			 psprintf(mc_gettext("The ring of sub-area %d is not a valid polygon (%s)."),
 					  f->area + 1, f->reason) :
-			 psprintf("The ring of sub-area %d is not a valid polygon (%s) near X %.2f, Y %.2f.",
+			 psprintf(mc_gettext("The ring of sub-area %d is not a valid polygon (%s) near X %.2f, Y %.2f."),
 					  f->area + 1, f->reason, f->ly, f->lx),
-			 "Check the order of the corner points against the licence.");
+			 mc_gettext("Check the order of the corner points against the licence."));
 }
 
 /* ------------------------------------------------------------- parsing */
@@ -1100,8 +1106,9 @@ cp_parse(CpParse *ps, text *txt, int zone_arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid corner-point text: no corner points"),
-				 errdetail("The text has %d line%s and no corner point (a point number, X, then Y).",
-						   ps->nlines, ps->nlines == 1 ? "" : "s")));
+				 errdetail_plural("The text has %d line and no corner point (a point number, X, then Y).",
+								  "The text has %d lines and no corner point (a point number, X, then Y).",
+								  ps->nlines, ps->nlines)));
 
 	for (i = 0; i < ps->nareas; i++)
 	{
@@ -1109,9 +1116,10 @@ cp_parse(CpParse *ps, text *txt, int zone_arg)
 
 		if (a->npts < 3)
 			cp_error(cp_line(ps, a->last_point_line),
-					 psprintf("Sub-area %d has %d distinct corner point%s; a ring needs at least 3.",
-							  i + 1, a->npts, a->npts == 1 ? "" : "s"),
-					 "Sub-areas are separated by elevation lines and by point numbers restarting at 1.");
+					 psprintf(mc_ngettext("Sub-area %d has %d distinct corner point; a ring needs at least 3.",
+										  "Sub-area %d has %d distinct corner points; a ring needs at least 3.",
+										  a->npts), i + 1, a->npts),
+					 mc_gettext("Sub-areas are separated by elevation lines and by point numbers restarting at 1."));
 	}
 	ps->srid = ps->prefixed ? CP_SRID_PREFIXED(ps->zone) : CP_SRID_UNPREFIXED(ps->zone);
 }

@@ -209,7 +209,7 @@ mc_revert_stage(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a revert needs a reason"),
 				 errdetail("The reason is recorded in stage_events with the revert.")));
-	mc_check_evidence_size(strlen(reason), "the reason for the revert", mc_row_label(t, row_id, NULL));
+	mc_check_evidence_size(strlen(reason), mc_gettext("the reason for the revert"), mc_row_label(t, row_id, NULL));
 
 	fn_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)

@@ -328,7 +328,7 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 		Jsonb	   *ev = tuple_jsonb(newtup, desc, "stage_evidence");
 
 		if (ev != NULL)
-			mc_check_evidence_size(VARSIZE(ev), "evidence",
+			mc_check_evidence_size(VARSIZE(ev), mc_gettext("evidence"),
 								mc_row_label(t, row_id, t == TRACK_CLOSURE ? NULL : county));
 	}
 	s = mc_graph_stage_index(g, stage);
@@ -595,7 +595,7 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	}
 	else if (new_ev != NULL && !mc_evidence_fits(VARSIZE(new_ev)))
 		/* the row's label (a query for a closure) only for the refusal */
-		mc_check_evidence_size(VARSIZE(new_ev), "evidence",
+		mc_check_evidence_size(VARSIZE(new_ev), mc_gettext("evidence"),
 							mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county));
 	has_prev_date = mc_evidence_date(old_ev, &prev_date);
 	mc_check_evidence(new_ev, step, &missing, &invalid, &date, &date_set,

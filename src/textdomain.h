@@ -24,4 +24,12 @@
  */
 #define mc_gettext(msgid) dgettext(TEXTDOMAIN, (msgid))
 
+/*
+ * The same for a text with a count in it: the singular or the plural form of
+ * the language for n (Chinese has one form).  The count is still an argument
+ * of the format: psprintf(mc_ngettext("%d line", "%d lines", n), n).
+ */
+#define mc_ngettext(msgid, msgid_plural, n) \
+	dngettext(TEXTDOMAIN, (msgid), (msgid_plural), (n))
+
 #endif							/* MINECONSOL_TEXTDOMAIN_H */

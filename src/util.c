@@ -120,8 +120,18 @@ mc_trigger_check(FunctionCallInfo fcinfo, const char *fn,
 	{
 		initStringInfo(&list);
 		for (i = 0; i < ntables; i++)
-			appendStringInfo(&list, "%smineconsol.%s",
-							 i == 0 ? "" : i == ntables - 1 ? " and " : ", ", tables[i]);
+		{
+			const char *sep;
+
+			if (i == 0)
+				sep = "";
+			else if (i == ntables - 1)
+				/* translator: before the last item of a list: "a, b and c" */
+				sep = mc_gettext(" and ");
+			else
+				sep = mc_gettext(", ");
+			appendStringInfo(&list, "%smineconsol.%s", sep, tables[i]);
+		}
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("%s() cannot fire on relation \"%s\"", fn, relname),

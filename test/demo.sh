@@ -11,6 +11,7 @@
 #
 #   make demo                                  # seed 2022, as of 2023-07-15
 #   MINECONSOL_DEMO_SEED=7 make demo           # another city
+#   MINECONSOL_DEMO_LANG=zh make demo          # the report and the map in Chinese
 #   PGHOST=/var/run/postgresql PGDATABASE=demo make demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,15 @@ cd "$(dirname "$0")/.."
 SEED=${MINECONSOL_DEMO_SEED:-2022}
 AS_OF=${MINECONSOL_DEMO_AS_OF:-2023-07-15}
 OUT_DIR=${MINECONSOL_DEMO_OUT:-$PWD/demo-out}
+# The language of the report and the map: the sessions' lc_messages (the
+# extension's texts, tr() and label() follow it).
+case ${MINECONSOL_DEMO_LANG:-en} in
+en) LC_MSG=C ;;
+zh) LC_MSG=zh_CN.UTF-8 ;;
+*)
+	echo "mineconsol: MINECONSOL_DEMO_LANG=$MINECONSOL_DEMO_LANG is not a language of the demo; use en (English, the default) or zh (Chinese)" >&2
+	exit 2 ;;
+esac
 started=$(date +%s)
 step() { printf '\n== [%3ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
@@ -34,7 +44,7 @@ else
 	as_pg "$PGBIN/createdb" -h "$PGHOST" -p "$PGPORT" -U postgres "$DB"
 fi
 export PGDATABASE=$DB
-export PGOPTIONS="-c mineconsol.as_of=$AS_OF -c client_min_messages=warning"
+export PGOPTIONS="-c mineconsol.as_of=$AS_OF -c client_min_messages=warning -c lc_messages=$LC_MSG"
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 mkdir -p "$OUT_DIR"
 
@@ -43,9 +53,9 @@ q -c "CREATE EXTENSION IF NOT EXISTS mineconsol CASCADE"
 
 step "generating the sample city (seed $SEED): registers, violations, zones"
 q -v seed="$SEED" -f test/demo/sample.sql >/dev/null
-q -At -c "SELECT count(*) || ' licences in ' || count(DISTINCT county_code) || ' counties, '
-                 || (SELECT count(*) FROM demo.violations) || ' illegal-mining records, '
-                 || (SELECT count(*) FROM demo.zones) || ' zones' FROM demo.register"
+q -At -c "SELECT format(mineconsol.tr('%s licences in %s counties, %s illegal-mining records, %s zones'),
+                        count(*), count(DISTINCT county_code), (SELECT count(*) FROM demo.violations),
+                        (SELECT count(*) FROM demo.zones)) FROM demo.register"
 
 step "loading the registers: corner-point text -> mining areas (parse_corner_points), rows checked by import_mines"
 q -c "SELECT ok, count(*) AS rows, min(error) AS first_error
@@ -78,6 +88,7 @@ if [ -f test/demo/map.sql ]; then
 	q -v out="$OUT_DIR/map.html" -f test/demo/map.sql >/dev/null
 	echo "map: $OUT_DIR/map.html (open it in a browser)"
 fi
-q -At -c "SELECT 'audit trail: ' || CASE WHEN ok THEN 'verifies' ELSE 'BROKEN at event ' || first_bad_event END
-                 || ' (' || checked || ' events)' FROM mineconsol.verify_audit()"
+q -At -c "SELECT CASE WHEN ok THEN format(mineconsol.tr('audit trail: verifies (%s events)'), checked)
+                 ELSE format(mineconsol.tr('audit trail: BROKEN at event %s (%s events)'), first_bad_event, checked) END
+            FROM mineconsol.verify_audit()"
 step "done"

@@ -16,6 +16,12 @@
 -- Reads mineconsol.dispositions, merge_plan, zones, counties and as_of() only;
 -- writes nothing but temporary objects.  mineconsol.as_of is taken from the
 -- session unless :as_of is given.
+--
+-- The page speaks the session's language (lc_messages, e.g. zh_CN.UTF-8):
+-- every text through tr(), codes through label(); <html lang> is the
+-- catalogue's own Language (its header, tr('')), "en" without one.  In a
+-- translated page counties and the city are named in Chinese only, and the
+-- font stack starts with the fonts a Chinese desktop has.
 
 \set ON_ERROR_STOP on
 \set QUIET on
@@ -29,6 +35,13 @@ SET mineconsol.as_of = :'as_of';
 \endif
 SET client_min_messages = warning;
 SELECT set_config('search_path', 'mineconsol, ' || current_setting('search_path'), false) \gset
+-- the page's language: the Language of the catalogue's header (gettext gives
+-- the header for the empty text), else English
+CREATE FUNCTION pg_temp.lang() RETURNS text LANGUAGE sql STABLE
+AS $$ SELECT COALESCE(replace(substring(mineconsol.tr('') FROM '(?n)^Language: *([A-Za-z_]+)'), '_', '-'), 'en') $$;
+-- a place's name: English and Chinese in English, Chinese alone otherwise
+CREATE FUNCTION pg_temp.place(name_en text, name text) RETURNS text LANGUAGE sql STABLE
+AS $$ SELECT CASE WHEN name_en IS NOT NULL AND pg_temp.lang() = 'en' THEN name_en || ' ' || name ELSE name END $$;
 
 CREATE FUNCTION pg_temp.esc(t text) RETURNS text LANGUAGE sql IMMUTABLE
 AS $$ SELECT replace(replace(replace(replace(t, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;') $$;
@@ -53,30 +66,34 @@ SELECT p.county_code, p.cluster_id, p.ore_body, p.retained_mine_id, p.member_ids
 -- kinds green/blue, out of scope grey; an unknown disposition is grey too.
 CREATE TEMP TABLE map_pal AS
 SELECT e.disposition::text AS disposition, e.ord,
-	   COALESCE(v.colour, '#999999') AS colour, COALESCE(v.label, e.disposition::text) AS label,
+	   COALESCE(v.colour, '#999999') AS colour, COALESCE(v.label, label('disposition', e.disposition::text)) AS label,
 	   (SELECT count(*) FROM map_d d WHERE d.disposition = e.disposition::text) AS n
   FROM unnest(enum_range(NULL::disposition)) WITH ORDINALITY AS e (disposition, ord)
   LEFT JOIN (VALUES
-	('ban',                '#6b0f1a', 'ban (C1: illegal mining)'),
-	('close',              '#d55e00', 'close (C2 expired, C3 late, E1)'),
-	('refer',              '#cc79a7', 'refer: red line / protected (C4)'),
-	('rectify',            '#f0e442', 'rectify by deadline (C3)'),
-	('merge_close',        '#e69f00', 'merge: closed into cluster (C6)'),
-	('exit_at_term',       '#8c510a', 'exit at end of term (C5)'),
-	('mine_out_then_exit', '#c8a56a', 'mine out, then exit (C5)'),
-	('merge_retain',       '#009e73', 'merge: retained mine (C6)'),
-	('retain',             '#0072b2', 'retain (R)'),
-	('out_of_scope',       '#9a9a9a', 'out of scope (S)')
+	('ban',                '#6b0f1a', tr('ban (C1: illegal mining)')),
+	('close',              '#d55e00', tr('close (C2 expired, C3 late, E1)')),
+	('refer',              '#cc79a7', tr('refer: red line / protected (C4)')),
+	('rectify',            '#f0e442', tr('rectify by deadline (C3)')),
+	('merge_close',        '#e69f00', tr('merge: closed into cluster (C6)')),
+	('exit_at_term',       '#8c510a', tr('exit at end of term (C5)')),
+	('mine_out_then_exit', '#c8a56a', tr('mine out, then exit (C5)')),
+	('merge_retain',       '#009e73', tr('merge: retained mine (C6)')),
+	('retain',             '#0072b2', tr('retain (R)')),
+	('out_of_scope',       '#9a9a9a', tr('out of scope (S)'))
   ) AS v (disposition, colour, label) ON v.disposition = e.disposition::text;
 
 -- Zones, grouped into the four looks of the legend.
 CREATE TEMP TABLE map_z AS
-SELECT z.id, z.kind, z.name, z.geom,
+SELECT z.id, z.kind, COALESCE(k.name, z.kind) AS kind_name, z.name, z.geom,
 	   CASE WHEN z.kind = 'planned_mining' THEN 'zp'
 			WHEN z.kind = 'concentrated_mining' THEN 'zc'
 			WHEN z.kind = 'eco_fragile' THEN 'zf'
 			ELSE 'zr' END AS look
-  FROM zones z;
+  FROM zones z
+  LEFT JOIN (VALUES ('planned_mining', tr('planned_mining')), ('concentrated_mining', tr('concentrated_mining')),
+					('eco_redline', tr('eco_redline')), ('nature_reserve', tr('nature_reserve')),
+					('scenic_area', tr('scenic_area')), ('water_source', tr('water_source')),
+					('eco_fragile', tr('eco_fragile'))) AS k (kind, name) ON k.kind = z.kind;
 
 -- Panels.  0: the city; 1-4: the counties with the most clusters (then the
 -- most members, then the code), each on the ore body of its largest cluster
@@ -126,8 +143,8 @@ SELECT n, county_code, ore_body, cluster_id,
 ALTER TABLE map_panel ADD s float8, ADD win geometry;
 UPDATE map_panel SET s = w / px_w, win = ST_MakeEnvelope(minx, miny, minx + w, miny + h, ST_SRID((SELECT geom FROM map_d LIMIT 1)));
 
-UPDATE map_panel pn SET caption = format('%s. %s %s — ore body %s, largest cluster of the county (%s mines); the county has %s mines, %s merge clusters. Window %s × %s km.',
-	pn.n, COALESCE(c.name_en, ''), COALESCE(c.name, pn.county_code), pn.ore_body,
+UPDATE map_panel pn SET caption = format(tr('%s. %s — ore body %s, largest cluster of the county (%s mines); the county has %s mines, %s merge clusters. Window %s × %s km.'),
+	pn.n, pg_temp.place(c.name_en, COALESCE(c.name, pn.county_code)), pn.ore_body,
 	(SELECT cardinality(member_ids) FROM map_p p WHERE p.county_code = pn.county_code AND p.cluster_id = pn.cluster_id),
 	(SELECT count(*) FROM map_d d WHERE d.county_code = pn.county_code),
 	(SELECT count(*) FROM map_p p WHERE p.county_code = pn.county_code),
@@ -161,7 +178,7 @@ SELECT pn.n, 10, string_agg(format('<path class="z %s" d="%s"%s><title>%s</title
 		z.look, ST_AsSVG(z.geom, 0, CASE WHEN pn.n = 0 THEN 0 ELSE 1 END),
 		CASE z.look WHEN 'zr' THEN format(' fill="url(#zr-%s)"', pn.n)
 					WHEN 'zf' THEN format(' fill="url(#zf-%s)"', pn.n) ELSE '' END,
-		pg_temp.esc(z.name || ' (' || z.kind || ')')),
+		pg_temp.esc(format(tr('%s (%s)'), z.name, z.kind_name))),
 	'' ORDER BY z.look DESC, z.id)
   FROM map_panel pn JOIN map_z z ON z.geom && pn.win
  GROUP BY pn.n;
@@ -170,7 +187,7 @@ SELECT pn.n, 10, string_agg(format('<path class="z %s" d="%s"%s><title>%s</title
 INSERT INTO map_layer
 SELECT pn.n, 20, string_agg(format('<path class="gap" fill="url(#gap-%s)" d="%s"><title>%s</title></path>',
 		pn.n, ST_AsSVG(p.gap_geom, 0, 1),
-		pg_temp.esc(format('gap resources of cluster %s (%s): %s m²', p.cluster_id, p.ore_body, round(ST_Area(p.gap_geom))))),
+		pg_temp.esc(format(tr('gap resources of cluster %s (%s): %s m²'), p.cluster_id, p.ore_body, round(ST_Area(p.gap_geom))))),
 	'' ORDER BY p.county_code, p.cluster_id)
   FROM map_panel pn JOIN map_p p ON p.gap_geom && pn.win AND NOT ST_IsEmpty(p.gap_geom)
  WHERE pn.n > 0
@@ -183,7 +200,8 @@ SELECT pn.n, 20, string_agg(format('<path class="gap" fill="url(#gap-%s)" d="%s"
 INSERT INTO map_layer
 SELECT pn.n, 30, string_agg(format('<path class="m d-%s" data-mine="%s" d="%s"><title>%s</title></path>',
 		d.disposition, d.id, ST_AsSVG(d.geom, 0, 1),
-		pg_temp.esc(format('%s (#%s, %s) — %s: %s', d.name, d.id, COALESCE(d.license_no, 'no licence'), d.disposition, d.reason))),
+		pg_temp.esc(format(tr('%s (#%s, %s) — %s: %s'), d.name, d.id, COALESCE(d.license_no, tr('no licence')),
+						   label('disposition', d.disposition), d.reason))),
 	'' ORDER BY d.id)
   FROM map_panel pn JOIN map_d d ON d.geom && pn.win
  WHERE pn.n > 0
@@ -195,7 +213,7 @@ SELECT 0, 30, '<path class="halo" d="' || string_agg(format('M%s %sh0', round(ST
 INSERT INTO map_layer
 SELECT 0, 31, string_agg(format('<path class="dot d-%s" data-mine-id="%s" d="M%s %sh0"><title>%s</title></path>',
 		d.disposition, d.id, round(ST_X(pt)), round(-ST_Y(pt)),
-		pg_temp.esc(format('%s (#%s) — %s', d.name, d.id, d.disposition))),
+		pg_temp.esc(format(tr('%s (#%s) — %s'), d.name, d.id, label('disposition', d.disposition)))),
 	'' ORDER BY pal.n DESC, d.id)
   FROM (SELECT *, ST_PointOnSurface(geom) AS pt FROM map_d WHERE geom IS NOT NULL) AS d
   JOIN map_pal pal USING (disposition);
@@ -204,14 +222,15 @@ SELECT 0, 31, string_agg(format('<path class="dot d-%s" data-mine-id="%s" d="M%s
 INSERT INTO map_layer
 SELECT pn.n, 40, string_agg(format('<path class="cl" d="%s"><title>%s</title></path>%s',
 		ST_AsSVG(p.outline, 0, CASE WHEN pn.n = 0 THEN 0 ELSE 1 END),
-		pg_temp.esc(format('merge cluster %s of %s on ore body %s: %s mines, scale %s%s', p.cluster_id, p.county_code,
-						   p.ore_body, cardinality(p.member_ids), p.scale_class,
-						   COALESCE(', retained mine #' || p.retained_mine_id, '; ' || p.note))),
-		CASE WHEN pn.n > 0 THEN format('<text class="lbl" x="%s" y="%s" font-size="%s">cluster %s · %s mines%s</text>',
+		pg_temp.esc(format(tr('merge cluster %s of %s on ore body %s: %s mines, scale %s%s'), p.cluster_id, p.county_code,
+						   p.ore_body, cardinality(p.member_ids), label('scale', p.scale_class),
+						   CASE WHEN p.retained_mine_id IS NOT NULL THEN format(tr(', retained mine #%s'), p.retained_mine_id)
+								WHEN p.note IS NOT NULL THEN format(tr('; %s'), tr(p.note)) ELSE '' END)),
+		CASE WHEN pn.n > 0 THEN format('<text class="lbl" x="%s" y="%s" font-size="%s">%s</text>',
 			pg_temp.n(greatest(ST_XMin(p.outline), pn.minx + 4 * pn.s)),
 			pg_temp.n(greatest(-ST_YMax(p.outline) - 5 * pn.s, -(pn.miny + pn.h) + 16 * pn.s)), pg_temp.n(12 * pn.s),
-			p.cluster_id, cardinality(p.member_ids),
-			CASE WHEN p.retained_mine_id IS NULL THEN ' · none retained' ELSE '' END) ELSE '' END),
+			pg_temp.esc(format(tr('cluster %s · %s mines%s'), p.cluster_id, cardinality(p.member_ids),
+							   CASE WHEN p.retained_mine_id IS NULL THEN tr(' · none retained') ELSE '' END))) ELSE '' END),
 	'' ORDER BY p.county_code, p.cluster_id)
   FROM map_panel pn JOIN map_p p ON p.outline && pn.win
  GROUP BY pn.n;
@@ -222,7 +241,7 @@ INSERT INTO map_layer
 SELECT pn.n, 50, string_agg(format('<use href="#star" %s="%s" transform="translate(%s %s) scale(%s)"><title>%s</title></use>',
 		CASE WHEN pn.n = 0 THEN 'data-retained-id' ELSE 'data-retained' END, p.retained_mine_id,
 		pg_temp.n(ST_X(pt)), pg_temp.n(-ST_Y(pt)), pg_temp.n(pn.s * CASE WHEN pn.n = 0 THEN 0.8 ELSE 1.4 END),
-		pg_temp.esc(format('retained mine #%s: %s (cluster %s)', p.retained_mine_id, d.name, p.cluster_id))),
+		pg_temp.esc(format(tr('retained mine #%s: %s (cluster %s)'), p.retained_mine_id, d.name, p.cluster_id))),
 	'' ORDER BY p.county_code, p.cluster_id)
   FROM map_panel pn
   JOIN map_p p ON p.retained_mine_id IS NOT NULL
@@ -235,7 +254,7 @@ SELECT pn.n, 50, string_agg(format('<use href="#star" %s="%s" transform="transla
 INSERT INTO map_layer
 SELECT 0, 60, string_agg(format('<text class="cty" x="%s" y="%s" font-size="%s" text-anchor="middle">%s</text>',
 		round(ST_X(c)), round(greatest(-ST_Y(c), -(o.miny + o.h) + 16 * o.s)), pg_temp.n(13 * o.s),
-		pg_temp.esc(COALESCE(k.name_en || ' ', '') || k.name)), '' ORDER BY k.code)
+		pg_temp.esc(pg_temp.place(k.name_en, k.name))), '' ORDER BY k.code)
   FROM (SELECT county_code, ST_MakePoint(ST_X(ST_Centroid(e)), ST_YMax(e) + 2500) AS c
 		  FROM (SELECT county_code, ST_Extent(geom)::geometry AS e FROM map_d GROUP BY county_code) AS a) AS x
   JOIN counties k ON k.code = x.county_code
@@ -267,10 +286,13 @@ SELECT n, 80, format('<g class="sb"><path d="M%s %sh%s"/><path d="M%s %sv%sM%s %
 \o :out
 SELECT concat_ws(E'\n',
 	'<!DOCTYPE html>',
-	'<html lang="en"><head><meta charset="utf-8">',
-	format('<title>%s mine consolidation — dispositions as of %s</title>', pg_temp.esc(city.name_en), as_of()),
+	format('<html lang="%s"><head><meta charset="utf-8">', pg_temp.esc(pg_temp.lang())),
+	format('<title>%s</title>', pg_temp.esc(format(tr('%s mine consolidation — dispositions as of %s'),
+												   CASE WHEN pg_temp.lang() = 'en' THEN COALESCE(city.name_en, city.name) ELSE city.name END, as_of()))),
 	'<style>',
-	'body{font-family:"Noto Sans","Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",Arial,sans-serif;margin:16px 20px;color:#222;background:#fff}',
+	format('body{font-family:%s;margin:16px 20px;color:#222;background:#fff}',
+		   CASE WHEN pg_temp.lang() = 'en' THEN '"Noto Sans","Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",Arial,sans-serif'
+				ELSE '"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif' END),
 	'h1{font-size:22px;margin:0 0 4px}h2{font-size:15px;margin:14px 0 4px;font-weight:600}p.sub{margin:0 0 10px;color:#555}',
 	'.row{display:flex;gap:18px;align-items:flex-start}.grid{display:grid;grid-template-columns:repeat(2,760px);gap:10px 20px}',
 	'figure{margin:0}figcaption{font-size:13px;margin:2px 0 4px;max-width:760px}',
@@ -298,42 +320,45 @@ SELECT concat_ws(E'\n',
 	'<symbol id="star" overflow="visible"><path d="M0 -8L2 -2.8L7.6 -2.5L3.2 1.1L4.7 6.5L0 3.4L-4.7 6.5L-3.2 1.1L-7.6 -2.5L-2 -2.8Z" '
 	'fill="#111" stroke="#fff" stroke-width="1.2" stroke-linejoin="round" vector-effect="non-scaling-stroke"/></symbol>'
 	'</defs></svg>',
-	format('<h1>%s %s: mine consolidation plan — disposition of every mine</h1>', pg_temp.esc(COALESCE(city.name_en, '')), pg_temp.esc(city.name)),
-	format('<p class="sub">As of <b>%s</b> · %s mines · %s merge clusters (%s with a retained mine) · %s zones</p>',
-		   as_of(), (SELECT count(*) FROM map_d), (SELECT count(*) FROM map_p),
-		   (SELECT count(retained_mine_id) FROM map_p), (SELECT count(*) FROM map_z)),
+	format('<h1>%s</h1>', pg_temp.esc(format(tr('%s: mine consolidation plan — disposition of every mine'),
+											 pg_temp.place(city.name_en, city.name)))),
+	format('<p class="sub">%s</p>', format(tr('As of %s · %s mines · %s merge clusters (%s with a retained mine) · %s zones'),
+		   '<b>' || as_of() || '</b>', (SELECT count(*) FROM map_d), (SELECT count(*) FROM map_p),
+		   (SELECT count(retained_mine_id) FROM map_p), (SELECT count(*) FROM map_z))),
 	'<div class="row">',
-	(SELECT format('<figure><figcaption>0. The whole city: one dot per mine; boxes 1-4 are the detail panels below.</figcaption>'
+	(SELECT format('<figure><figcaption>%s</figcaption>'
 				   '<svg class="panel" id="panel-0" xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="%s %s %s %s">',
+				   pg_temp.esc(tr('0. The whole city: one dot per mine; boxes 1-4 are the detail panels below.')),
 				   px_w, px_h, round(minx), round(-(miny + h)), round(w), round(h))
 		 || (SELECT string_agg(txt, E'\n' ORDER BY ord) FROM map_layer l WHERE l.n = 0) || '</svg></figure>'
 	   FROM map_panel WHERE n = 0),
 	-- legend
-	'<div class="legend"><h2>Disposition (mines)</h2><table>'
+	'<div class="legend"><h2>' || pg_temp.esc(tr('Disposition (mines)')) || '</h2><table>'
 	|| (SELECT string_agg(format('<tr class="%s" data-disposition="%s"><td><span class="sw d-%s"></span></td><td>%s</td><td class="n">%s</td></tr>',
 								 CASE WHEN n = 0 THEN 'zero' ELSE 'dsp' END, disposition, disposition, pg_temp.esc(label), n), '' ORDER BY ord)
 		  FROM map_pal)
-	|| format('<tr><td></td><td><b>all mines</b></td><td class="n"><b>%s</b></td></tr></table>', (SELECT count(*) FROM map_d))
-	|| '<h2>Merge plan</h2><table>'
+	|| format('<tr><td></td><td><b>%s</b></td><td class="n"><b>%s</b></td></tr></table>', pg_temp.esc(tr('all mines')), (SELECT count(*) FROM map_d))
+	|| '<h2>' || pg_temp.esc(tr('Merge plan')) || '</h2><table>'
 	   '<tr><td><svg class="sw0" width="24" height="16"><rect x="2" y="2" width="20" height="12" rx="4" fill="none" stroke="#111" stroke-width="1.6" stroke-dasharray="5 3"/></svg></td>'
-	   '<td>merge cluster (hull of the members, 80 m out)</td></tr>'
-	   '<tr><td><svg class="sw0" width="24" height="18"><use href="#star" transform="translate(12 9)"/></svg></td><td>retained mine (整合保留矿山)</td></tr>'
+	   '<td>' || pg_temp.esc(tr('merge cluster (hull of the members, 80 m out)')) || '</td></tr>'
+	   '<tr><td><svg class="sw0" width="24" height="18"><use href="#star" transform="translate(12 9)"/></svg></td><td>' || pg_temp.esc(tr('retained mine (整合保留矿山)')) || '</td></tr>'
 	   '<tr><td><svg class="sw0" width="24" height="16"><defs><pattern id="gap-l" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(-45)">'
 	   '<line x1="0" y1="0" x2="0" y2="5" stroke="#222" stroke-width="1.3"/></pattern></defs>'
-	   '<rect x="1" y="1" width="22" height="14" fill="url(#gap-l)" stroke="#222" stroke-width="0.6"/></svg></td><td>gap resources between members (夹缝资源)</td></tr>'
-	   '</table><h2>Zones</h2><table>'
-	   '<tr><td><svg class="sw0" width="24" height="16"><rect x="1" y="1" width="22" height="14" fill="#56b4e9" fill-opacity="0.07" stroke="#3a8fc4" stroke-width="1.2" stroke-dasharray="6 3"/></svg></td><td>planned mining zone</td></tr>'
-	   '<tr><td><svg class="sw0" width="24" height="16"><rect x="1" y="1" width="22" height="14" fill="#1f5f99" fill-opacity="0.07" stroke="#1f5f99" stroke-width="1.2"/></svg></td><td>concentrated mining zone</td></tr>'
+	   '<rect x="1" y="1" width="22" height="14" fill="url(#gap-l)" stroke="#222" stroke-width="0.6"/></svg></td><td>' || pg_temp.esc(tr('gap resources between members (夹缝资源)')) || '</td></tr>'
+	   '</table><h2>' || pg_temp.esc(tr('Zones')) || '</h2><table>'
+	   '<tr><td><svg class="sw0" width="24" height="16"><rect x="1" y="1" width="22" height="14" fill="#56b4e9" fill-opacity="0.07" stroke="#3a8fc4" stroke-width="1.2" stroke-dasharray="6 3"/></svg></td><td>' || pg_temp.esc(tr('planned mining zone')) || '</td></tr>'
+	   '<tr><td><svg class="sw0" width="24" height="16"><rect x="1" y="1" width="22" height="14" fill="#1f5f99" fill-opacity="0.07" stroke="#1f5f99" stroke-width="1.2"/></svg></td><td>' || pg_temp.esc(tr('concentrated mining zone')) || '</td></tr>'
 	   '<tr><td><svg class="sw0" width="24" height="16"><defs><pattern id="zr-l" patternUnits="userSpaceOnUse" width="9" height="9" patternTransform="rotate(45)">'
 	   '<rect width="9" height="9" fill="#f3c1bd" fill-opacity="0.35"/><line x1="0" y1="0" x2="0" y2="9" stroke="#d9534f" stroke-opacity="0.5" stroke-width="1.2"/></pattern></defs>'
-	   '<rect x="1" y="1" width="22" height="14" fill="url(#zr-l)" stroke="#d9534f" stroke-opacity="0.7"/></svg></td><td>ecological red line, nature reserve, scenic area, water source</td></tr>'
+	   '<rect x="1" y="1" width="22" height="14" fill="url(#zr-l)" stroke="#d9534f" stroke-opacity="0.7"/></svg></td><td>' || pg_temp.esc(tr('ecological red line, nature reserve, scenic area, water source')) || '</td></tr>'
 	   '<tr><td><svg class="sw0" width="24" height="16"><defs><pattern id="zf-l" patternUnits="userSpaceOnUse" width="9" height="9" patternTransform="rotate(-45)">'
 	   '<line x1="0" y1="0" x2="0" y2="9" stroke="#b08d57" stroke-opacity="0.45" stroke-width="1.2"/></pattern></defs>'
-	   '<rect x="1" y="1" width="22" height="14" fill="url(#zf-l)" stroke="#b08d57" stroke-opacity="0.6"/></svg></td><td>ecologically fragile area</td></tr>'
-	   '</table><p style="color:#555;max-width:330px">Hover a mine, cluster or zone for its name and the reason for its disposition. '
-	   'Overview dots sit on each mine''s area; panels 1-4 draw the areas themselves.</p></div>',
+	   '<rect x="1" y="1" width="22" height="14" fill="url(#zf-l)" stroke="#b08d57" stroke-opacity="0.6"/></svg></td><td>' || pg_temp.esc(tr('ecologically fragile area')) || '</td></tr>'
+	   '</table><p style="color:#555;max-width:330px">'
+	|| pg_temp.esc(tr('Hover a mine, cluster or zone for its name and the reason for its disposition. Overview dots sit on each mine''s area; panels 1-4 draw the areas themselves.'))
+	|| '</p></div>',
 	'</div>',
-	'<h2>Detail: the four counties with the most merge clusters</h2><div class="grid">',
+	'<h2>' || pg_temp.esc(tr('Detail: the four counties with the most merge clusters')) || '</h2><div class="grid">',
 	(SELECT string_agg(format('<figure><figcaption>%s</figcaption>'
 							  '<svg class="panel" id="panel-%s" data-county="%s" xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="%s %s %s %s">',
 							  pg_temp.esc(caption), n, county_code, px_w, px_h,
@@ -342,7 +367,7 @@ SELECT concat_ws(E'\n',
 					   E'\n' ORDER BY n)
 	   FROM map_panel pn WHERE n > 0),
 	'</div>',
-	format('<p class="sub">Generated by test/demo/map.sql from mineconsol.dispositions and merge_plan at as_of() = %s.</p>', as_of()),
+	format('<p class="sub">%s</p>', pg_temp.esc(format(tr('Generated by test/demo/map.sql from mineconsol.dispositions and merge_plan at as_of() = %s.'), as_of()))),
 	'</body></html>')
   FROM counties city WHERE city.kind = 'city'
  ORDER BY city.code LIMIT 1;

@@ -4,12 +4,18 @@
 # the overview has one dot per mine in the colour class of its disposition,
 # one star per merge cluster with a retained mine, and the legend lists every
 # disposition present with its count.  No browser needed.
+# Languages: by default (lc_messages C) the page is English (lang="en"), the
+# same map under lc_messages zh_CN.UTF-8 is Chinese (lang="zh-CN", the
+# Chinese title, legend and tooltips, a CJK font stack) with the same
+# drawing; the demo's report (test/demo/report.sql) has Chinese headings in
+# zh_CN.UTF-8 and English ones in C; test/demo.sh refuses an unknown
+# MINECONSOL_DEMO_LANG before it does anything.
 set -u
 cd "$(dirname "$0")/../.."
 . test/lib/tap.sh
 db=mineconsol_demo_map
 scratch work map -d
-plan 9
+plan 23
 
 new_db $db
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null 2>"$work/load.err" <<'SQL' \
@@ -28,7 +34,7 @@ SQL
 
 out=$work/out/map.html
 mkdir "$work/out"
-psql -X -q -d "$db" -v out="$out" -v as_of=2023-07-15 -f test/demo/map.sql >"$work/map.log" 2>&1
+PGOPTIONS="-c lc_messages=C" psql -X -q -d "$db" -v out="$out" -v as_of=2023-07-15 -f test/demo/map.sql >"$work/map.log" 2>&1
 ok $? "map.sql runs"
 [ -s "$out" ]; ok $? "it writes $out"
 size=$(wc -c <"$out")
@@ -79,3 +85,47 @@ sort "$work/got_counts" >"$work/got_counts.s"; sort "$work/want_counts" >"$work/
 cmp -s "$work/want_counts.s" "$work/got_counts.s"
 ok $? "legend: every disposition present, with its count"
 like "$(grep -o 'As of <b>[0-9-]*</b>' "$out")" '2023-07-15' "the as-of date is shown"
+
+# The page's language.
+like "$(grep -o '<html lang="[^"]*"' "$out")" '<html lang="en"' "English by default: <html lang=\"en\">"
+grep -q '<h2>Disposition (mines)</h2>' "$out" && grep -q '<td>ban (C1: illegal mining)</td>' "$out" \
+	&& grep -q 'mine consolidation plan — disposition of every mine</h1>' "$out"
+ok $? "English by default: the heading and legend as they were"
+! grep -qP '[\x{4e00}-\x{9fff}]' <(grep -o '<h2>[^<]*</h2>' "$out")
+ok $? "English by default: no Chinese in the section headings"
+
+zh=$work/out/map_zh.html
+PGOPTIONS="-c lc_messages=zh_CN.UTF-8" psql -X -q -d "$db" -v out="$zh" -v as_of=2023-07-15 -f test/demo/map.sql >"$work/map_zh.log" 2>&1
+ok $? "map.sql runs under lc_messages zh_CN.UTF-8"
+like "$(grep -o '<html lang="[^"]*"' "$zh")" '<html lang="zh-CN"' "Chinese: <html lang=\"zh-CN\">"
+like "$(grep -o '<title>[^<]*</title>' "$zh" | head -n 1)" '<title>忻州市矿山整合——截至 2023-07-15 的处置意见</title>' "Chinese: the page's title"
+grep -q '<h2>处置意见（矿山数）</h2>' "$zh" && grep -q '<td>取缔关闭（C1：非法采矿）</td>' "$zh" \
+	&& grep -q '<td>整合保留矿山</td>' "$zh" && grep -q '<h2>区域</h2>' "$zh"
+ok $? "Chinese: the legend's headings and labels"
+grep -q '<title>[^<]*——整合关闭</title>' "$zh" && grep -q '<title>[^<]*（生态保护红线）</title>' "$zh"
+ok $? "Chinese: tooltips name dispositions and zone kinds in Chinese"
+grep -q 'font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif' "$zh"
+ok $? "Chinese: a CJK font stack"
+# the same drawing in both languages: the pages differ in their texts only
+strip() { sed -e 's/<title>[^<]*<\/title>//g' -e 's/<text\([^>]*\)>[^<]*<\/text>/<text\1\/>/g' "$1" | grep -o '<path class="[^"]*" d[^>]*>\|<path class="dot[^>]*>\|<use [^>]*>'; }
+[ "$(strip "$out" | wc -l)" -gt 100 ] && cmp -s <(strip "$out") <(strip "$zh")
+ok $? "Chinese: the same mines, clusters, stars and zones as the English page"
+
+# The report's headings.
+psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "DELETE FROM mineconsol.results_as_of" \
+	-c "INSERT INTO mineconsol.results_as_of (as_of) VALUES ('2023-07-15')" \
+	-c "SELECT count(*) FROM mineconsol.refresh_results()" >"$work/refresh.log" 2>&1
+ok $? "the results are refreshed for the report"
+PGOPTIONS="-c lc_messages=zh_CN.UTF-8 -c mineconsol.as_of=2023-07-15" psql -X -q -d "$db" -f test/demo/report.sql >"$work/report_zh" 2>&1
+grep -q '^各县（市、区）整合进度' "$work/report_zh" && grep -q '县（市、区） | 整合前 | 整合后' "$work/report_zh" \
+	&& grep -q '^ 取缔关闭 ' "$work/report_zh" && grep -q '^各部门任务' "$work/report_zh"
+ok $? "the report in zh_CN.UTF-8: Chinese headings, columns and dispositions"
+PGOPTIONS="-c lc_messages=C -c mineconsol.as_of=2023-07-15" psql -X -q -d "$db" -f test/demo/report.sql >"$work/report_en" 2>&1
+grep -q '^Progress by county' "$work/report_en" && grep -q 'county *| before | after' "$work/report_en" \
+	&& grep -q '^ ban ' "$work/report_en" && ! grep -qP '^[^|]*[\x{4e00}-\x{9fff}]' <(grep -v '^ ' "$work/report_en")
+ok $? "the report in C: English headings, columns and disposition codes"
+
+# An unknown language: refused before anything is built or started.
+err=$(MINECONSOL_DEMO_LANG=fr bash test/demo.sh 2>&1 >/dev/null); rc=$?
+[ $rc -ne 0 ] && [[ $err == *"MINECONSOL_DEMO_LANG=fr is not a language of the demo; use en (English, the default) or zh (Chinese)"* ]]
+ok $? "test/demo.sh: MINECONSOL_DEMO_LANG=fr is refused with a clear message"

@@ -116,7 +116,7 @@ SELECT ok('C5?' = ANY((pg_temp.v(42)).rules), '… with C5? saying the fact is m
 SELECT is((pg_temp.v(43)).disposition, 'close', 'isolated small backward mine: close');
 SELECT is((pg_temp.v(43)).rules[1], 'E1', 'by E1');
 SELECT is((pg_temp.v(43)).reasons[1],
-  'isolated small mine (0.0400 km², 100000 t) with a backward process that cannot join a merge: close', 'E1 reason');
+  'isolated small mine (0.0400 km², 100000 t) with a backward process, which cannot join a merge: close', 'E1 reason');
 
 -- ---------------------------------------------------------------- C6: a chain of small mines and an anchor
 -- 100, 101, 102 small and 300 m apart; 103 a larger mine 300 m from 102; 104 banned, in the chain.

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(32);
+SELECT plan(40);
 -- err(sql): 'SQLSTATE: message' and the detail on the next line.
 CREATE FUNCTION pg_temp.err(sql text) RETURNS text
 LANGUAGE plpgsql AS $fn$
@@ -23,6 +23,8 @@ INSERT INTO reg VALUES (1, NULL, NULL, '140902'), (2, NULL, '丁矿', '999999');
 CREATE TEMP VIEW reg_view AS SELECT * FROM reg;
 CREATE TEMP TABLE t (x int);
 CREATE TRIGGER t_wrong AFTER INSERT ON t FOR EACH STATEMENT EXECUTE FUNCTION mineconsol.mines_zone_relations();
+CREATE TEMP TABLE t2 (x int);
+CREATE TRIGGER t2_wrong BEFORE INSERT ON t2 FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_guard('scheme');
 
 -- Each error in English ('C') and in Chinese ('zh_CN.UTF-8'), the same SQLSTATE.
 CREATE TEMP TABLE cases (n int, what text, sql text, as_role text, c text, zh text);
@@ -75,7 +77,23 @@ INSERT INTO cases VALUES
  (13, '85_simulate: overrides that are no object (22023)',
   $$SELECT mineconsol.simulate('[]')$$, NULL,
   E'22023: simulate() takes a JSON object of parameter values\nIt was given a JSON array.',
-  E'22023: simulate() 的参数须为由参数值组成的 JSON 对象\n实际传入的是 JSON array。');
+  E'22023: simulate() 的参数须为由参数值组成的 JSON 对象\n实际传入的是 JSON array。'),
+ (14, 'corner points: a detail composed with its values (22P02)',
+  $$SELECT mineconsol.parse_corner_points(E'1 4254511.83')$$, NULL,
+  E'22P02: invalid corner-point text at line 1: "1 4254511.83"\nPoint 1 has an X (northing) but no Y (easting).',
+  E'22P02: 拐点坐标文本第 1 行无效：“1 4254511.83”\n拐点 1 有 X 坐标（纵坐标），但没有 Y 坐标（横坐标）。'),
+ (15, 'corner points: a count in the detail, singular (22P02)',
+  $$SELECT mineconsol.parse_corner_points('拐点坐标')$$, NULL,
+  E'22P02: invalid corner-point text: no corner points\nThe text has 1 line and no corner point (a point number, X, then Y).',
+  E'22P02: 拐点坐标文本无效：没有拐点\n文本共 1 行，未找到拐点（每行应为点号、X 坐标、Y 坐标）。'),
+ (16, 'corner points: a count in the detail, plural (22P02)',
+  $$SELECT mineconsol.parse_corner_points(E'拐点坐标\n2000国家大地坐标系')$$, NULL,
+  E'22P02: invalid corner-point text: no corner points\nThe text has 2 lines and no corner point (a point number, X, then Y).',
+  E'22P02: 拐点坐标文本无效：没有拐点\n文本共 2 行，未找到拐点（每行应为点号、X 坐标、Y 坐标）。'),
+ (17, 'a stage trigger on the wrong table: the tables listed in the language (39P01)',
+  $$INSERT INTO t2 VALUES (1)$$, NULL,
+  E'39P01: stage_guard() cannot fire on relation "t2"\nIt is a trigger of mineconsol.schemes, mineconsol.units and mineconsol.closures only, attached by mineconsol.',
+  E'39P01: stage_guard() 不能在关系“t2”上触发\n该函数仅用作 mineconsol.schemes、mineconsol.units 和 mineconsol.closures 的触发器，由 mineconsol 创建。');
 GRANT SELECT ON cases TO PUBLIC;
 GRANT SELECT, INSERT ON t TO PUBLIC;
 
