@@ -83,6 +83,34 @@ CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
 CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
 	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
 
+-- Per-county counts of the stored verdicts, which v_county_progress reads
+-- instead of counting a million rows each time; written by the refresh in the
+-- transaction that stores the verdicts.
+-- Availability: 0.2.0
+CREATE TABLE county_results (
+	county_code         text PRIMARY KEY,
+	mines               bigint NOT NULL,
+	mines_before        bigint NOT NULL,
+	mines_after         bigint NOT NULL,
+	mines_exiting       bigint NOT NULL,
+	large_medium_after  bigint NOT NULL,
+	scale_unknown_after bigint NOT NULL
+);
+COMMENT ON TABLE county_results IS
+  'Per county, the counts of its stored sand, gravel, stone and clay verdicts (disposition_results) that v_county_progress shows; kept by refresh_results() in the same transaction, read by county.';
+COMMENT ON COLUMN county_results.county_code IS 'County';
+COMMENT ON COLUMN county_results.mines IS 'Stored verdicts of sand/gravel/clay mines';
+COMMENT ON COLUMN county_results.mines_before IS 'Of which in scope';
+COMMENT ON COLUMN county_results.mines_after IS 'Of which kept: merge_retain, retain, rectify';
+COMMENT ON COLUMN county_results.mines_exiting IS 'Of which exiting later under C5';
+COMMENT ON COLUMN county_results.large_medium_after IS 'Kept mines of large or medium scale';
+COMMENT ON COLUMN county_results.scale_unknown_after IS 'Kept mines of unknown scale';
+ALTER TABLE county_results ENABLE ROW LEVEL SECURITY;
+CREATE POLICY county_results_county ON county_results FOR SELECT
+	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+COMMENT ON POLICY county_results_county ON county_results IS 'A county''s counts for its county; all for the city and the inspectors. Only refresh_results() writes';
+GRANT SELECT ON county_results TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+
 -- The day stored results judge at: one date for the whole city, set by the
 -- city (mineconsol_admin), never a session's mineconsol.as_of.  No row: today.
 -- Availability: 0.2.0
@@ -344,9 +372,11 @@ CREATE FUNCTION refresh_requested_results(OUT mines bigint, OUT clusters bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET mineconsol.as_of = ''
 SET mineconsol.simulate_parameters = ''
+SET mineconsol.facts_counties = ''
 AS $fn$
 DECLARE
 	scope text[];
+	counted text[];
 	d date;
 BEGIN
 	-- Nobody but a superuser may own or create an operator or function where
@@ -362,6 +392,9 @@ BEGIN
 	END IF;
 	d := mineconsol.results_as_of();
 	PERFORM pg_catalog.set_config('mineconsol.as_of', pg_catalog.to_char(d, 'YYYY-MM-DD'), true);
+	-- mine_facts computes these counties only (a cluster never crosses a
+	-- county; zones, holders and neighbours still come from the whole registry).
+	PERFORM pg_catalog.set_config('mineconsol.facts_counties', scope::text, true);
 
 	-- The changes this refresh takes in: those its snapshot sees (deleted
 	-- before the registry is read, so that none is lost).
@@ -369,9 +402,13 @@ BEGIN
 
 	-- The scope's previous results: its clusters, and the verdicts of its
 	-- mines (also of a mine that has moved in since).
-	DELETE FROM mineconsol.disposition_results r
-	 WHERE r.county_code = ANY (scope)
-		OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope));
+	-- Their counties' counts are recounted below.
+	WITH gone AS (
+		DELETE FROM mineconsol.disposition_results r
+		 WHERE r.county_code = ANY (scope)
+			OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope))
+		RETURNING r.county_code)
+	SELECT ARRAY(SELECT g.county_code FROM gone g UNION SELECT s FROM unnest(scope) s ORDER BY 1) INTO counted;
 	DELETE FROM mineconsol.merge_plan_results p WHERE p.county_code = ANY (scope);
 
 	-- One classification for both tables: the facts are computed once.
@@ -425,6 +462,30 @@ BEGIN
 		RETURNING 1
 	)
 	SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan) INTO mines, clusters;
+
+	-- The counts v_county_progress reads, of every county whose verdicts
+	-- changed here, in key order (two refreshes that both touch a county, for
+	-- a mine that moved, update its row one after the other).
+	INSERT INTO mineconsol.county_results AS c
+		(county_code, mines, mines_before, mines_after, mines_exiting, large_medium_after, scale_unknown_after)
+	SELECT u.code, n.mines, n.mines_before, n.mines_after, n.mines_exiting, n.large_medium_after, n.scale_unknown_after
+	  FROM unnest(counted) u(code)
+	 CROSS JOIN LATERAL (
+		SELECT count(*) AS mines,
+			   count(*) FILTER (WHERE r.in_scope) AS mines_before,
+			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
+			   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
+			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+								  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
+			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+								  AND r.scale_class = 'unknown') AS scale_unknown_after
+		  FROM mineconsol.disposition_results r
+		 WHERE r.county_code = u.code AND r.mineral_group = 'sand_gravel_clay') n
+	 ORDER BY u.code
+	ON CONFLICT (county_code) DO UPDATE
+	   SET mines = EXCLUDED.mines, mines_before = EXCLUDED.mines_before, mines_after = EXCLUDED.mines_after,
+		   mines_exiting = EXCLUDED.mines_exiting, large_medium_after = EXCLUDED.large_medium_after,
+		   scale_unknown_after = EXCLUDED.scale_unknown_after;
 
 	UPDATE mineconsol.result_refreshes r
 	   SET requested = false, refreshed_at = pg_catalog.now(), as_of = d
@@ -708,17 +769,11 @@ COMMENT ON COLUMN v_overdue.mine_name IS 'Retained or closed mine';
 -- Availability: 0.1.0
 CREATE VIEW v_county_progress WITH (security_invoker = true) AS
 WITH counts AS (
-	SELECT r.county_code,
-		   count(*) FILTER (WHERE r.in_scope) AS mines_before,
-		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
-		   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
-		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-							  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
-		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-							  AND r.scale_class = 'unknown') AS scale_unknown_after
-	  FROM disposition_results r
-	 WHERE r.mineral_group = 'sand_gravel_clay'
-	 GROUP BY r.county_code
+	-- Counted by the refresh that stored the verdicts (county_results).
+	SELECT n.county_code, n.mines_before, n.mines_after, n.mines_exiting,
+		   n.large_medium_after, n.scale_unknown_after
+	  FROM county_results n
+	 WHERE n.mines > 0
 ), next_due AS (
 	SELECT DISTINCT ON (d.county_code) d.county_code, d.due, d.track, d.due_stage
 	  FROM open_deadlines d

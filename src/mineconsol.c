@@ -4,8 +4,8 @@
  *
  * Each area of the extension lives in its own files (docs/architecture.md
  * lists them); this file only registers what must exist once per backend:
- * the settings mineconsol.as_of and mineconsol.simulate_parameters, and the
- * stage graph's cache invalidation.
+ * the settings mineconsol.as_of, mineconsol.simulate_parameters and
+ * mineconsol.facts_counties, and the stage graph's cache invalidation.
  */
 #include "postgres.h"
 
@@ -22,6 +22,9 @@ void		_PG_init(void);
 /* Read by param() through current_setting(); set by simulate() alone. */
 static char *mc_simulate_parameters = NULL;
 
+/* Read by mine_facts; set by refresh_requested_results() alone. */
+static char *mc_facts_counties = NULL;
+
 void
 _PG_init(void)
 {
@@ -30,6 +33,14 @@ _PG_init(void)
 							   "Parameter overrides (a JSON object) that simulate() sets for its own duration.",
 							   "param() reads them; refresh_results() never does. Empty: none.",
 							   &mc_simulate_parameters,
+							   "",
+							   PGC_USERSET,
+							   GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable("mineconsol.facts_counties",
+							   "Counties (a text[] literal) mine_facts computes while refresh_results() runs.",
+							   "Set by refresh_requested_results() for its own duration; empty: every county.",
+							   &mc_facts_counties,
 							   "",
 							   PGC_USERSET,
 							   GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL,
