@@ -284,5 +284,7 @@ SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.lic
 	   f.penalty_count, f.penalty_window_years
   FROM reached f
   LEFT JOIN cluster_info ci ON ci.id = f.id;
+-- CREATE OR REPLACE VIEW resets the options sql/70_security.sql set.
+ALTER VIEW mine_facts SET (security_invoker = true);
 COMMENT ON VIEW mine_facts IS
   'One row per mine with every fact a rule needs, judged at as_of(): the mine''s own columns but its geometry (join mines for it: classify() does not need it, and leaving it out keeps rows small), then scope, C1 penalties, C4 protected-area overlaps, planned/concentrated/eco-fragile zones, scale class, M1/L2 smallness, merge reach and anchor flag, merge cluster (merge_cluster per county over in-scope mines), the cluster''s retained mine and scale, L1 same-holder licences, and the parameters in force. classify() reads it. While refresh_results() runs it computes only the counties being refreshed (the internal setting mineconsol.facts_counties).';
