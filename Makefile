@@ -13,6 +13,8 @@
 #                     on a bare minimal Debian root (root, debootstrap)
 #   make demo         the main job on a throwaway cluster (see README)
 #   make bench        benchmarks, side by side with PostGIS
+#   make update-po    re-extract the messages into po/mineconsol.pot and merge
+#                     them into po/*.po (then translate what is new or fuzzy)
 
 EXTENSION  = mineconsol
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
@@ -32,7 +34,12 @@ UPGRADE_PIECES = $(sort $(wildcard sql/upgrade/[0-9][0-9]_*.sql))
 UPGRADE_SCRIPT = sql/$(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
 DATA       = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) \
 	$(filter-out $(SQL_SCRIPT) $(UPGRADE_SCRIPT),$(wildcard sql/$(EXTENSION)--*.sql))
-EXTRA_CLEAN = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) results/ regression.diffs regression.out
+EXTRA_CLEAN = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) results/ regression.diffs regression.out po/*.mo
+
+# Message catalogues: one po/LANG.po per language (po/mineconsol.pot is their
+# template, made by make update-po).
+PO_LANGUAGES = $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES     = $(PO_LANGUAGES:%=po/%.mo)
 
 # Tests: every file in test/sql is a pg_regress test (pgTAP inside); expected
 # output lives in ./expected.  Shell tests in test/shell run after them.
@@ -66,13 +73,49 @@ PG_CPPFLAGS += -I$(srcdir)/src $(shell $(GEOS_CONFIG) --cflags)
 # PostgreSQL's own headers are not -Wextra clean for these two, so only they
 # are turned off.
 PG_CFLAGS   += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+# Messages are translated the way PostgreSQL's own modules do it: ereport()
+# looks its texts up in the text domain TEXTDOMAIN ("mineconsol-15" on
+# PostgreSQL 15), which _PG_init() binds to the server's locale directory.
+# elog.h defines TEXTDOMAIN itself, so a -D cannot set it: src/textdomain.h
+# redefines it after postgres.h and is included before every source.
+PG_CPPFLAGS += -include $(srcdir)/src/textdomain.h
 SHLIB_LINK  += $(shell $(GEOS_CONFIG) --clibs)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT)
+all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(MO_FILES)
+install: install-po
+
+# Message catalogues: po/LANG.po, compiled with msgfmt -c, installed where the
+# server looks for them ($(localedir), which the server finds relative to its
+# own executable) under the name PG_TEXTDOMAIN() gives: mineconsol-NN.mo.
+po/%.mo: po/%.po
+	$(MSGFMT) $(MSGFMT_FLAGS) -o $@ $<
+
+install-po: $(MO_FILES)
+	for lang in $(PO_LANGUAGES); do \
+	  $(MKDIR_P) '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES && \
+	  $(INSTALL_DATA) po/$$lang.mo '$(DESTDIR)$(localedir)'/$$lang/LC_MESSAGES/$(EXTENSION)-$(MAJORVERSION).mo || exit 1; \
+	done
+
+uninstall: uninstall-po
+uninstall-po:
+	rm -f $(foreach lang,$(PO_LANGUAGES),'$(DESTDIR)$(localedir)'/$(lang)/LC_MESSAGES/$(EXTENSION)-$(MAJORVERSION).mo)
+
+# update-po: the C messages (PostgreSQL's backend keywords: errmsg, errdetail,
+# errhint…, and gettext_noop/pgettext_noop for the texts of verdicts, labels
+# and departments) and the SQL ones (every mineconsol.tr('…') literal in the
+# pieces) into po/mineconsol.pot, then merged into each po/LANG.po.
+update-po:
+	bash po/extract.sh
+	for lang in $(PO_LANGUAGES); do \
+	  $(MSGMERGE) --quiet --no-wrap --previous --sort-by-file --update --backup=none po/$$lang.po po/$(EXTENSION).pot || exit 1; \
+	done
+
+.PHONY: install-po uninstall-po update-po
 endif
+
 
 $(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
 	@{ echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \

@@ -19,7 +19,8 @@ CREATE TABLE disposition_results (
 	retained_mine_id bigint,
 	scale_class      text NOT NULL,
 	as_of            date NOT NULL,
-	refreshed_at     timestamptz NOT NULL DEFAULT now()
+	refreshed_at     timestamptz NOT NULL DEFAULT now(),
+	reason_args      jsonb  -- Availability: 0.2.0
 );
 CREATE INDEX disposition_results_county_idx ON disposition_results (county_code);
 COMMENT ON TABLE disposition_results IS
@@ -30,12 +31,13 @@ COMMENT ON COLUMN disposition_results.in_scope IS 'In the programme''s scope (mi
 COMMENT ON COLUMN disposition_results.mineral_group IS '''sand_gravel_clay'' (counted by target T1) or ''other''';
 COMMENT ON COLUMN disposition_results.disposition IS 'Decisive disposition';
 COMMENT ON COLUMN disposition_results.rules IS 'Every matched rule code, decisive first';
-COMMENT ON COLUMN disposition_results.reasons IS 'One reason per rule code';
+COMMENT ON COLUMN disposition_results.reasons IS 'One reason per rule code, in English (render_reasons() gives them in the reader''s language)';
 COMMENT ON COLUMN disposition_results.cluster_id IS 'Merge cluster within the county; NULL when in none';
 COMMENT ON COLUMN disposition_results.retained_mine_id IS 'The cluster''s retained mine';
 COMMENT ON COLUMN disposition_results.scale_class IS 'Scale class after consolidation: the merged mine''s for a retained mine, the mine''s own otherwise';
 COMMENT ON COLUMN disposition_results.as_of IS 'The day the verdict judged at';
 COMMENT ON COLUMN disposition_results.refreshed_at IS 'When refresh_results() computed it';
+COMMENT ON COLUMN disposition_results.reason_args IS 'What each reason says, language-free (reason_args()): rendered at read time; NULL for a verdict stored by 0.1.0';
 
 -- Availability: 0.1.0
 CREATE TABLE merge_plan_results (
@@ -416,16 +418,17 @@ BEGIN
 		SELECT f.id, f.county_code, f.in_scope, f.mineral_group, f.cluster_id, f.retained_mine_id,
 			   f.ore_body, f.reserves_t, f.merge_distance_m, f.as_of,
 			   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
-			   f.cluster_scale_class, v.disposition, v.rules, v.reasons
+			   f.cluster_scale_class, v.disposition, v.rules, mineconsol.reason_args(f) AS reason_args
 		  FROM mineconsol.mine_facts f
 		 CROSS JOIN LATERAL mineconsol.classify(f) v
 		 WHERE f.county_code = ANY (scope)
 	), verdicts AS (
 		INSERT INTO mineconsol.disposition_results
 			(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
-			 cluster_id, retained_mine_id, scale_class, as_of)
-		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules, r.reasons,
-			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of
+			 cluster_id, retained_mine_id, scale_class, as_of, reason_args)
+		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules,
+			   mineconsol.render_reasons(r.reason_args, NULL, true),
+			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of, r.reason_args
 		  FROM f r
 		-- A mine that moved county while both counties refresh: the refresh
 		-- of the county it is in now keeps it.
@@ -434,7 +437,8 @@ BEGIN
 			   mineral_group = EXCLUDED.mineral_group, disposition = EXCLUDED.disposition,
 			   rules = EXCLUDED.rules, reasons = EXCLUDED.reasons, cluster_id = EXCLUDED.cluster_id,
 			   retained_mine_id = EXCLUDED.retained_mine_id, scale_class = EXCLUDED.scale_class,
-			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at
+			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at,
+			   reason_args = EXCLUDED.reason_args
 		 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
 		RETURNING 1
 	), plan AS (
@@ -594,7 +598,8 @@ CREATE VIEW v_dispositions WITH (security_invoker = true) AS
 SELECT m.id, m.license_no::text AS license_no, m.name, m.holder, m.holder_uscc::text AS holder_uscc,
 	   m.county_code, c.name AS county_name, m.licensed_by, m.mineral, m.ore_body,
 	   r.disposition::text AS disposition, r.rules[1] AS decisive_rule,
-	   array_to_string(r.rules, ',') AS rules, array_to_string(r.reasons, '; ') AS reasons,
+	   array_to_string(r.rules, ',') AS rules,
+	   array_to_string(render_reasons(r.reason_args, r.reasons), tr('; ')) AS reasons,
 	   r.cluster_id, r.retained_mine_id, r.scale_class, m.area_km2, m.reserves_t, r.as_of,
 	   m.geom::geometry(MultiPolygon, 4547) AS geom
   FROM disposition_results r
@@ -615,7 +620,7 @@ COMMENT ON COLUMN v_dispositions.ore_body IS 'Ore body';
 COMMENT ON COLUMN v_dispositions.disposition IS 'Disposition';
 COMMENT ON COLUMN v_dispositions.decisive_rule IS 'The rule that decided it';
 COMMENT ON COLUMN v_dispositions.rules IS 'Every matched rule, comma-separated, decisive first';
-COMMENT ON COLUMN v_dispositions.reasons IS 'The reasons, separated by "; "';
+COMMENT ON COLUMN v_dispositions.reasons IS 'The reasons in the reader''s language (lc_messages), separated by "; "';
 COMMENT ON COLUMN v_dispositions.cluster_id IS 'Merge cluster within the county';
 COMMENT ON COLUMN v_dispositions.retained_mine_id IS 'The cluster''s retained mine';
 COMMENT ON COLUMN v_dispositions.scale_class IS 'Scale class after consolidation';
@@ -630,7 +635,7 @@ SELECT p.county_code::bigint * 100000 + p.cluster_id AS id,
 	   p.county_code, c.name AS county_name, p.cluster_id, p.ore_body,
 	   p.retained_mine_id, rm.name AS retained_mine_name, rm.holder AS retained_holder,
 	   cardinality(p.member_ids) AS member_count, array_to_string(p.member_ids, ',') AS member_ids,
-	   p.total_reserves_t, p.total_area_km2, p.scale_class, p.reaches_medium, p.note, p.as_of,
+	   p.total_reserves_t, p.total_area_km2, p.scale_class, p.reaches_medium, tr(p.note) AS note, p.as_of,
 	   p.geom::geometry(MultiPolygon, 4547) AS geom
   FROM merge_plan_results p
   JOIN counties c ON c.code = p.county_code
@@ -651,7 +656,7 @@ COMMENT ON COLUMN v_merge_plan.total_reserves_t IS 'Total reserves, t';
 COMMENT ON COLUMN v_merge_plan.total_area_km2 IS 'Merged area, km²';
 COMMENT ON COLUMN v_merge_plan.scale_class IS 'Scale class of the merged mine';
 COMMENT ON COLUMN v_merge_plan.reaches_medium IS 'L3: large or medium';
-COMMENT ON COLUMN v_merge_plan.note IS 'Why there is no retained mine';
+COMMENT ON COLUMN v_merge_plan.note IS 'Why there is no retained mine, in the reader''s language';
 COMMENT ON COLUMN v_merge_plan.as_of IS 'Day of the plan';
 COMMENT ON COLUMN v_merge_plan.geom IS 'Merged area';
 
@@ -746,7 +751,7 @@ CREATE VIEW v_overdue WITH (security_invoker = true) AS
 SELECT row_number() OVER (ORDER BY d.due, d.track, d.row_id, d.due_stage) AS id,
 	   d.track, d.row_id, d.county_code, c.name AS county_name, d.stage AS current_stage,
 	   d.due_stage, d.due, as_of() - d.due AS days_overdue,
-	   COALESCE(du.department, 'county government') AS department, mi.name AS mine_name
+	   tr(COALESCE(du.department, 'county government')) AS department, mi.name AS mine_name
   FROM open_deadlines d
   JOIN counties c ON c.code = d.county_code
   LEFT JOIN duties du ON du.track = d.track AND du.stage = d.due_stage
@@ -763,7 +768,7 @@ COMMENT ON COLUMN v_overdue.current_stage IS 'Where the row is';
 COMMENT ON COLUMN v_overdue.due_stage IS 'The stage that is overdue';
 COMMENT ON COLUMN v_overdue.due IS 'Its deadline';
 COMMENT ON COLUMN v_overdue.days_overdue IS 'Days past the deadline at as_of()';
-COMMENT ON COLUMN v_overdue.department IS 'Responsible department';
+COMMENT ON COLUMN v_overdue.department IS 'Responsible department, in the reader''s language';
 COMMENT ON COLUMN v_overdue.mine_name IS 'Retained or closed mine';
 
 -- Availability: 0.1.0
@@ -827,9 +832,10 @@ COMMENT ON COLUMN v_county_progress.refreshed_at IS 'When they were computed';
 CREATE VIEW v_department_tasks WITH (security_invoker = true) AS
 WITH tasks AS (
 	-- Each workflow row's next stage, by the department that must reach it.
-	SELECT du.department, r.track || ': ' || nx.to_stage AS task, r.county_code,
-		   r.track, r.row_id, r.mine_id, d.due,
-		   format('%s %s is at %s; next: %s', r.track, r.row_id, r.stage, nx.to_stage) AS detail
+	SELECT du.department, format(tr('%s: %s'), label('track', r.track), label('stage', nx.to_stage)) AS task,
+		   r.county_code, r.track, r.row_id, r.mine_id, d.due,
+		   format(tr('%s %s is at %s; next: %s'), label('track', r.track), r.row_id,
+				  label('stage', r.stage), label('stage', nx.to_stage)) AS detail
 	  FROM track_rows r
 	  JOIN stage_transitions nx ON nx.track = r.track AND nx.from_stage = r.stage
 	  LEFT JOIN duties du ON du.track = r.track AND du.stage = nx.to_stage
@@ -839,31 +845,31 @@ WITH tasks AS (
 	-- Verdicts that call a department in (五(二)).
 	SELECT dep, task, x.county_code, 'mine', x.mine_id, x.mine_id, NULL::date, detail
 	  FROM (SELECT r.county_code, r.mine_id, m.safety_ok, m.eco_ok, m.mineral, r.rules, r.disposition,
-				   r.reasons, m.valid_to, r.as_of, m.licensed_by
+				   r.reasons, r.reason_args, m.valid_to, r.as_of, m.licensed_by
 			  FROM disposition_results r JOIN mines m ON m.id = r.mine_id) x
 	 CROSS JOIN LATERAL (VALUES
-		('emergency management', 'unsafe mine: rectify or propose closure (C3)',
+		('emergency management', tr('unsafe mine: rectify or propose closure (C3)'),
 		 NOT x.safety_ok AND x.disposition IN ('rectify', 'close')),
-		('emergency management', 'mines closer than the safety distance: propose the merge (L2)',
+		('emergency management', tr('mines closer than the safety distance: propose the merge (L2)'),
 		 'L2' = ANY (x.rules)),
-		('ecology and environment', 'mine that damages ecology or pollutes: rectify or propose closure (C3)',
+		('ecology and environment', tr('mine that damages ecology or pollutes: rectify or propose closure (C3)'),
 		 NOT x.eco_ok AND x.disposition IN ('rectify', 'close')),
-		('water resources', 'river-sand mine: survey and public sale within the river channel',
+		('water resources', tr('river-sand mine: survey and public sale within the river channel'),
 		 x.mineral ~ '河砂|河道'),
-		('discipline inspection', 'suspected fake consolidation or one ore body under several licences (L1)',
+		('discipline inspection', tr('suspected fake consolidation or one ore body under several licences (L1)'),
 		 'L1' = ANY (x.rules)),
-		('natural resources', 'refer to the protected area''s authority (C4)',
+		('natural resources', tr('refer to the protected area''s authority (C4)'),
 		 x.disposition = 'refer'),
-		('natural resources', 'licence term ended: close the mine and see it exit now (C5)',
+		('natural resources', tr('licence term ended: close the mine and see it exit now (C5)'),
 		 x.disposition = 'exit_at_term' AND x.valid_to < x.as_of),
-		('natural resources', format('renew the expired licence (延续): issued by the %s', x.licensed_by),
+		('natural resources', format(tr('renew the expired licence (延续): issued by the %s'), label('level', x.licensed_by)),
 		 'LX' = ANY (x.rules) AND x.disposition IN ('merge_retain', 'retain', 'rectify'))
 	 ) AS t(dep, task, applies)
-	 CROSS JOIN LATERAL (SELECT array_to_string(x.reasons, '; ') AS detail) dd
+	 CROSS JOIN LATERAL (SELECT array_to_string(render_reasons(x.reason_args, x.reasons), tr('; ')) AS detail) dd
 	 WHERE t.applies
 )
 SELECT row_number() OVER (ORDER BY t.department, t.county_code, t.due NULLS LAST, t.track, t.row_id) AS id,
-	   t.department, t.task, t.county_code, c.name AS county_name, t.track, t.row_id,
+	   tr(t.department) AS department, t.task, t.county_code, c.name AS county_name, t.track, t.row_id,
 	   t.mine_id, m.name AS mine_name, t.due, t.detail
   FROM tasks t
   JOIN counties c ON c.code = t.county_code
@@ -871,8 +877,8 @@ SELECT row_number() OVER (ORDER BY t.department, t.county_code, t.due NULLS LAST
 COMMENT ON VIEW v_department_tasks IS
   'What each department (五(二)) must do now: the next stage of every scheme, unit and closure by the department that must reach it (public security: explosives at closing mines; natural resources: reserves, sales, licences, cancellations), and the verdicts that call a department in (emergency management: unsafe mines and mines closer than the safety distance; ecology: C3 ecology; water resources: river sand; discipline inspection: L1).';
 COMMENT ON COLUMN v_department_tasks.id IS 'Row number';
-COMMENT ON COLUMN v_department_tasks.department IS 'Department';
-COMMENT ON COLUMN v_department_tasks.task IS 'What to do';
+COMMENT ON COLUMN v_department_tasks.department IS 'Department, in the reader''s language';
+COMMENT ON COLUMN v_department_tasks.task IS 'What to do, in the reader''s language';
 COMMENT ON COLUMN v_department_tasks.county_code IS 'County code';
 COMMENT ON COLUMN v_department_tasks.county_name IS 'County';
 COMMENT ON COLUMN v_department_tasks.track IS 'Track (scheme, unit, closure) or ''mine'' for a verdict';
@@ -880,7 +886,7 @@ COMMENT ON COLUMN v_department_tasks.row_id IS 'Row of the track, or the mine';
 COMMENT ON COLUMN v_department_tasks.mine_id IS 'The mine concerned';
 COMMENT ON COLUMN v_department_tasks.mine_name IS 'Its name';
 COMMENT ON COLUMN v_department_tasks.due IS 'Deadline of the task, when the plan sets one';
-COMMENT ON COLUMN v_department_tasks.detail IS 'Where the row stands, or the verdict''s reasons';
+COMMENT ON COLUMN v_department_tasks.detail IS 'Where the row stands, or the verdict''s reasons, in the reader''s language';
 
 -- Availability: 0.1.0
 CREATE VIEW v_restoration_due WITH (security_invoker = true) AS

@@ -454,8 +454,8 @@ mc_audit_append(StageEvent *ev, int64 after_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("stage_events_id_seq is behind the audit trail"),
-				 errdetail("The next event id is " INT64_FORMAT ", but %s %lld already has event " INT64_FORMAT ".",
-						   ev->id, ev->track, (long long) ev->row_id, after_id),
+				 errdetail("The next event id is %lld, but %s %lld already has event %lld.",
+						   (long long) ev->id, ev->track, (long long) ev->row_id, (long long) after_id),
 				 errhint("Events were loaded without their sequence: SELECT setval('mineconsol.stage_events_id_seq', max(id)) FROM mineconsol.stage_events;")));
 	ev->at = GetCurrentTimestamp();
 	ev->at_set = true;
@@ -586,8 +586,8 @@ mc_audit_event_read(int64 event_id, const char *track, int64 row_id, MemoryConte
 	if (event == (Datum) 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("event " INT64_FORMAT " of %s %lld is not in stage_events",
-						event_id, track, (long long) row_id)));
+				 errmsg("event %lld of %s %lld is not in stage_events",
+						(long long) event_id, track, (long long) row_id)));
 	return event;
 }
 
@@ -688,7 +688,7 @@ stage_events_append(PG_FUNCTION_ARGS)
 	if (memcmp(expect, ev.hash, AUDIT_HASH_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("stage event " INT64_FORMAT " does not extend the audit chain", ev.id),
+				 errmsg("stage event %lld does not extend the audit chain", (long long) ev.id),
 				 errdetail("Its hash is not SHA-256(prev_hash ‖ canonical event): expected \\x%s.",
 						   hash_hex(expect)),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
@@ -702,18 +702,18 @@ stage_events_append(PG_FUNCTION_ARGS)
 	if (has_last && ev.id <= last_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("stage event " INT64_FORMAT " does not extend the audit chain of %s %lld",
-						ev.id, ev.track, (long long) ev.row_id),
-				 errdetail("The row's last event is " INT64_FORMAT "; a new event must come after it.", last_id),
+				 errmsg("stage event %lld does not extend the audit chain of %s %lld",
+						(long long) ev.id, ev.track, (long long) ev.row_id),
+				 errdetail("The row's last event is %lld; a new event must come after it.", (long long) last_id),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
 	if (memcmp(ev.prev_hash, last_hash, AUDIT_HASH_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("stage event " INT64_FORMAT " does not extend the audit chain of %s %lld",
-						ev.id, ev.track, (long long) ev.row_id),
+				 errmsg("stage event %lld does not extend the audit chain of %s %lld",
+						(long long) ev.id, ev.track, (long long) ev.row_id),
 				 has_last
-				 ? errdetail("prev_hash must be the hash of the row's last event " INT64_FORMAT ", \\x%s.",
-							 last_id, hash_hex(last_hash))
+				 ? errdetail("prev_hash must be the hash of the row's last event %lld, \\x%s.",
+							 (long long) last_id, hash_hex(last_hash))
 				 : errdetail("The row has no event yet: prev_hash must be 32 zero bytes."),
 				 errhint("Stage events are recorded by advance() and revert_stage(), or by an UPDATE of a stage column.")));
 	return PointerGetDatum(tuple);
@@ -1208,7 +1208,8 @@ digest_parse(const char *text, int64 *upto, int64 *nchains, uint8 *hash)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid audit digest \"%.*s%s\"", shown, text,
 						shown < len ? "..." : ""),
-				 errdetail("A digest reads " DIGEST_TAG ":<last event id>:<chains>:<64 hexadecimal digits>, as audit_digest() returns it.")));
+				 errdetail("A digest reads %s:<last event id>:<chains>:<64 hexadecimal digits>, as audit_digest() returns it.",
+						   DIGEST_TAG)));
 	}
 }
 

@@ -23,6 +23,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -31,6 +32,7 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
+#include "i18n.h"
 #include "mineconsol.h"
 
 /* ------------------------------------------------------------------------
@@ -191,7 +193,7 @@ typedef struct ClassifyCache
 typedef struct Hit
 {
 	const char *code;
-	char	   *reason;
+	McMsg	   *reason;
 } Hit;
 
 #define MAX_HITS 24
@@ -205,11 +207,184 @@ typedef struct Verdict
 } Verdict;
 
 /* ------------------------------------------------------------------------
+ * The reasons' templates
+ * ------------------------------------------------------------------------
+ *
+ * Every reason is a template with its arguments (i18n.h): classify()
+ * renders it in the session's language, reason_args() keeps the template's
+ * key and the arguments, and render_reasons() renders those when a stored
+ * verdict is read.  The keys are stored: never change one, add a new key for
+ * a new wording.  Templates take %s (or %N$s) only; the values of the facts
+ * are quoted as they are, dates as YYYY-MM-DD.
+ */
+typedef enum ReasonKey
+{
+	V_UNKNOWN,
+	V_NO_DATE,
+	V_NOT_RECORDED,
+	V_UNKNOWN_LEVEL,
+	R_S1_OUT_LEVEL,
+	R_S1_OUT_DATES,
+	R_S1_OUT_INVALID,
+	R_S1_OUT_RESERVES,
+	R_S1_IN,
+	R_S2_IN,
+	R_S3_IN,
+	R_C1,
+	R_C2_UNKNOWN,
+	R_C2,
+	R_C4,
+	R_C3_ECO,
+	R_C3_SAFETY,
+	R_C3_PRODUCT,
+	R_C3_NO_DEADLINE,
+	R_C3_PASSED,
+	R_C3_RECTIFY,
+	R_FACT_AREA,
+	R_FACT_RESERVES,
+	R_M1_MISSING_ONE,
+	R_M1_MISSING_MANY,
+	R_M1,
+	R_L2_MISSING_BOTH,
+	R_L2_MISSING_SCALE,
+	R_L2_MISSING_ZONE,
+	R_L2,
+	R_L4,
+	R_L4_ANCHOR,
+	R_L4_GROUP,
+	R_L4_DOWNSTREAM,
+	R_L4_GREEN,
+	R_L4_NONE,
+	R_L3_UNKNOWN,
+	R_L3,
+	R_C6_NONE,
+	R_C6_RETAINED,
+	R_C6_MEMBER,
+	R_E1_EXHAUSTED,
+	R_E1_BACKWARD,
+	R_E1_RESTORATION,
+	R_E1,
+	R_C5_NO_MODE,
+	R_C5_TERM_ENDED,
+	R_C5_TERM,
+	R_C5_RESERVES,
+	R_C5_NO_RESERVES,
+	R_L1_SUSPECTED,
+	R_L1_SUSPECTED_AND,
+	R_L1_ONE,
+	R_L1_MANY,
+	R_S4,
+	R_A1,
+	R_M1_UNKNOWN,
+	R_L2_UNKNOWN,
+	R_L2_SCALE_UNKNOWN,
+	R_LX,
+	R_LX_RENEW,
+	R_LX_EXIT,
+	R_LX_MERGE,
+	R_LX_OTHER,
+	R_R,
+	NUM_REASON_KEYS
+} ReasonKey;
+
+static const McTemplate reason_templates[NUM_REASON_KEYS] = {
+	/* translator: a fact that is not recorded, quoted in a reason */
+	[V_UNKNOWN] = {"unknown", gettext_noop("unknown")},
+	/* translator: a date that is not recorded, quoted in a reason */
+	[V_NO_DATE] = {"no_date", gettext_noop("(no date)")},
+	[V_NOT_RECORDED] = {"not_recorded", gettext_noop("not recorded")},
+	[V_UNKNOWN_LEVEL] = {"unknown_level", gettext_noop("(unknown level)")},
+	/* translator: %s is an issuing level (a label of kind "level") */
+	[R_S1_OUT_LEVEL] = {"S1.out.level", gettext_noop("out of scope: licensed by the %s; only mines licensed by the city or a county take part")},
+	[R_S1_OUT_DATES] = {"S1.out.dates", gettext_noop("out of scope: the licence's validity dates are not recorded, it was not refused for incomplete documents (S2) and has no delineated area (S3)")},
+	[R_S1_OUT_INVALID] = {"S1.out.invalid", gettext_noop("out of scope: no licence valid on %s (S1), not refused for incomplete documents (S2), no delineated area (S3)")},
+	[R_S1_OUT_RESERVES] = {"S1.out.reserves", gettext_noop("out of scope: no retained reserves recorded (S1), not refused for incomplete documents (S2), no delineated area (S3)")},
+	/* translator: the day judged at, the licence's last day, the reserves in tonnes */
+	[R_S1_IN] = {"S1.in", gettext_noop("in scope: licence valid on %s (until %s) with %s t of retained reserves")},
+	[R_S2_IN] = {"S2.in", gettext_noop("in scope: refused or not accepted only because documents were incomplete")},
+	[R_S3_IN] = {"S3.in", gettext_noop("in scope: a mining area has been delineated")},
+	/* translator: number of penalties, first and last penalty date, the window in years, the day of the illegal mining */
+	[R_C1] = {"C1", gettext_noop("%s illegal-mining penalties between %s and %s, within %s years before the illegal mining of %s: ban")},
+	[R_C2_UNKNOWN] = {"C2?", gettext_noop("licence expired on %s but expiry_cause is not recorded: whether C2 (close) applies cannot be decided")},
+	[R_C2] = {"C2", gettext_noop("licence expired on %s through the holder's own fault: close")},
+	/* translator: the protected areas (a list), the overlap in km² */
+	[R_C4] = {"C4", gettext_noop("overlaps %s (%s km² in all): refer to the area's authority")},
+	[R_C3_ECO] = {"C3.eco", gettext_noop("ecological protection")},
+	[R_C3_SAFETY] = {"C3.safety", gettext_noop("safety conditions")},
+	[R_C3_PRODUCT] = {"C3.product", gettext_noop("product standards")},
+	/* translator: %s is a list of requirements the mine fails */
+	[R_C3_NO_DEADLINE] = {"C3.no_deadline", gettext_noop("fails %s; no rectification deadline is set yet: stop and rectify")},
+	[R_C3_PASSED] = {"C3.passed", gettext_noop("fails %s and the rectification deadline %s has passed: close")},
+	[R_C3_RECTIFY] = {"C3.rectify", gettext_noop("fails %s: stop and rectify by %s")},
+	[R_FACT_AREA] = {"fact.area", gettext_noop("the area")},
+	[R_FACT_RESERVES] = {"fact.reserves", gettext_noop("the retained reserves")},
+	/* translator: %s names one missing fact */
+	[R_M1_MISSING_ONE] = {"M1?.missing.one", gettext_noop("marked small under M1, but %s is not recorded: whether M1 applies cannot be checked")},
+	/* translator: %s lists the missing facts */
+	[R_M1_MISSING_MANY] = {"M1?.missing.many", gettext_noop("marked small under M1, but %s are not recorded: whether M1 applies cannot be checked")},
+	/* translator: area, small_area_km2, reserves, small_reserves_t, merge distance, ore body */
+	[R_M1] = {"M1", gettext_noop("small (%s km² < %s km², %s t < %s t) and within %s m of another mine on ore body %s: must merge")},
+	[R_L2_MISSING_BOTH] = {"L2?.missing.both", gettext_noop("marked small under L2, but its scale class and concentrated mining zone are not recorded: whether L2 applies cannot be checked")},
+	[R_L2_MISSING_SCALE] = {"L2?.missing.scale", gettext_noop("marked small under L2, but its scale class is not recorded: whether L2 applies cannot be checked")},
+	[R_L2_MISSING_ZONE] = {"L2?.missing.zone", gettext_noop("marked small under L2, but its concentrated mining zone is not recorded: whether L2 applies cannot be checked")},
+	/* translator: scale class, concentrated mining zone, safety distance, ore body */
+	[R_L2] = {"L2", gettext_noop("%s scale in the concentrated mining zone %s, within %s m of another mine on ore body %s: must merge")},
+	/* translator: the preferences it meets (a list), its reserves in t, its area in km² */
+	[R_L4] = {"L4", gettext_noop("chosen as the consolidation subject: %s; %s t of reserves, %s km²")},
+	[R_L4_ANCHOR] = {"L4.anchor", gettext_noop("chosen as the consolidation subject: the larger mine the small ones merge into; %s; %s t of reserves, %s km²")},
+	[R_L4_GROUP] = {"L4.group", gettext_noop("a large mining group")},
+	[R_L4_DOWNSTREAM] = {"L4.downstream", gettext_noop("downstream processing")},
+	[R_L4_GREEN] = {"L4.green", gettext_noop("on the green-mine list")},
+	[R_L4_NONE] = {"L4.none", gettext_noop("none of the L4 preferences")},
+	[R_L3_UNKNOWN] = {"L3?", gettext_noop("the merged mine's scale class cannot be decided (no scale_thresholds row for its mineral and unit, or no capacity): whether it reaches medium scale is unknown")},
+	[R_L3] = {"L3", gettext_noop("the merged mine reaches only %s scale; a merge must yield a large or medium mine")},
+	/* translator: cluster number, number of mines, ore body */
+	[R_C6_NONE] = {"C6.none", gettext_noop("member of merge cluster %s (%s mines) on ore body %s, in which no member can be retained (all are banned, closed or referred): close")},
+	[R_C6_RETAINED] = {"C6.retained", gettext_noop("retained mine of merge cluster %s (%s mines) on ore body %s")},
+	/* translator: cluster number, number of mines, ore body, the retained mine's id */
+	[R_C6_MEMBER] = {"C6.member", gettext_noop("member of merge cluster %s (%s mines) on ore body %s, merging into mine %s: close once property rights are settled")},
+	[R_E1_EXHAUSTED] = {"E1.exhausted", gettext_noop("exhausted reserves")},
+	[R_E1_BACKWARD] = {"E1.backward", gettext_noop("a backward process")},
+	[R_E1_RESTORATION] = {"E1.restoration", gettext_noop("failed restoration")},
+	/* translator: area in km², reserves in t, what is wrong (a list) */
+	[R_E1] = {"E1", gettext_noop("isolated small mine (%s km², %s t) with %s that cannot join a merge: close")},
+	[R_C5_NO_MODE] = {"C5?.mode", gettext_noop("not in a merge, and how the licence was sold (transfer_mode) is not recorded: whether it exits at term or mines out cannot be decided")},
+	[R_C5_TERM_ENDED] = {"C5.term_ended", gettext_noop("not in a merge; the licence was sold for a term, which ended on %s: close and exit now")},
+	[R_C5_TERM] = {"C5.term", gettext_noop("not in a merge; the licence was sold for a term: close and exit when it ends on %s")},
+	[R_C5_RESERVES] = {"C5.reserves", gettext_noop("not in a merge; the licence was sold by reserves and %s t remain: mine them out at design capacity within a deadline, no extension of the area, then exit")},
+	[R_C5_NO_RESERVES] = {"C5?.reserves", gettext_noop("not in a merge; the licence was sold by reserves but no minable reserves are recorded: C5 cannot be decided")},
+	[R_L1_SUSPECTED] = {"L1.suspected", gettext_noop("suspected fake consolidation: rectify, bring into consolidation and refer to discipline inspection")},
+	/* translator: the start of an L1 reason, before "the same holder holds…" */
+	[R_L1_SUSPECTED_AND] = {"L1.suspected_and", gettext_noop("suspected fake consolidation, and ")},
+	/* translator: "suspected fake consolidation, and " or nothing, 1, ore body, distance in m, the other mine's id */
+	[R_L1_ONE] = {"L1.one", gettext_noop("%sthe same holder holds %s other licence on ore body %s within %s m (mine %s): one ore body worked by several licences, refer to discipline inspection")},
+	/* translator: "suspected fake consolidation, and " or nothing, how many, ore body, distance in m, the other mines' ids */
+	[R_L1_MANY] = {"L1.many", gettext_noop("%sthe same holder holds %s other licences on ore body %s within %s m (mines %s): one ore body worked by several licences, refer to discipline inspection")},
+	[R_S4] = {"S4", gettext_noop("would be kept but lies outside every planned mining zone of the master plan 2021-2025")},
+	[R_A1] = {"A1", gettext_noop("would be kept but lies in the ecologically fragile area %s")},
+	[R_M1_UNKNOWN] = {"M1?.unknown", gettext_noop("area or retained reserves not recorded: whether the mine is small under M1 cannot be decided, so it was clustered as a larger mine")},
+	[R_L2_UNKNOWN] = {"L2?.unknown", gettext_noop("whether the mine lies in a concentrated mining zone, or its scale class, is not recorded: whether L2 applies cannot be decided")},
+	[R_L2_SCALE_UNKNOWN] = {"L2?.scale", gettext_noop("lies in the concentrated mining zone %s but its scale class is unknown: whether L2 applies cannot be decided")},
+	/* translator: the licence's last day, then what follows (one of the LX.* texts) */
+	[R_LX] = {"LX", gettext_noop("licence expired on %s, not through the holder's fault (expiry_cause other): not C2 (close); %s")},
+	/* translator: %s is the issuing level */
+	[R_LX_RENEW] = {"LX.renew", gettext_noop("kept, it needs its licence renewed (延续) by the issuing authority (%s)")},
+	[R_LX_EXIT] = {"LX.exit", gettext_noop("its term has ended, so it exits now (C5)")},
+	[R_LX_MERGE] = {"LX.merge", gettext_noop("it closes into the merge")},
+	[R_LX_OTHER] = {"LX.other", gettext_noop("the disposition follows from the other rules")},
+	[R_R] = {"R", gettext_noop("none of the disposition rules applies: retain on its own")},
+};
+
+#define MSG0(k)			mc_msg(&reason_templates[(k)], 0)
+#define MSG(k, n, ...)	mc_msg(&reason_templates[(k)], (n), __VA_ARGS__)
+
+/* ------------------------------------------------------------------------
  * Reading the row
  * ------------------------------------------------------------------------
  */
 static ClassifyCache *
-classify_cache_build(FunctionCallInfo fcinfo, Oid tupType, int32 tupTypmod)
+classify_cache_build(FunctionCallInfo fcinfo, Oid tupType, int32 tupTypmod,
+					 bool verdict_result)
 {
 	MemoryContext oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	ClassifyCache *cache = palloc0(sizeof(ClassifyCache));
@@ -255,14 +430,17 @@ classify_cache_build(FunctionCallInfo fcinfo, Oid tupType, int32 tupTypmod)
 					 errhint("Pass a row of mineconsol.mine_facts.")));
 	}
 
-	if (get_call_result_type(fcinfo, NULL, &resultDesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "classify must return a composite type");
-	cache->resultDesc = BlessTupleDesc(CreateTupleDescCopy(resultDesc));
-	for (f = 0; f < NUM_DISPOSITIONS; f++)
-		cache->dispositionOid[f] =
-			DatumGetObjectId(DirectFunctionCall2(enum_in,
-												 CStringGetDatum(disposition_labels[f]),
-												 ObjectIdGetDatum(TupleDescAttr(cache->resultDesc, 0)->atttypid)));
+	if (verdict_result)
+	{
+		if (get_call_result_type(fcinfo, NULL, &resultDesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "classify must return a composite type");
+		cache->resultDesc = BlessTupleDesc(CreateTupleDescCopy(resultDesc));
+		for (f = 0; f < NUM_DISPOSITIONS; f++)
+			cache->dispositionOid[f] =
+				DatumGetObjectId(DirectFunctionCall2(enum_in,
+													 CStringGetDatum(disposition_labels[f]),
+													 ObjectIdGetDatum(TupleDescAttr(cache->resultDesc, 0)->atttypid)));
+	}
 	cache->zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
 	MemoryContextSwitchTo(oldcxt);
 	return cache;
@@ -288,18 +466,16 @@ fact_text(ClassifyCache *c, FactField f)
  * The fact as a reason quotes it: a missing one is said to be so, never
  * printed as a value it does not have.
  */
-#define UNKNOWN_TEXT "unknown"
-
-static char *
+static McMsg *
 fact_text_quoted(ClassifyCache *c, FactField f)
 {
-	return FNULL(c, f) ? pstrdup(UNKNOWN_TEXT) : TextDatumGetCString(FDATUM(c, f));
+	return FNULL(c, f) ? MSG0(V_UNKNOWN) : mc_lit(TextDatumGetCString(FDATUM(c, f)));
 }
 
-static char *
+static McMsg *
 fact_km2_text(ClassifyCache *c, FactField f)
 {
-	return FNULL(c, f) ? pstrdup(UNKNOWN_TEXT) : psprintf("%.4f", DatumGetFloat8(FDATUM(c, f)));
+	return FNULL(c, f) ? MSG0(V_UNKNOWN) : mc_lit(psprintf("%.4f", DatumGetFloat8(FDATUM(c, f))));
 }
 
 /*
@@ -313,12 +489,12 @@ fact_numeric_sign(ClassifyCache *c, FactField f)
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, FDATUM(c, f), c->zero));
 }
 
-static char *
+static McMsg *
 fact_numeric_text(ClassifyCache *c, FactField f)
 {
 	if (FNULL(c, f))
-		return pstrdup(UNKNOWN_TEXT);
-	return DatumGetCString(DirectFunctionCall1(numeric_out, FDATUM(c, f)));
+		return MSG0(V_UNKNOWN);
+	return mc_lit(DatumGetCString(DirectFunctionCall1(numeric_out, FDATUM(c, f))));
 }
 
 /*
@@ -353,14 +529,14 @@ iso_date(DateADT d)
 	return buf;
 }
 
-static char *
+static McMsg *
 fact_date_text(ClassifyCache *c, FactField f)
 {
-	return FNULL(c, f) ? pstrdup("(no date)") : iso_date(DatumGetDateADT(FDATUM(c, f)));
+	return FNULL(c, f) ? MSG0(V_NO_DATE) : mc_lit(iso_date(DatumGetDateADT(FDATUM(c, f))));
 }
 
-/* The elements of a text[] field joined with ", " (NULL or empty: NULL). */
-static char *
+/* The elements of a text[] field as a list (NULL or empty: NULL). */
+static McMsg *
 fact_text_list(ClassifyCache *c, FactField f)
 {
 	ArrayType  *arr;
@@ -368,29 +544,22 @@ fact_text_list(ClassifyCache *c, FactField f)
 	bool	   *enulls;
 	int			n,
 				i;
-	StringInfoData buf;
+	McMsg	   *list;
 
 	if (FNULL(c, f))
 		return NULL;
 	arr = DatumGetArrayTypeP(FDATUM(c, f));
 	deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
 					  &elems, &enulls, &n);
-	if (n == 0)
-		return NULL;
-	initStringInfo(&buf);
+	list = mc_list();
 	for (i = 0; i < n; i++)
-	{
-		if (enulls[i])
-			continue;
-		if (buf.len > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfoString(&buf, TextDatumGetCString(elems[i]));
-	}
-	return buf.len > 0 ? buf.data : NULL;
+		if (!enulls[i])
+			mc_list_add(list, mc_lit(TextDatumGetCString(elems[i])));
+	return list->nargs > 0 ? list : NULL;
 }
 
-/* The elements of a bigint[] field joined with ", " (NULL or empty: NULL). */
-static char *
+/* The elements of a bigint[] field as a list (NULL or empty: NULL). */
+static McMsg *
 fact_id_list(ClassifyCache *c, FactField f, int *count)
 {
 	ArrayType  *arr;
@@ -398,7 +567,7 @@ fact_id_list(ClassifyCache *c, FactField f, int *count)
 	bool	   *enulls;
 	int			n,
 				i;
-	StringInfoData buf;
+	McMsg	   *list;
 
 	*count = 0;
 	if (FNULL(c, f))
@@ -406,16 +575,15 @@ fact_id_list(ClassifyCache *c, FactField f, int *count)
 	arr = DatumGetArrayTypeP(FDATUM(c, f));
 	deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 					  &elems, &enulls, &n);
-	initStringInfo(&buf);
+	list = mc_list();
 	for (i = 0; i < n; i++)
 	{
 		if (enulls[i])
 			continue;
-		appendStringInfo(&buf, "%s" INT64_FORMAT, buf.len > 0 ? ", " : "",
-						 DatumGetInt64(elems[i]));
+		mc_list_add(list, mc_lit(psprintf(INT64_FORMAT, DatumGetInt64(elems[i]))));
 		(*count)++;
 	}
-	return *count > 0 ? buf.data : NULL;
+	return *count > 0 ? list : NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -423,7 +591,7 @@ fact_id_list(ClassifyCache *c, FactField f, int *count)
  * ------------------------------------------------------------------------
  */
 static int
-add_hit(Verdict *v, const char *code, char *reason)
+add_hit(Verdict *v, const char *code, McMsg *reason)
 {
 	if (v->nhits >= MAX_HITS)
 		elog(ERROR, "classify: too many rules matched");
@@ -443,21 +611,27 @@ decide(Verdict *v, Disposition d, int hit)
 	}
 }
 
+/* The issuing level as a reason names it. */
+static McMsg *
+level_msg(ClassifyCache *c, ReasonKey if_null)
+{
+	return FNULL(c, F_LICENSED_BY) ? MSG0(if_null)
+		: mc_code("level", TextDatumGetCString(FDATUM(c, F_LICENSED_BY)));
+}
+
 /* Why an out-of-scope mine is out of scope (docs/rules.md, "Scope"). */
-static char *
+static McMsg *
 scope_refusal(ClassifyCache *c)
 {
 	char	   *by = fact_text(c, F_LICENSED_BY);
 
 	if (by == NULL || (strcmp(by, "city") != 0 && strcmp(by, "county") != 0))
-		return psprintf("out of scope: licensed by the %s; only mines licensed by the city or a county take part",
-						by ? by : "(unknown level)");
+		return MSG(R_S1_OUT_LEVEL, 1, level_msg(c, V_UNKNOWN_LEVEL));
 	if (FNULL(c, F_LICENCE_VALID))
-		return pstrdup("out of scope: the licence's validity dates are not recorded, it was not refused for incomplete documents (S2) and has no delineated area (S3)");
+		return MSG0(R_S1_OUT_DATES);
 	if (!fact_bool(c, F_LICENCE_VALID, false))
-		return psprintf("out of scope: no licence valid on %s (S1), not refused for incomplete documents (S2), no delineated area (S3)",
-						fact_date_text(c, F_AS_OF));
-	return psprintf("out of scope: no retained reserves recorded (S1), not refused for incomplete documents (S2), no delineated area (S3)");
+		return MSG(R_S1_OUT_INVALID, 1, fact_date_text(c, F_AS_OF));
+	return MSG0(R_S1_OUT_RESERVES);
 }
 
 /* Scope basis of an in-scope mine: S1, S2, S3 as they hold. */
@@ -466,14 +640,14 @@ scope_basis(Verdict *v, ClassifyCache *c)
 {
 	if (fact_bool(c, F_LICENCE_VALID, false) && !FNULL(c, F_RESERVES_T) &&
 		fact_numeric_sign(c, F_RESERVES_T) > 0)
-		add_hit(v, "S1", psprintf("in scope: licence valid on %s (until %s) with %s t of retained reserves",
-								  fact_date_text(c, F_AS_OF),
-								  fact_date_text(c, F_VALID_TO),
-								  fact_numeric_text(c, F_RESERVES_T)));
+		add_hit(v, "S1", MSG(R_S1_IN, 3,
+							 fact_date_text(c, F_AS_OF),
+							 fact_date_text(c, F_VALID_TO),
+							 fact_numeric_text(c, F_RESERVES_T)));
 	if (fact_bool(c, F_DOCUMENTS_INCOMPLETE, false))
-		add_hit(v, "S2", pstrdup("in scope: refused or not accepted only because documents were incomplete"));
+		add_hit(v, "S2", MSG0(R_S2_IN));
 	if (fact_bool(c, F_AREA_DELINEATED, false))
-		add_hit(v, "S3", pstrdup("in scope: a mining area has been delineated"));
+		add_hit(v, "S3", MSG0(R_S3_IN));
 }
 
 static void
@@ -484,13 +658,13 @@ rule_c1(Verdict *v, ClassifyCache *c)
 	if (FNULL(c, F_C1_ACT_ON))
 		return;
 	hit = add_hit(v, "C1",
-				  psprintf("%s illegal-mining penalties between %s and %s, within %s years before the illegal mining of %s: ban",
-						   FNULL(c, F_C1_PENALTIES) ? UNKNOWN_TEXT :
-						   psprintf("%d", DatumGetInt32(FDATUM(c, F_C1_PENALTIES))),
-						   fact_date_text(c, F_C1_FIRST_PENALTY),
-						   fact_date_text(c, F_C1_LAST_PENALTY),
-						   fact_numeric_text(c, F_PENALTY_WINDOW_YEARS),
-						   fact_date_text(c, F_C1_ACT_ON)));
+				  MSG(R_C1, 5,
+					  FNULL(c, F_C1_PENALTIES) ? MSG0(V_UNKNOWN) :
+					  mc_lit(psprintf("%d", DatumGetInt32(FDATUM(c, F_C1_PENALTIES)))),
+					  fact_date_text(c, F_C1_FIRST_PENALTY),
+					  fact_date_text(c, F_C1_LAST_PENALTY),
+					  fact_numeric_text(c, F_PENALTY_WINDOW_YEARS),
+					  fact_date_text(c, F_C1_ACT_ON)));
 	decide(v, D_BAN, hit);
 }
 
@@ -505,62 +679,55 @@ rule_c2(Verdict *v, ClassifyCache *c, DateADT as_of)
 	cause = fact_text(c, F_EXPIRY_CAUSE);
 	if (cause == NULL)
 	{
-		add_hit(v, "C2?", psprintf("licence expired on %s but expiry_cause is not recorded: whether C2 (close) applies cannot be decided",
-								   fact_date_text(c, F_VALID_TO)));
+		add_hit(v, "C2?", MSG(R_C2_UNKNOWN, 1, fact_date_text(c, F_VALID_TO)));
 		return;
 	}
 	if (strcmp(cause, "own") != 0)
 		return;
-	hit = add_hit(v, "C2", psprintf("licence expired on %s through the holder's own fault: close",
-									fact_date_text(c, F_VALID_TO)));
+	hit = add_hit(v, "C2", MSG(R_C2, 1, fact_date_text(c, F_VALID_TO)));
 	decide(v, D_CLOSE, hit);
 }
 
 static void
 rule_c4(Verdict *v, ClassifyCache *c)
 {
-	char	   *zones = fact_text_list(c, F_C4_ZONES);
+	McMsg	   *zones = fact_text_list(c, F_C4_ZONES);
 	int			hit;
 
 	if (zones == NULL)
 		return;
-	hit = add_hit(v, "C4", psprintf("overlaps %s (%s km² in all): refer to the area's authority",
-									zones, fact_km2_text(c, F_C4_OVERLAP_KM2)));
+	hit = add_hit(v, "C4", MSG(R_C4, 2, zones, fact_km2_text(c, F_C4_OVERLAP_KM2)));
 	decide(v, D_REFER, hit);
 }
 
 static void
 rule_c3(Verdict *v, ClassifyCache *c, DateADT as_of)
 {
-	StringInfoData fails;
+	McMsg	   *fails = mc_list();
 	int			hit;
 
-	initStringInfo(&fails);
 	if (!fact_bool(c, F_ECO_OK, true))
-		appendStringInfoString(&fails, "ecological protection");
+		mc_list_add(fails, MSG0(R_C3_ECO));
 	if (!fact_bool(c, F_SAFETY_OK, true))
-		appendStringInfo(&fails, "%ssafety conditions", fails.len ? ", " : "");
+		mc_list_add(fails, MSG0(R_C3_SAFETY));
 	if (!fact_bool(c, F_PRODUCT_OK, true))
-		appendStringInfo(&fails, "%sproduct standards", fails.len ? ", " : "");
-	if (fails.len == 0)
+		mc_list_add(fails, MSG0(R_C3_PRODUCT));
+	if (fails->nargs == 0)
 		return;
 
 	if (FNULL(c, F_RECTIFY_BY))
 	{
-		hit = add_hit(v, "C3", psprintf("fails %s; no rectification deadline is set yet: stop and rectify",
-										fails.data));
+		hit = add_hit(v, "C3", MSG(R_C3_NO_DEADLINE, 1, fails));
 		decide(v, D_RECTIFY, hit);
 	}
 	else if (as_of > DatumGetDateADT(FDATUM(c, F_RECTIFY_BY)))
 	{
-		hit = add_hit(v, "C3", psprintf("fails %s and the rectification deadline %s has passed: close",
-										fails.data, fact_date_text(c, F_RECTIFY_BY)));
+		hit = add_hit(v, "C3", MSG(R_C3_PASSED, 2, fails, fact_date_text(c, F_RECTIFY_BY)));
 		decide(v, D_CLOSE, hit);
 	}
 	else
 	{
-		hit = add_hit(v, "C3", psprintf("fails %s: stop and rectify by %s",
-										fails.data, fact_date_text(c, F_RECTIFY_BY)));
+		hit = add_hit(v, "C3", MSG(R_C3_RECTIFY, 2, fails, fact_date_text(c, F_RECTIFY_BY)));
 		decide(v, D_RECTIFY, hit);
 	}
 }
@@ -569,86 +736,77 @@ rule_c3(Verdict *v, ClassifyCache *c, DateADT as_of)
 static void
 rule_merge_basis(Verdict *v, ClassifyCache *c)
 {
-	char	   *ore = fact_text_quoted(c, F_ORE_BODY);
+	McMsg	   *ore = fact_text_quoted(c, F_ORE_BODY);
 
 	if (fact_bool(c, F_M1_SMALL, false))
 	{
-		StringInfoData missing;
+		McMsg	   *missing = mc_list();
 
-		initStringInfo(&missing);
 		if (FNULL(c, F_AREA_KM2))
-			appendStringInfoString(&missing, "the area");
+			mc_list_add(missing, MSG0(R_FACT_AREA));
 		if (FNULL(c, F_RESERVES_T))
-			appendStringInfo(&missing, "%sthe retained reserves", missing.len ? ", " : "");
+			mc_list_add(missing, MSG0(R_FACT_RESERVES));
 		if (FNULL(c, F_SMALL_AREA_KM2))
-			appendStringInfo(&missing, "%ssmall_area_km2", missing.len ? ", " : "");
+			mc_list_add(missing, mc_lit("small_area_km2"));
 		if (FNULL(c, F_SMALL_RESERVES_T))
-			appendStringInfo(&missing, "%ssmall_reserves_t", missing.len ? ", " : "");
-		if (missing.len > 0)
-			add_hit(v, "M1?", psprintf("marked small under M1, but %s %s not recorded: whether M1 applies cannot be checked",
-									   missing.data, strchr(missing.data, ',') ? "are" : "is"));
+			mc_list_add(missing, mc_lit("small_reserves_t"));
+		if (missing->nargs > 0)
+			add_hit(v, "M1?", MSG(missing->nargs > 1 ? R_M1_MISSING_MANY : R_M1_MISSING_ONE, 1,
+								  missing));
 		else
-			add_hit(v, "M1", psprintf("small (%.4f km² < %s km², %s t < %s t) and within %s m of another mine on ore body %s: must merge",
-									  DatumGetFloat8(FDATUM(c, F_AREA_KM2)),
-									  fact_numeric_text(c, F_SMALL_AREA_KM2),
-									  fact_numeric_text(c, F_RESERVES_T),
-									  fact_numeric_text(c, F_SMALL_RESERVES_T),
-									  fact_numeric_text(c, F_MERGE_DISTANCE_M), ore));
+			add_hit(v, "M1", MSG(R_M1, 6,
+								 mc_lit(psprintf("%.4f", DatumGetFloat8(FDATUM(c, F_AREA_KM2)))),
+								 fact_numeric_text(c, F_SMALL_AREA_KM2),
+								 fact_numeric_text(c, F_RESERVES_T),
+								 fact_numeric_text(c, F_SMALL_RESERVES_T),
+								 fact_numeric_text(c, F_MERGE_DISTANCE_M), ore));
 	}
 	else if (fact_bool(c, F_L2_SMALL, false))
 	{
 		if (FNULL(c, F_SCALE_CLASS) || FNULL(c, F_CONCENTRATED_ZONE))
-			add_hit(v, "L2?", psprintf("marked small under L2, but its %s not recorded: whether L2 applies cannot be checked",
-									   FNULL(c, F_SCALE_CLASS) && FNULL(c, F_CONCENTRATED_ZONE) ?
-									   "scale class and concentrated mining zone are" :
-									   FNULL(c, F_SCALE_CLASS) ? "scale class is" :
-									   "concentrated mining zone is"));
+			add_hit(v, "L2?", MSG0(FNULL(c, F_SCALE_CLASS) && FNULL(c, F_CONCENTRATED_ZONE) ?
+								   R_L2_MISSING_BOTH :
+								   FNULL(c, F_SCALE_CLASS) ? R_L2_MISSING_SCALE :
+								   R_L2_MISSING_ZONE));
 		else
-			add_hit(v, "L2", psprintf("%s scale in the concentrated mining zone %s, within %s m of another mine on ore body %s: must merge",
-									  fact_text(c, F_SCALE_CLASS),
-									  fact_text(c, F_CONCENTRATED_ZONE),
-									  fact_numeric_text(c, F_SAFETY_DISTANCE_M), ore));
+			add_hit(v, "L2", MSG(R_L2, 4,
+								 mc_code("scale", fact_text(c, F_SCALE_CLASS)),
+								 mc_lit(fact_text(c, F_CONCENTRATED_ZONE)),
+								 fact_numeric_text(c, F_SAFETY_DISTANCE_M), ore));
 	}
 }
 
 /* L4: what made the retained mine the consolidation subject. */
-static char *
+static McMsg *
 retained_basis(ClassifyCache *c)
 {
-	StringInfoData buf;
-	int			prefs = 0;
+	McMsg	   *prefs = mc_list();
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "chosen as the consolidation subject: ");
-	if (fact_bool(c, F_ANCHOR, false))
-		appendStringInfoString(&buf, "the larger mine the small ones merge into; ");
 	if (fact_bool(c, F_GROUP_ENTERPRISE, false))
-		appendStringInfo(&buf, "%sa large mining group", prefs++ ? ", " : "");
+		mc_list_add(prefs, MSG0(R_L4_GROUP));
 	if (fact_bool(c, F_DOWNSTREAM_PROCESSING, false))
-		appendStringInfo(&buf, "%sdownstream processing", prefs++ ? ", " : "");
+		mc_list_add(prefs, MSG0(R_L4_DOWNSTREAM));
 	if (fact_bool(c, F_GREEN_LISTED, false))
-		appendStringInfo(&buf, "%son the green-mine list", prefs++ ? ", " : "");
-	if (prefs == 0)
-		appendStringInfoString(&buf, "none of the L4 preferences");
-	appendStringInfo(&buf, "; %s t of reserves, %s km²",
-					 FNULL(c, F_RESERVES_T) ? "unknown" : fact_numeric_text(c, F_RESERVES_T),
-					 fact_km2_text(c, F_AREA_KM2));
-	return buf.data;
+		mc_list_add(prefs, MSG0(R_L4_GREEN));
+	return MSG(fact_bool(c, F_ANCHOR, false) ? R_L4_ANCHOR : R_L4, 3,
+			   prefs->nargs > 0 ? prefs : MSG0(R_L4_NONE),
+			   fact_numeric_text(c, F_RESERVES_T),
+			   fact_km2_text(c, F_AREA_KM2));
 }
 
 static void
 rule_c6(Verdict *v, ClassifyCache *c)
 {
-	int32		cluster = DatumGetInt32(FDATUM(c, F_CLUSTER_ID));
-	int32		size = FNULL(c, F_CLUSTER_SIZE) ? 0 : DatumGetInt32(FDATUM(c, F_CLUSTER_SIZE));
-	char	   *ore = fact_text_quoted(c, F_ORE_BODY);
+	McMsg	   *cluster = mc_lit(psprintf("%d", DatumGetInt32(FDATUM(c, F_CLUSTER_ID))));
+	McMsg	   *size = mc_lit(psprintf("%d", FNULL(c, F_CLUSTER_SIZE) ? 0 :
+									   DatumGetInt32(FDATUM(c, F_CLUSTER_SIZE))));
+	McMsg	   *ore = fact_text_quoted(c, F_ORE_BODY);
 	int64		id = DatumGetInt64(FDATUM(c, F_ID));
 	int			hit;
 
 	if (FNULL(c, F_RETAINED_MINE_ID))
 	{
-		hit = add_hit(v, "C6", psprintf("member of merge cluster %d (%d mines) on ore body %s, in which no member can be retained (all are banned, closed or referred): close",
-										cluster, size, ore));
+		hit = add_hit(v, "C6", MSG(R_C6_NONE, 3, cluster, size, ore));
 		decide(v, D_MERGE_CLOSE, hit);
 		rule_merge_basis(v, c);
 		return;
@@ -657,21 +815,19 @@ rule_c6(Verdict *v, ClassifyCache *c)
 	{
 		char	   *scale = fact_text(c, F_CLUSTER_SCALE_CLASS);
 
-		hit = add_hit(v, "C6", psprintf("retained mine of merge cluster %d (%d mines) on ore body %s",
-										cluster, size, ore));
+		hit = add_hit(v, "C6", MSG(R_C6_RETAINED, 3, cluster, size, ore));
 		decide(v, D_MERGE_RETAIN, hit);
 		rule_merge_basis(v, c);
 		add_hit(v, "L4", retained_basis(c));
 		if (scale == NULL || strcmp(scale, "unknown") == 0)
-			add_hit(v, "L3?", pstrdup("the merged mine's scale class cannot be decided (no scale_thresholds row for its mineral and unit, or no capacity): whether it reaches medium scale is unknown"));
+			add_hit(v, "L3?", MSG0(R_L3_UNKNOWN));
 		else if (strcmp(scale, "large") != 0 && strcmp(scale, "medium") != 0)
-			add_hit(v, "L3", psprintf("the merged mine reaches only %s scale; a merge must yield a large or medium mine",
-									  scale));
+			add_hit(v, "L3", MSG(R_L3, 1, mc_code("scale", scale)));
 		return;
 	}
-	hit = add_hit(v, "C6", psprintf("member of merge cluster %d (%d mines) on ore body %s, merging into mine " INT64_FORMAT ": close once property rights are settled",
-									cluster, size, ore,
-									DatumGetInt64(FDATUM(c, F_RETAINED_MINE_ID))));
+	hit = add_hit(v, "C6", MSG(R_C6_MEMBER, 4, cluster, size, ore,
+							   mc_lit(psprintf(INT64_FORMAT,
+											   DatumGetInt64(FDATUM(c, F_RETAINED_MINE_ID))))));
 	decide(v, D_MERGE_CLOSE, hit);
 	rule_merge_basis(v, c);
 }
@@ -679,23 +835,22 @@ rule_c6(Verdict *v, ClassifyCache *c)
 static void
 rule_e1(Verdict *v, ClassifyCache *c)
 {
-	StringInfoData why;
+	McMsg	   *why;
 	int			hit;
 
 	if (!fact_bool(c, F_M1_SMALL, false))
 		return;
-	initStringInfo(&why);
+	why = mc_list();
 	if (!FNULL(c, F_RESERVES_T) && fact_numeric_sign(c, F_RESERVES_T) == 0)
-		appendStringInfoString(&why, "exhausted reserves");
+		mc_list_add(why, MSG0(R_E1_EXHAUSTED));
 	if (fact_bool(c, F_BACKWARD_PROCESS, false))
-		appendStringInfo(&why, "%sa backward process", why.len ? ", " : "");
+		mc_list_add(why, MSG0(R_E1_BACKWARD));
 	if (!fact_bool(c, F_RESTORATION_OK, true))
-		appendStringInfo(&why, "%sfailed restoration", why.len ? ", " : "");
-	if (why.len == 0)
+		mc_list_add(why, MSG0(R_E1_RESTORATION));
+	if (why->nargs == 0)
 		return;
-	hit = add_hit(v, "E1", psprintf("isolated small mine (%s km², %s t) with %s that cannot join a merge: close",
-									fact_km2_text(c, F_AREA_KM2),
-									fact_numeric_text(c, F_RESERVES_T), why.data));
+	hit = add_hit(v, "E1", MSG(R_E1, 3, fact_km2_text(c, F_AREA_KM2),
+							   fact_numeric_text(c, F_RESERVES_T), why));
 	decide(v, D_CLOSE, hit);
 }
 
@@ -707,61 +862,57 @@ rule_c5(Verdict *v, ClassifyCache *c, DateADT as_of)
 
 	if (mode == NULL)
 	{
-		add_hit(v, "C5?", pstrdup("not in a merge, and how the licence was sold (transfer_mode) is not recorded: whether it exits at term or mines out cannot be decided"));
+		add_hit(v, "C5?", MSG0(R_C5_NO_MODE));
 		return;
 	}
 	if (strcmp(mode, "term") == 0 && !FNULL(c, F_VALID_TO) &&
 		DatumGetDateADT(FDATUM(c, F_VALID_TO)) < as_of)
 	{
-		hit = add_hit(v, "C5", psprintf("not in a merge; the licence was sold for a term, which ended on %s: close and exit now",
-										fact_date_text(c, F_VALID_TO)));
+		hit = add_hit(v, "C5", MSG(R_C5_TERM_ENDED, 1, fact_date_text(c, F_VALID_TO)));
 		decide(v, D_EXIT_AT_TERM, hit);
 	}
 	else if (strcmp(mode, "term") == 0)
 	{
-		hit = add_hit(v, "C5", psprintf("not in a merge; the licence was sold for a term: close and exit when it ends on %s",
-										fact_date_text(c, F_VALID_TO)));
+		hit = add_hit(v, "C5", MSG(R_C5_TERM, 1, fact_date_text(c, F_VALID_TO)));
 		decide(v, D_EXIT_AT_TERM, hit);
 	}
 	else if (!FNULL(c, F_RESERVES_T) && fact_numeric_sign(c, F_RESERVES_T) > 0)
 	{
-		hit = add_hit(v, "C5", psprintf("not in a merge; the licence was sold by reserves and %s t remain: mine them out at design capacity within a deadline, no extension of the area, then exit",
-										fact_numeric_text(c, F_RESERVES_T)));
+		hit = add_hit(v, "C5", MSG(R_C5_RESERVES, 1, fact_numeric_text(c, F_RESERVES_T)));
 		decide(v, D_MINE_OUT_THEN_EXIT, hit);
 	}
 	else
-		add_hit(v, "C5?", pstrdup("not in a merge; the licence was sold by reserves but no minable reserves are recorded: C5 cannot be decided"));
+		add_hit(v, "C5?", MSG0(R_C5_NO_RESERVES));
 }
 
 static void
 rule_l1(Verdict *v, ClassifyCache *c)
 {
 	int			n;
-	char	   *ids = fact_id_list(c, F_L1_SAME_HOLDER_IDS, &n);
+	McMsg	   *ids = fact_id_list(c, F_L1_SAME_HOLDER_IDS, &n);
 	bool		flagged = fact_bool(c, F_FAKE_CONSOLIDATION_SUSPECTED, false);
 
 	if (ids == NULL && !flagged)
 		return;
 	if (ids == NULL)
-		add_hit(v, "L1", pstrdup("suspected fake consolidation: rectify, bring into consolidation and refer to discipline inspection"));
+		add_hit(v, "L1", MSG0(R_L1_SUSPECTED));
 	else
-		add_hit(v, "L1", psprintf("%sthe same holder holds %d other licence%s on ore body %s within %s m (mine%s %s): one ore body worked by several licences, refer to discipline inspection",
-								  flagged ? "suspected fake consolidation, and " : "",
-								  n, n == 1 ? "" : "s", fact_text_quoted(c, F_ORE_BODY),
-								  fact_numeric_text(c, F_MERGE_DISTANCE_M),
-								  n == 1 ? "" : "s", ids));
+		add_hit(v, "L1", MSG(n == 1 ? R_L1_ONE : R_L1_MANY, 5,
+							 flagged ? MSG0(R_L1_SUSPECTED_AND) : mc_lit(""),
+							 mc_lit(psprintf("%d", n)), fact_text_quoted(c, F_ORE_BODY),
+							 fact_numeric_text(c, F_MERGE_DISTANCE_M), ids));
 }
 
 /* S4 and A1: warnings on a mine that would be kept. */
 static void
 rule_kept_warnings(Verdict *v, ClassifyCache *c)
 {
-	char	   *fragile = fact_text_list(c, F_ECO_FRAGILE_ZONES);
+	McMsg	   *fragile = fact_text_list(c, F_ECO_FRAGILE_ZONES);
 
 	if (FNULL(c, F_PLANNED_ZONE))
-		add_hit(v, "S4", pstrdup("would be kept but lies outside every planned mining zone of the master plan 2021-2025"));
+		add_hit(v, "S4", MSG0(R_S4));
 	if (fragile != NULL)
-		add_hit(v, "A1", psprintf("would be kept but lies in the ecologically fragile area %s", fragile));
+		add_hit(v, "A1", MSG(R_A1, 1, fragile));
 }
 
 /* Missing facts the merge rules need, said out loud. */
@@ -769,14 +920,13 @@ static void
 merge_fact_notes(Verdict *v, ClassifyCache *c)
 {
 	if (FNULL(c, F_M1_SMALL))
-		add_hit(v, "M1?", pstrdup("area or retained reserves not recorded: whether the mine is small under M1 cannot be decided, so it was clustered as a larger mine"));
+		add_hit(v, "M1?", MSG0(R_M1_UNKNOWN));
 	if (FNULL(c, F_L2_SMALL))
 	{
 		if (FNULL(c, F_CONCENTRATED_ZONE))
-			add_hit(v, "L2?", pstrdup("whether the mine lies in a concentrated mining zone, or its scale class, is not recorded: whether L2 applies cannot be decided"));
+			add_hit(v, "L2?", MSG0(R_L2_UNKNOWN));
 		else
-			add_hit(v, "L2?", psprintf("lies in the concentrated mining zone %s but its scale class is unknown: whether L2 applies cannot be decided",
-									   fact_text(c, F_CONCENTRATED_ZONE)));
+			add_hit(v, "L2?", MSG(R_L2_SCALE_UNKNOWN, 1, mc_lit(fact_text(c, F_CONCENTRATED_ZONE))));
 	}
 }
 
@@ -790,7 +940,7 @@ static void
 rule_expired_other(Verdict *v, ClassifyCache *c, DateADT as_of)
 {
 	char	   *cause;
-	const char *follows;
+	McMsg	   *follows;
 
 	if (FNULL(c, F_VALID_TO) || DatumGetDateADT(FDATUM(c, F_VALID_TO)) >= as_of)
 		return;
@@ -802,21 +952,19 @@ rule_expired_other(Verdict *v, ClassifyCache *c, DateADT as_of)
 		case D_MERGE_RETAIN:
 		case D_RETAIN:
 		case D_RECTIFY:
-			follows = psprintf("kept, it needs its licence renewed (延续) by the issuing authority (%s)",
-							   FNULL(c, F_LICENSED_BY) ? "not recorded" : fact_text(c, F_LICENSED_BY));
+			follows = MSG(R_LX_RENEW, 1, level_msg(c, V_NOT_RECORDED));
 			break;
 		case D_EXIT_AT_TERM:
-			follows = "its term has ended, so it exits now (C5)";
+			follows = MSG0(R_LX_EXIT);
 			break;
 		case D_MERGE_CLOSE:
-			follows = "it closes into the merge";
+			follows = MSG0(R_LX_MERGE);
 			break;
 		default:
-			follows = "the disposition follows from the other rules";
+			follows = MSG0(R_LX_OTHER);
 			break;
 	}
-	add_hit(v, "LX", psprintf("licence expired on %s, not through the holder's fault (expiry_cause other): not C2 (close); %s",
-							  fact_date_text(c, F_VALID_TO), follows));
+	add_hit(v, "LX", MSG(R_LX, 2, fact_date_text(c, F_VALID_TO), follows));
 }
 
 static void
@@ -847,7 +995,7 @@ classify_facts(Verdict *v, ClassifyCache *c)
 		rule_c5(v, c, as_of);
 	}
 	if (v->decisive < 0)
-		decide(v, D_RETAIN, add_hit(v, "R", pstrdup("none of the disposition rules applies: retain on its own")));
+		decide(v, D_RETAIN, add_hit(v, "R", MSG0(R_R)));
 
 	rule_l1(v, c);
 	if (v->disposition == D_RETAIN ||
@@ -900,46 +1048,64 @@ hit_rank(const Verdict *v, int i)
 	return 1;
 }
 
-/* The verdict as the SQL composite (disposition, rules, reasons). */
-static Datum
-verdict_datum(Verdict *v, ClassifyCache *c)
+/*
+ * The order of the hits in the result: by rank, in the order they matched
+ * within a rank.  Returns how many.
+ */
+static int
+verdict_order(const Verdict *v, int *order)
 {
-	Datum	   *codes = palloc(sizeof(Datum) * v->nhits);
-	Datum	   *reasons = palloc(sizeof(Datum) * v->nhits);
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
 	int			rank,
 				i,
 				n = 0;
 
 	for (rank = 0; rank <= 3; rank++)
 		for (i = 0; i < v->nhits; i++)
-		{
-			if (hit_rank(v, i) != rank)
-				continue;
-			codes[n] = code_datum(c, v->hits[i].code);
-			reasons[n++] = CStringGetTextDatum(v->hits[i].reason);
-		}
+			if (hit_rank(v, i) == rank)
+				order[n++] = i;
+	return n;
+}
+
+/* The verdict as the SQL composite (disposition, rules, reasons). */
+static Datum
+verdict_datum(Verdict *v, ClassifyCache *c)
+{
+	Datum	   *codes = palloc(sizeof(Datum) * v->nhits);
+	Datum	   *reasons = palloc(sizeof(Datum) * v->nhits);
+	int			order[MAX_HITS];
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	int			i,
+				n;
+
+	n = verdict_order(v, order);
+	for (i = 0; i < n; i++)
+	{
+		codes[i] = code_datum(c, v->hits[order[i]].code);
+		reasons[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(v->hits[order[i]].reason, true)));
+	}
 	values[0] = ObjectIdGetDatum(c->dispositionOid[v->disposition]);
 	values[1] = PointerGetDatum(construct_array(codes, n, TEXTOID, -1, false, TYPALIGN_INT));
 	values[2] = PointerGetDatum(construct_array(reasons, n, TEXTOID, -1, false, TYPALIGN_INT));
 	return HeapTupleGetDatum(heap_form_tuple(c->resultDesc, values, nulls));
 }
 
-PG_FUNCTION_INFO_V1(mineconsol_classify);
-Datum
-mineconsol_classify(PG_FUNCTION_ARGS)
+/*
+ * Classifies the row argument of fcinfo into *v, with the per-call cache
+ * (built for a verdict result or not).
+ */
+static ClassifyCache *
+classify_arg(FunctionCallInfo fcinfo, Verdict *v, bool verdict_result)
 {
 	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
 	Oid			tupType = HeapTupleHeaderGetTypeId(row);
 	int32		tupTypmod = HeapTupleHeaderGetTypMod(row);
 	ClassifyCache *cache = (ClassifyCache *) fcinfo->flinfo->fn_extra;
 	HeapTupleData tuple;
-	Verdict		v;
 
 	if (cache == NULL || cache->tupType != tupType || cache->tupTypmod != tupTypmod)
 	{
-		cache = classify_cache_build(fcinfo, tupType, tupTypmod);
+		cache = classify_cache_build(fcinfo, tupType, tupTypmod, verdict_result);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 
@@ -954,6 +1120,110 @@ mineconsol_classify(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("classify: the row's id and as_of must not be NULL")));
 
-	classify_facts(&v, cache);
+	classify_facts(v, cache);
+	return cache;
+}
+
+PG_FUNCTION_INFO_V1(mineconsol_classify);
+Datum
+mineconsol_classify(PG_FUNCTION_ARGS)
+{
+	Verdict		v;
+	ClassifyCache *cache = classify_arg(fcinfo, &v, true);
+
 	PG_RETURN_DATUM(verdict_datum(&v, cache));
+}
+
+/*
+ * reason_args(mine_facts) -> jsonb: what each reason of classify() says, as
+ * a JSON array in the order of its rules: one structured message per rule
+ * (i18n.c, mc_msg_to_json).  The same classification as classify(), so a
+ * stored verdict's reasons rendered later say what classify() said.
+ */
+PG_FUNCTION_INFO_V1(mc_reason_args);
+Datum
+mc_reason_args(PG_FUNCTION_ARGS)
+{
+	Verdict		v;
+	int			order[MAX_HITS];
+	int			i,
+				n;
+	StringInfoData buf;
+
+	classify_arg(fcinfo, &v, false);
+	n = verdict_order(&v, order);
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '[');
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		mc_msg_to_json(&buf, v.hits[order[i]].reason);
+	}
+	appendStringInfoChar(&buf, ']');
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/*
+ * render_reasons(reason_args jsonb, stored text[], in_english boolean)
+ * -> text[]: the reasons a stored verdict keeps, rendered in the session's
+ * language (in English, the templates themselves, with in_english: what
+ * refresh_results() stores as the text).  Where reason_args is NULL (a
+ * verdict stored before it existed) or an element cannot be read (not an
+ * array of messages, a template this library does not know), the stored
+ * text of that reason is returned as it is.  A session that reads English
+ * gets the stored text, which is that English rendering, without parsing.
+ */
+PG_FUNCTION_INFO_V1(mc_render_reasons);
+Datum
+mc_render_reasons(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *args;
+	ArrayType  *stored = PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1);
+	bool		translate = PG_ARGISNULL(2) || !PG_GETARG_BOOL(2);
+	Datum	   *texts = NULL;
+	bool	   *tnulls = NULL;
+	int			nstored = 0;
+	int			nargs;
+	Datum	   *out;
+	bool	   *onulls;
+	int			n,
+				i;
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	if (translate && stored != NULL && !mc_translating())
+		PG_RETURN_ARRAYTYPE_P(stored);
+	args = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	if (args == NULL || !JB_ROOT_IS_ARRAY(args) || JB_ROOT_IS_SCALAR(args))
+	{
+		if (stored == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_ARRAYTYPE_P(stored);
+	}
+
+	if (stored != NULL)
+		deconstruct_array(stored, TEXTOID, -1, false, TYPALIGN_INT, &texts, &tnulls, &nstored);
+	nargs = (int) JB_ROOT_COUNT(args);
+	n = Max(nargs, nstored);
+	if (n == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
+	out = palloc(sizeof(Datum) * n);
+	onulls = palloc(sizeof(bool) * n);
+	for (i = 0; i < n; i++)
+	{
+		JsonbValue *elem = i < nargs ? getIthJsonbValueFromContainer(&args->root, i) : NULL;
+		McMsg	   *m = elem ? mc_msg_from_jsonb(elem, reason_templates, NUM_REASON_KEYS) : NULL;
+
+		CHECK_FOR_INTERRUPTS();
+		onulls[i] = false;
+		if (m != NULL)
+			out[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(m, translate)));
+		else if (i < nstored && !tnulls[i])
+			out[i] = texts[i];
+		else
+			onulls[i] = true;
+	}
+	dims[0] = n;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, onulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 }

@@ -194,34 +194,34 @@ license_no_fault_detail(const LicenseNoCheck *chk)
 	switch (chk->fault)
 	{
 		case LICENSE_NO_EMPTY:
-			return pstrdup("The value is empty or only white space; expected \"C\" followed by 22 digits, or \"T\" followed by 22 or 17 digits.");
+			return pstrdup(mc_gettext("The value is empty or only white space; expected \"C\" followed by 22 digits, or \"T\" followed by 22 or 17 digits."));
 		case LICENSE_NO_BAD_PREFIX:
-			return psprintf("A licence number starts with \"C\" (mining) or \"T\" (exploration), not \"%.*s\".",
+			return psprintf(mc_gettext("A licence number starts with \"C\" (mining) or \"T\" (exploration), not \"%.*s\"."),
 							chk->atlen, chk->at);
 		case LICENSE_NO_NOT_DIGIT:
-			return psprintf("Only digits may follow the prefix letter, but position %d is \"%.*s\".",
+			return psprintf(mc_gettext("Only digits may follow the prefix letter, but position %d is \"%.*s\"."),
 							chk->pos, chk->atlen, chk->at);
 		case LICENSE_NO_BAD_LENGTH:
 			if (chk->value[0] == 'C')
-				return psprintf("A mining licence number has %d characters (\"C\" and %d digits), but this one has %d.",
+				return psprintf(mc_gettext("A mining licence number has %d characters (\"C\" and %d digits), but this one has %d."),
 								LICENSE_NO_LEN, LICENSE_NO_LEN - 1, chk->len);
-			return psprintf("An exploration licence number has %d characters (\"T\" and %d digits) or, in the legacy form, %d (\"T\" and %d digits), but this one has %d.",
+			return psprintf(mc_gettext("An exploration licence number has %d characters (\"T\" and %d digits) or, in the legacy form, %d (\"T\" and %d digits), but this one has %d."),
 							LICENSE_NO_LEN, LICENSE_NO_LEN - 1,
 							LICENSE_NO_LEGACY_LEN, LICENSE_NO_LEGACY_LEN - 1,
 							chk->len);
 		case LICENSE_NO_BAD_YEAR:
-			return psprintf("Positions %d-%d hold the year of issue, which must be between %d and %d, but they are \"%.*s\".",
+			return psprintf(mc_gettext("Positions %d-%d hold the year of issue, which must be between %d and %d, but they are \"%.*s\"."),
 							chk->pos, chk->pos + 3,
 							LICENSE_NO_MIN_YEAR, LICENSE_NO_MAX_YEAR,
 							chk->atlen, chk->at);
 		case LICENSE_NO_BAD_MONTH:
-			return psprintf("Positions %d-%d hold the month of issue, which must be 01 to 12, but they are \"%.*s\".",
+			return psprintf(mc_gettext("Positions %d-%d hold the month of issue, which must be 01 to 12, but they are \"%.*s\"."),
 							chk->pos, chk->pos + 1, chk->atlen, chk->at);
 		case LICENSE_NO_BAD_TRANSFER:
-			return psprintf("Position %d of a legacy exploration licence number holds the transfer method, which must be 1 to 5 (application, tender, auction, listing, negotiated), but it is \"%.*s\".",
+			return psprintf(mc_gettext("Position %d of a legacy exploration licence number holds the transfer method, which must be 1 to 5 (application, tender, auction, listing, negotiated), but it is \"%.*s\"."),
 							chk->pos, chk->atlen, chk->at);
 		case LICENSE_NO_BAD_MINERAL:
-			return psprintf("Positions %d-%d of a legacy exploration licence number hold the mineral class, which must be 01 to 04 (energy, metal, non-metal, water or gas), but they are \"%.*s\".",
+			return psprintf(mc_gettext("Positions %d-%d of a legacy exploration licence number hold the mineral class, which must be 01 to 04 (energy, metal, non-metal, water or gas), but they are \"%.*s\"."),
 							chk->pos, chk->pos + 1, chk->atlen, chk->at);
 		case LICENSE_NO_OK:
 			break;
@@ -240,13 +240,13 @@ license_no_fault_hint(const LicenseNoCheck *chk)
 	if (chk->fault != LICENSE_NO_BAD_PREFIX)
 		return NULL;
 	if (*chk->at == 'c' || *chk->at == 't')
-		return "Lower-case letters are not converted; write the prefix as an upper-case \"C\" or \"T\".";
+		return mc_gettext("Lower-case letters are not converted; write the prefix as an upper-case \"C\" or \"T\".");
 	if (all_digits(chk->value, chk->len))
 	{
 		if (chk->len == LICENSE_NO_LEN - 1)
-			return "A value of 22 digits is probably a mining licence number that lost its leading \"C\".";
+			return mc_gettext("A value of 22 digits is probably a mining licence number that lost its leading \"C\".");
 		if (chk->len == LICENSE_NO_LEGACY_LEN - 1)
-			return "A value of 17 digits is probably a legacy exploration licence number that lost its leading \"T\".";
+			return mc_gettext("A value of 17 digits is probably a legacy exploration licence number that lost its leading \"T\".");
 	}
 	return NULL;
 }

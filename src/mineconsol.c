@@ -4,12 +4,14 @@
  *
  * Each area of the extension lives in its own files (docs/architecture.md
  * lists them); this file only registers what must exist once per backend:
- * the settings mineconsol.as_of, mineconsol.simulate_parameters and
- * mineconsol.facts_counties, and the stage graph's cache invalidation.
+ * the message catalogue's text domain, the settings mineconsol.as_of,
+ * mineconsol.simulate_parameters and mineconsol.facts_counties, and the stage
+ * graph's cache invalidation.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "mineconsol.h"
@@ -28,6 +30,8 @@ static char *mc_facts_counties = NULL;
 void
 _PG_init(void)
 {
+	/* Messages in the session's language (lc_messages): see i18n.c. */
+	pg_bindtextdomain(TEXTDOMAIN);
 	mc_define_as_of_setting();
 	DefineCustomStringVariable("mineconsol.simulate_parameters",
 							   "Parameter overrides (a JSON object) that simulate() sets for its own duration.",

@@ -240,7 +240,7 @@ guard_delete(Track t, HeapTuple oldtup, TupleDesc desc)
 	ereport(ERROR,
 			(errcode(ERRCODE_RESTRICT_VIOLATION),
 			 errmsg("%s cannot be deleted: it has a stage history", mc_row_label(t, row_id, NULL)),
-			 errdetail("Its last event is " INT64_FORMAT " in stage_events; the audit trail keeps a row with a history.", last_id),
+			 errdetail("Its last event is %lld in stage_events; the audit trail keeps a row with a history.", (long long) last_id),
 			 errhint("To undo a step, use revert_stage().")));
 }
 

@@ -168,23 +168,23 @@ uscc_fault_detail(const UsccCheck *chk)
 	switch (chk->fault)
 	{
 		case USCC_EMPTY:
-			return psprintf("The value is empty or only white space; expected %d characters.",
+			return psprintf(mc_gettext("The value is empty or only white space; expected %d characters."),
 							USCC_LEN);
 		case USCC_LOWER_CASE:
-			return psprintf("Position %d is the lower-case letter \"%.*s\"; letters in a unified social credit code are upper-case, and lower case is not converted.",
+			return psprintf(mc_gettext("Position %d is the lower-case letter \"%.*s\"; letters in a unified social credit code are upper-case, and lower case is not converted."),
 							chk->pos, chk->atlen, chk->at);
 		case USCC_NOT_IN_ALPHABET:
-			return psprintf("A unified social credit code uses only the digits 0-9 and the letters A-Y without I, O, S, V and Z, but position %d is \"%.*s\".",
+			return psprintf(mc_gettext("A unified social credit code uses only the digits 0-9 and the letters A-Y without I, O, S, V and Z, but position %d is \"%.*s\"."),
 							chk->pos, chk->atlen, chk->at);
 		case USCC_BAD_LENGTH:
-			return psprintf("A unified social credit code has %d characters, but this one has %d.",
+			return psprintf(mc_gettext("A unified social credit code has %d characters, but this one has %d."),
 							USCC_LEN, chk->len);
 		case USCC_REGION_NOT_DIGIT:
-			return psprintf("Positions %d-%d hold the GB/T 2260 code of the registering authority and must be digits, but position %d is \"%.*s\".",
+			return psprintf(mc_gettext("Positions %d-%d hold the GB/T 2260 code of the registering authority and must be digits, but position %d is \"%.*s\"."),
 							USCC_REGION_POS, USCC_REGION_POS + USCC_REGION_LEN - 1,
 							chk->pos, chk->atlen, chk->at);
 		case USCC_BAD_CHECK:
-			return psprintf("The check character \"%.*s\" at position %d does not match the first %d characters.",
+			return psprintf(mc_gettext("The check character \"%.*s\" at position %d does not match the first %d characters."),
 							chk->atlen, chk->at, chk->pos, USCC_LEN - 1);
 		case USCC_OK:
 			break;

@@ -87,6 +87,13 @@ if [ $fresh -eq 1 ]; then
 	cp -a "$bare/." "$root/"
 else
 	root=$cache/$suite
+	# One run at a time in the cached root (another checkout's run would find
+	# its mounts and its cluster): wait for it.
+	exec 9>"$cache/$suite.lock"
+	if ! flock -n 9; then
+		log "another run uses $root; waiting for it"
+		flock 9
+	fi
 	if [ ! -d "$root" ]; then
 		log "making the work root $root from the bare one"
 		cp -a "$bare" "$root.tmp" && mv "$root.tmp" "$root"

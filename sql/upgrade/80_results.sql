@@ -189,16 +189,17 @@ BEGIN
 		SELECT f.id, f.county_code, f.in_scope, f.mineral_group, f.cluster_id, f.retained_mine_id,
 			   f.ore_body, f.reserves_t, f.merge_distance_m, f.as_of,
 			   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
-			   f.cluster_scale_class, v.disposition, v.rules, v.reasons
+			   f.cluster_scale_class, v.disposition, v.rules, mineconsol.reason_args(f) AS reason_args
 		  FROM mineconsol.mine_facts f
 		 CROSS JOIN LATERAL mineconsol.classify(f) v
 		 WHERE f.county_code = ANY (scope)
 	), verdicts AS (
 		INSERT INTO mineconsol.disposition_results
 			(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
-			 cluster_id, retained_mine_id, scale_class, as_of)
-		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules, r.reasons,
-			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of
+			 cluster_id, retained_mine_id, scale_class, as_of, reason_args)
+		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules,
+			   mineconsol.render_reasons(r.reason_args, NULL, true),
+			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of, r.reason_args
 		  FROM f r
 		-- A mine that moved county while both counties refresh: the refresh
 		-- of the county it is in now keeps it.
@@ -207,7 +208,8 @@ BEGIN
 			   mineral_group = EXCLUDED.mineral_group, disposition = EXCLUDED.disposition,
 			   rules = EXCLUDED.rules, reasons = EXCLUDED.reasons, cluster_id = EXCLUDED.cluster_id,
 			   retained_mine_id = EXCLUDED.retained_mine_id, scale_class = EXCLUDED.scale_class,
-			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at
+			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at,
+			   reason_args = EXCLUDED.reason_args
 		 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
 		RETURNING 1
 	), plan AS (

@@ -33,9 +33,12 @@ export PG_CONFIG=${PG_CONFIG:-$PGBIN/pg_config}
 # Debian packages the build, the tests, the demo and the benchmarks need:
 # compiler and make, the server and its headers, PostGIS and pgTAP for it,
 # GEOS headers, GDAL's ogr2ogr (test/shell/import_ogr.sh), python3 (the demo
-# map) and perl's TAP::Harness (the test runner).
+# map), perl's TAP::Harness (the test runner), gettext (msgfmt compiles the
+# message catalogues in po/) and locales (the zh_CN.UTF-8 locale that
+# lc_messages needs for Chinese: ensure_locale generates it).
 MINECONSOL_DEPS="build-essential postgresql-$PGVER postgresql-server-dev-$PGVER
-postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap postgresql-$PGVER-cron libgeos-dev gdal-bin python3 perl"
+postgresql-$PGVER-postgis-3 postgresql-$PGVER-pgtap postgresql-$PGVER-cron libgeos-dev gdal-bin python3 perl
+gettext locales"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'mineconsol: %s\n' "$*" >&2; exit 1; }
@@ -48,7 +51,7 @@ ensure_deps() {
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
 			|| missing+=("$p")
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ ${#missing[@]} -eq 0 ]; then ensure_locale; return; fi
 	if [ "$(id -u)" -ne 0 ]; then
 		die "missing packages for PostgreSQL $PGVER; run:
   sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
@@ -68,6 +71,32 @@ ensure_deps() {
 		     END { if (rc == 0) printf "==   %d packages set up\n", n; exit rc }' >&2 \
 		|| { tail -n 30 "$aptlog" >&2; rm -f "$aptlog"; die "apt-get install ${missing[*]} failed"; }
 	rm -f "$aptlog"
+	ensure_locale
+}
+
+# ensure_locale: the locales the tests and the demo set lc_messages to
+# (zh_CN.UTF-8) must exist on this machine: enabled in /etc/locale.gen and
+# generated (as root), or the exact commands printed (as anyone else).
+MINECONSOL_LOCALES="zh_CN.UTF-8"
+ensure_locale() {
+	local l missing=()
+	for l in $MINECONSOL_LOCALES; do
+		locale -a 2>/dev/null | grep -qix "$(printf '%s' "$l" | sed 's/UTF-8/utf8/I')" || missing+=("$l")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "missing locales ${missing[*]}; run:
+  sudo sh -c \"printf '%s UTF-8\\\\n' ${missing[*]} >>/etc/locale.gen && locale-gen\""
+	fi
+	log "generating the locales ${missing[*]}"
+	for l in "${missing[@]}"; do
+		if grep -qE "^# *$l UTF-8" /etc/locale.gen; then
+			sed -i -E "s/^# *($l UTF-8)/\1/" /etc/locale.gen
+		elif ! grep -qE "^$l UTF-8" /etc/locale.gen; then
+			echo "$l UTF-8" >>/etc/locale.gen
+		fi
+	done
+	locale-gen >/dev/null || die "locale-gen failed"
 }
 
 # build: warnings are errors here.
@@ -82,7 +111,7 @@ build() {
 # server finds its lib and share directories relative to its own executable,
 # so the binaries are copied and everything else is linked.
 install_private() {
-	local root=$1 bindir pkglibdir sharedir f
+	local root=$1 bindir pkglibdir sharedir localedir f
 	bindir=$("$PG_CONFIG" --bindir)
 	pkglibdir=$("$PG_CONFIG" --pkglibdir)
 	sharedir=$("$PG_CONFIG" --sharedir)
@@ -96,6 +125,16 @@ install_private() {
 	done
 	for f in "$sharedir"/extension/*; do
 		case ${f##*/} in mineconsol*) ;; *) ln -s "$f" "$root$sharedir/extension/" ;; esac
+	done
+	# The server looks for message catalogues relative to its executable too:
+	# the private tree has PostgreSQL's own (postgres-NN.mo, plpgsql-NN.mo…),
+	# linked, and this build's mineconsol-NN.mo, installed.
+	localedir=$("$PG_CONFIG" --localedir)
+	for f in "$localedir"/*/LC_MESSAGES/*-"$PGVER".mo; do
+		[ -e "$f" ] || continue
+		case ${f##*/} in mineconsol*) continue ;; esac
+		mkdir -p "$root${f%/*}"
+		ln -s "$f" "$root${f%/*}/"
 	done
 	make -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$root" >/dev/null || die "make install DESTDIR=$root failed"
 	PGBIN=$root$bindir

@@ -117,6 +117,11 @@ INSERT INTO intended VALUES
   ('mineconsol.import_mines(regclass)', 'PUBLIC'),
   ('mineconsol.as_of()', 'PUBLIC'),
   ('mineconsol.classify(mineconsol.mine_facts)', 'PUBLIC'),
+  -- Messages in the reader's language: views and functions call them as the reader.
+  ('mineconsol.tr(text)', 'PUBLIC'),
+  ('mineconsol.label(text,text)', 'PUBLIC'),
+  ('mineconsol.reason_args(mineconsol.mine_facts)', 'PUBLIC'),
+  ('mineconsol.render_reasons(jsonb,text[],boolean)', 'PUBLIC'),
   ('mineconsol.gap_resources(geometry,double precision)', 'PUBLIC'),
   ('mineconsol.adopt_merge_plan(text)', 'PUBLIC'),
   ('mineconsol.refresh_results(boolean)', 'PUBLIC'),
