@@ -55,6 +55,7 @@ CREATE TABLE merge_plan_results (
 	reaches_medium   boolean,
 	as_of            date NOT NULL,
 	refreshed_at     timestamptz NOT NULL DEFAULT now(),
+	members_digest   text,  -- Availability: 0.2.0
 	PRIMARY KEY (county_code, cluster_id)
 );
 COMMENT ON TABLE merge_plan_results IS
@@ -73,6 +74,7 @@ COMMENT ON COLUMN merge_plan_results.scale_class IS 'Scale class of the merged m
 COMMENT ON COLUMN merge_plan_results.reaches_medium IS 'L3: large or medium';
 COMMENT ON COLUMN merge_plan_results.as_of IS 'The day the plan judged at';
 COMMENT ON COLUMN merge_plan_results.refreshed_at IS 'When refresh_results() computed it';
+COMMENT ON COLUMN merge_plan_results.members_digest IS 'MD5 of the members'' ids and areas and the merge distance: an incremental refresh keeps geom and gap_geom while it is unchanged';
 
 -- Stored results are facts about the registry, not about who computed them:
 -- only the extension writes them (refresh_requested_results(), as the
@@ -146,7 +148,8 @@ CREATE TABLE result_refreshes (
 	refreshed_at   timestamptz,
 	as_of          date,
 	requested      boolean NOT NULL DEFAULT false,
-	requested_xact xid8
+	requested_xact xid8,
+	requested_full boolean NOT NULL DEFAULT false  -- Availability: 0.2.0
 );
 COMMENT ON TABLE result_refreshes IS
   'Per county: when refresh_results() last stored its results and the day they judge at. A refresh flags its counties'' rows (requested; row-level security limits a role to its counties) and holds their row locks until it commits, so two refreshes of one county run one after the other.';
@@ -155,6 +158,7 @@ COMMENT ON COLUMN result_refreshes.refreshed_at IS 'When its results were last s
 COMMENT ON COLUMN result_refreshes.as_of IS 'The day they judge at (results_as_of())';
 COMMENT ON COLUMN result_refreshes.requested IS 'true while a refresh of this transaction is asked for';
 COMMENT ON COLUMN result_refreshes.requested_xact IS 'The transaction that wrote the row (set by trigger, whatever the writer gives)';
+COMMENT ON COLUMN result_refreshes.requested_full IS 'true while a full refresh (refresh_results(false)) is asked for: every cluster''s areas are computed again, none reused';
 
 -- Availability: 0.2.0
 CREATE FUNCTION result_refreshes_stamp() RETURNS trigger
@@ -379,6 +383,7 @@ AS $fn$
 DECLARE
 	scope text[];
 	counted text[];
+	old_plans mineconsol.merge_plan_results[];
 	d date;
 BEGIN
 	-- Nobody but a superuser may own or create an operator or function where
@@ -411,6 +416,14 @@ BEGIN
 			OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope))
 		RETURNING r.county_code)
 	SELECT ARRAY(SELECT g.county_code FROM gone g UNION SELECT s FROM unnest(scope) s ORDER BY 1) INTO counted;
+	-- An incremental refresh keeps the areas of a cluster whose members and
+	-- their geometries are unchanged (same members_digest): they would come
+	-- out the same.  A full refresh (refresh_results(false)) computes all.
+	IF NOT EXISTS (SELECT FROM mineconsol.result_refreshes r
+					WHERE r.county_code = ANY (scope) AND r.requested_full) THEN
+		old_plans := ARRAY(SELECT p FROM mineconsol.merge_plan_results p
+							WHERE p.county_code = ANY (scope) AND p.members_digest IS NOT NULL);
+	END IF;
 	DELETE FROM mineconsol.merge_plan_results p WHERE p.county_code = ANY (scope);
 
 	-- One classification for both tables: the facts are computed once.
@@ -444,25 +457,32 @@ BEGIN
 	), plan AS (
 		INSERT INTO mineconsol.merge_plan_results
 			(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
-			 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of)
+			 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of, members_digest)
 		SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
 			   CASE WHEN c.retained_mine_id IS NULL
 					THEN 'every member is banned, closed or referred: no mine can be retained' END,
-			   c.member_ids, ST_Multi(c.merged), mineconsol.gap_resources(c.merged, c.merge_distance),
-			   c.total_reserves_t, ST_Area(c.merged) / 1e6, c.scale_class,
+			   c.member_ids, COALESCE(o.geom, ST_Multi(u.merged)),
+			   COALESCE(o.gap_geom, mineconsol.gap_resources(u.merged, c.merge_distance)),
+			   c.total_reserves_t, COALESCE(o.total_area_km2, ST_Area(u.merged) / 1e6), c.scale_class,
 			   CASE WHEN c.scale_class = 'unknown' THEN NULL ELSE c.scale_class IN ('large', 'medium') END,
-			   c.as_of
+			   c.as_of, c.digest
 		  FROM (SELECT r.county_code, r.cluster_id, min(r.ore_body) AS ore_body,
 					   min(r.retained_mine_id) AS retained_mine_id,
 					   array_agg(r.id ORDER BY r.id) AS member_ids,
-					   ST_Union(m.geom) AS merged,
 					   sum(r.reserves_t) AS total_reserves_t,
 					   min(r.cluster_scale_class) AS scale_class,
 					   min(r.merge_distance_m)::float8 AS merge_distance,
-					   min(r.as_of) AS as_of
+					   min(r.as_of) AS as_of,
+					   -- the members and their areas, and the merge distance
+					   pg_catalog.md5(pg_catalog.string_agg(pg_catalog.int8send(r.id) OPERATOR(pg_catalog.||) ST_AsEWKB(m.geom), ''::bytea ORDER BY r.id)
+									  OPERATOR(pg_catalog.||) pg_catalog.float8send(min(r.merge_distance_m)::float8)) AS digest
 				  FROM f r JOIN mineconsol.mines m ON m.id = r.id
 				 WHERE r.cluster_id IS NOT NULL
 				 GROUP BY r.county_code, r.cluster_id) c
+		  LEFT JOIN unnest(old_plans) o ON o.county_code = c.county_code AND o.members_digest = c.digest
+		  -- The merged area, only where it is not kept.
+		 CROSS JOIN LATERAL (SELECT ST_Union(m.geom) AS merged FROM mineconsol.mines m
+							  WHERE o.geom IS NULL AND m.id = ANY (c.member_ids)) u
 		RETURNING 1
 	)
 	SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan) INTO mines, clusters;
@@ -492,7 +512,7 @@ BEGIN
 		   scale_unknown_after = EXCLUDED.scale_unknown_after;
 
 	UPDATE mineconsol.result_refreshes r
-	   SET requested = false, refreshed_at = pg_catalog.now(), as_of = d
+	   SET requested = false, requested_full = false, refreshed_at = pg_catalog.now(), as_of = d
 	 WHERE r.county_code = ANY (scope);
 END
 $fn$;
@@ -528,9 +548,9 @@ BEGIN
 	END IF;
 	-- Flag them (row-level security checks each one) in key order: the row
 	-- locks serialise two refreshes of a county, never deadlock.
-	INSERT INTO mineconsol.result_refreshes AS r (county_code, requested)
-	SELECT u, true FROM unnest(scope) u ORDER BY u
-	ON CONFLICT (county_code) DO UPDATE SET requested = true;
+	INSERT INTO mineconsol.result_refreshes AS r (county_code, requested, requested_full)
+	SELECT u, true, NOT only_stale FROM unnest(scope) u ORDER BY u
+	ON CONFLICT (county_code) DO UPDATE SET requested = true, requested_full = EXCLUDED.requested_full;
 	RETURN QUERY SELECT x.mines, x.clusters FROM mineconsol.refresh_requested_results() x;
 END
 $fn$;
@@ -1001,7 +1021,7 @@ GRANT SELECT ON disposition_results, merge_plan_results, duties, stage_order, tr
 GRANT SELECT ON results_as_of, result_refreshes
 	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
 GRANT INSERT, UPDATE, DELETE ON results_as_of TO mineconsol_admin;
-GRANT INSERT (county_code, requested), UPDATE (requested) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
+GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, requested_full) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
 
 -- refresh_requested_results() runs as the owner: it finds only pg_catalog,
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask

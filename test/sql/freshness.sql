@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(57);
+SELECT plan(65);
 
 -- Staleness of stored results, as the real roles: a clerk of Xinfu
 -- (140902), a clerk of Dingxiang (140921), a reporting tool, the city.
@@ -168,6 +168,38 @@ SELECT is((SELECT results_stale FROM v_county_progress WHERE county_code = '1409
 SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
 SELECT is((SELECT count(*) FROM st WHERE stale), 0::bigint, 'and nothing is stale');
 RESET ROLE;
+
+-- ---------------------------------------------------------------- merged areas kept or recomputed
+SET LOCAL ROLE mc_fr_city;
+INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, valid_to, transfer_mode,
+                   mineral, capacity, capacity_unit, geom) VALUES
+  (9007, 'k1', '140921', 'FK', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(0, 20000)),
+  (9008, 'k2', '140921', 'FK', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(300, 20000));
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+RESET ROLE;
+SELECT ok((SELECT NOT ST_IsEmpty(gap_geom) AND members_digest IS NOT NULL FROM merge_plan_results WHERE member_ids = '{9007,9008}'),
+  'mines 9007 and 9008 form a cluster with a gap between them, stored with its digest');
+-- A marker in the stored gap (as the owner): kept only if the refresh reuses it.
+UPDATE merge_plan_results SET gap_geom = ST_GeomFromText('MULTIPOLYGON EMPTY', 4547) WHERE member_ids = '{9007,9008}';
+SET LOCAL ROLE mc_fr_ding;
+UPDATE mines SET reserves_t = 100001 WHERE id = 9003;
+SELECT lives_ok($$SELECT refresh_results()$$, 'an edit elsewhere in the county, refreshed');
+RESET ROLE;
+SELECT ok((SELECT ST_IsEmpty(gap_geom) FROM merge_plan_results WHERE member_ids = '{9007,9008}'),
+  'an incremental refresh keeps the areas of a cluster whose members and areas did not change');
+SET LOCAL ROLE mc_fr_ding;
+UPDATE mines SET geom = pg_temp.sq(310, 20000) WHERE id = 9008;
+SELECT lives_ok($$SELECT refresh_results()$$, 'a member''s area edited, refreshed');
+RESET ROLE;
+SELECT ok((SELECT NOT ST_IsEmpty(gap_geom) FROM merge_plan_results WHERE member_ids = '{9007,9008}'),
+  '… its cluster''s areas are computed again');
+UPDATE merge_plan_results SET gap_geom = ST_GeomFromText('MULTIPOLYGON EMPTY', 4547) WHERE member_ids = '{9007,9008}';
+SET LOCAL ROLE mc_fr_city;
+SELECT lives_ok($$SELECT refresh_results(false)$$, 'a full refresh');
+RESET ROLE;
+SELECT ok((SELECT NOT ST_IsEmpty(p.gap_geom) AND NOT r.requested_full FROM merge_plan_results p JOIN result_refreshes r USING (county_code)
+            WHERE p.member_ids = '{9007,9008}'),
+  '… computes every area again');
 
 -- ---------------------------------------------------------------- readers, the trigger function
 SET LOCAL ROLE mc_fr_bi;
