@@ -1,6 +1,6 @@
 # mineconsol — PGXS build.
 #
-#   make              build the shared library and the install scripts
+#   make              build the module, the legacy library and the install scripts
 #   make install      install into the server found by PG_CONFIG
 #   make installcheck PGXS's: pg_regress (pgTAP inside) against a running server
 #   make check-shell  the shell tests against a running server (superuser; they
@@ -19,8 +19,15 @@
 EXTENSION  = mineconsol
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
 
+# Two libraries from the same objects.  The module (MODULE_big) is what the
+# current version's SQL loads; it exports only the functions SQL calls, each
+# mc_<SQL name>.  The legacy library adds src/legacy_symbols.c, the C names
+# of 0.1.0's SQL definitions, and serves only databases still on those
+# (mineconsol--0.1.0.control points them at it); see docs/architecture.md.
 MODULE_big = $(EXTENSION)
-OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+LEGACY_SRC = src/legacy_symbols.c
+OBJS       = $(patsubst %.c,%.o,$(filter-out $(LEGACY_SRC),$(sort $(wildcard src/*.c))))
+LEGACY_SHLIB = $(EXTENSION)-0.1$(DLSUFFIX)
 
 # The install script of the current version is assembled from the numbered
 # pieces in sql/, in order.  Released versions' install scripts are frozen
@@ -33,8 +40,10 @@ PREV_VERSION = 0.1.0
 UPGRADE_PIECES = $(sort $(wildcard sql/upgrade/[0-9][0-9]_*.sql))
 UPGRADE_SCRIPT = sql/$(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
 DATA       = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) \
-	$(filter-out $(SQL_SCRIPT) $(UPGRADE_SCRIPT),$(wildcard sql/$(EXTENSION)--*.sql))
-EXTRA_CLEAN = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) results/ regression.diffs regression.out po/*.mo
+	$(filter-out $(SQL_SCRIPT) $(UPGRADE_SCRIPT),$(wildcard sql/$(EXTENSION)--*.sql)) \
+	$(EXTENSION)--0.1.0.control
+EXTRA_CLEAN = $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(LEGACY_SHLIB) $(LEGACY_SRC:.c=.o) \
+	results/ regression.diffs regression.out po/*.mo
 
 # Message catalogues: one po/LANG.po per language (po/mineconsol.pot is their
 # template, made by make update-po).
@@ -79,13 +88,45 @@ PG_CFLAGS   += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 # elog.h defines TEXTDOMAIN itself, so a -D cannot set it: src/textdomain.h
 # redefines it after postgres.h and is included before every source.
 PG_CPPFLAGS += -include $(srcdir)/src/textdomain.h
-SHLIB_LINK  += $(shell $(GEOS_CONFIG) --clibs)
+# -Bsymbolic: a library's calls of its own functions stay inside it, also
+# when the module and the legacy library are both loaded in one backend.
+SHLIB_LINK  += $(shell $(GEOS_CONFIG) --clibs) -Wl,-Bsymbolic
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(MO_FILES)
+# Hidden visibility: only what is declared PGDLLEXPORT is exported (the
+# functions PG_FUNCTION_INFO_V1 names, their pg_finfo_ records, the magic
+# block and _PG_init).  PGXS does this itself since PostgreSQL 16; before,
+# PGDLLEXPORT is empty and compat.h's PG_FUNCTION_INFO_V1 needs it to mean
+# default visibility.  test/shell/symbols.sh checks the result.
+override CFLAGS += -fvisibility=hidden
+ifeq ($(shell test $(MAJORVERSION) -lt 16 && echo old),old)
+override CPPFLAGS += -DPGDLLEXPORT='__attribute__((visibility("default")))'
+endif
+
+# PGXS tracks no header or flag: an object is rebuilt when the Makefile (its
+# flags: visibility, text domain) or one of our headers changes, so that a
+# checkout that built before never links stale objects.
+$(OBJS) $(LEGACY_SRC:.c=.o): Makefile $(wildcard src/*.h)
+
+all: $(SQL_SCRIPT) $(UPGRADE_SCRIPT) $(LEGACY_SHLIB) $(MO_FILES)
 install: install-po
+
+# Linked as PGXS links the module (Makefile.shlib, Linux), from its objects
+# and the legacy names.
+$(LEGACY_SHLIB): $(OBJS) $(LEGACY_SRC:.c=.o)
+	$(CC) $(CFLAGS) -shared -o $@ $^ $(LDFLAGS) $(LDFLAGS_SL) $(SHLIB_LINK)
+
+install: install-legacy
+install-legacy: $(LEGACY_SHLIB) installdirs
+	$(INSTALL_SHLIB) $(LEGACY_SHLIB) '$(DESTDIR)$(pkglibdir)/$(LEGACY_SHLIB)'
+
+uninstall: uninstall-legacy
+uninstall-legacy:
+	rm -f '$(DESTDIR)$(pkglibdir)/$(LEGACY_SHLIB)'
+
+.PHONY: install-legacy uninstall-legacy
 
 # Message catalogues: po/LANG.po, compiled with msgfmt -c, installed where the
 # server looks for them ($(localedir), which the server finds relative to its
@@ -117,16 +158,22 @@ update-po:
 endif
 
 
-$(SQL_SCRIPT): $(SQL_PIECES) $(EXTENSION).control Makefile
-	@{ echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
+# Pieces may use the directives of sql/expand.pl (a template that two pieces
+# fill in alike; in upgrade pieces, a definition taken from an install piece).
+$(SQL_SCRIPT): $(SQL_PIECES) $(wildcard sql/templates/*.sql) sql/expand.pl $(EXTENSION).control Makefile
+	@( echo '-- Generated from sql/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
-	   for f in $(SQL_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
+	   for f in $(SQL_PIECES); do echo; echo "-- ==== $$f ===="; perl sql/expand.pl $$f || exit 1; done; \
+	 ) > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
-$(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(EXTENSION).control Makefile
-	@{ echo '-- Generated from sql/upgrade/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
+# An upgrade piece names a definition it takes unchanged from an install
+# piece (-- @copy / -- @replace, see sql/expand.pl) rather than copying it.
+$(UPGRADE_SCRIPT): $(UPGRADE_PIECES) $(SQL_PIECES) $(wildcard sql/templates/*.sql) sql/expand.pl $(EXTENSION).control Makefile
+	@( echo '-- Generated from sql/upgrade/[0-9][0-9]_*.sql by the Makefile; edit the pieces, not this file.'; \
 	   echo '-- mineconsol $(PREV_VERSION) -> $(EXTVERSION)'; \
 	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
-	   for f in $(UPGRADE_PIECES); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
+	   for f in $(UPGRADE_PIECES); do echo; echo "-- ==== $$f ===="; perl sql/expand.pl $$f || exit 1; done; \
+	 ) > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 deps:
 	@bash test/deps.sh

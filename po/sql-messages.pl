@@ -1,8 +1,10 @@
 #!/usr/bin/perl
 # po/sql-messages.pl FILE…: the messages of the SQL pieces as a gettext
 # template on stdout: every string literal passed to mineconsol.tr('…') (or
-# tr('…') where the search path finds mineconsol).  A literal with a '%'
-# is a format() template (%s, %1$s, %%), which msgfmt -c checks like a C one.
+# tr('…') where the search path finds mineconsol), also cast to text as the
+# functions that run as their owner write it: tr('…'::pg_catalog.text), which
+# no overload in a schema another role could write matches better.  A literal
+# with a '%' is a format() template (%s, %1$s, %%), which msgfmt -c checks like a C one.
 use strict;
 use warnings;
 
@@ -12,7 +14,7 @@ for my $file (@ARGV) {
 	local $/;
 	my $src = <$fh>;
 	close $fh;
-	while ($src =~ /\b(?:mineconsol\.)?tr\(\s*'((?:[^']|'')*)'\s*\)/g) {
+	while ($src =~ /\b(?:mineconsol\.)?tr\(\s*'((?:[^']|'')*)'(?:::(?:pg_catalog\.)?text)?\s*\)/g) {
 		my $msg = $1;
 		my $line = 1 + (substr($src, 0, $-[0]) =~ tr/\n//);
 		$msg =~ s/''/'/g;

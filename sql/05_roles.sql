@@ -65,21 +65,21 @@ DECLARE
 	s record;
 BEGIN
 	IF login_role IS NULL THEN
-		RAISE EXCEPTION 'login_role must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('login_role must not be NULL'), ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT r.rolname, r.rolcanlogin, r.rolsuper INTO target FROM pg_roles r WHERE r.oid = login_role;
 	IF NOT target.rolcanlogin THEN
-		RAISE EXCEPTION 'role "%" cannot log in', target.rolname
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'A role''s settings apply when it logs in; a group role''s settings do not pass to its members.',
-				  HINT = 'Apply them to each login role, e.g. SELECT mineconsol.apply_role_settings(r.oid::regrole) FROM pg_roles r WHERE r.rolcanlogin AND pg_has_role(r.oid, ''mineconsol_editor'', ''MEMBER'');';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('role "%s" cannot log in'), target.rolname),
+				  ERRCODE = 'invalid_parameter_value',
+				  DETAIL = mineconsol.tr('A role''s settings apply when it logs in; a group role''s settings do not pass to its members.'),
+				  HINT = mineconsol.tr('Apply them to each login role, e.g. SELECT mineconsol.apply_role_settings(r.oid::regrole) FROM pg_roles r WHERE r.rolcanlogin AND pg_has_role(r.oid, ''mineconsol_editor'', ''MEMBER'');');
 	END IF;
 	SELECT r.rolsuper, r.rolcreaterole INTO caller FROM pg_roles r WHERE r.rolname = current_user;
 	IF NOT (caller.rolsuper OR (caller.rolcreaterole AND NOT target.rolsuper)) THEN
-		RAISE EXCEPTION 'permission denied to change the settings of role "%"', target.rolname
-			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = 'ALTER ROLE ... SET needs the CREATEROLE attribute (and, from PostgreSQL 16, ADMIN OPTION on the role), or a superuser for a superuser role.',
-				  HINT = 'Ask the DBA to run it, or to give the city''s administrator CREATEROLE.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('permission denied to change the settings of role "%s"'), target.rolname),
+				  ERRCODE = 'insufficient_privilege',
+				  DETAIL = mineconsol.tr('ALTER ROLE ... SET needs the CREATEROLE attribute (and, from PostgreSQL 16, ADMIN OPTION on the role), or a superuser for a superuser role.'),
+				  HINT = mineconsol.tr('Ask the DBA to run it, or to give the city''s administrator CREATEROLE.');
 	END IF;
 	-- The recommended values, with the caller's in their place.
 	wanted := jsonb_strip_nulls(jsonb_build_object(

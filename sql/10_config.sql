@@ -15,8 +15,8 @@ DECLARE
 BEGIN
 	IF TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('INSERT', 'UPDATE')
 	   OR TG_TABLE_SCHEMA <> 'mineconsol' THEN
-		RAISE EXCEPTION 'config_row_replaces_seed() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on a table of mineconsol'
-			USING ERRCODE = 'trigger_protocol_violated';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('config_row_replaces_seed() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on a table of mineconsol'),
+			ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	IF TG_OP = 'UPDATE' THEN
 		-- Any edit makes the row the DBA's: pg_dump keeps it from now on.
@@ -156,9 +156,9 @@ BEGIN
 	END IF;
 	SELECT p.value INTO v FROM mineconsol.parameters p WHERE p.name OPERATOR(pg_catalog.=) param.name;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'unknown mineconsol parameter "%"', name
-			USING ERRCODE = 'undefined_object',
-				  HINT = 'SELECT name FROM mineconsol.parameters lists them.';
+		RAISE EXCEPTION USING MESSAGE = pg_catalog.format(mineconsol.tr('unknown mineconsol parameter "%s"'), name),
+				  ERRCODE = 'undefined_object',
+				  HINT = mineconsol.tr('SELECT name FROM mineconsol.parameters lists them.');
 	END IF;
 	RETURN v;
 END
@@ -176,8 +176,8 @@ DECLARE
 BEGIN
 	IF TG_RELID <> 'mineconsol.parameters'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'parameters_check_working_srid() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.parameters'
-			USING ERRCODE = 'trigger_protocol_violated';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('parameters_check_working_srid() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.parameters'),
+			ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	IF NEW.name OPERATOR(pg_catalog.<>) 'working_srid' THEN
 		RETURN NEW;
@@ -185,10 +185,10 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM spatial_ref_sys s
 				    WHERE s.srid OPERATOR(pg_catalog.=) NEW.value::int
 					  AND s.proj4text LIKE '%+units=m %') THEN
-		RAISE EXCEPTION 'working_srid % is not a projected coordinate system in metres', NEW.value
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'Areas and distances are computed in the working SRID, so it must be a projected system whose unit is the metre.',
-				  HINT = 'For Xinzhou use 4546 (CGCS2000 GK CM 111E) or 4547 (CM 114E).';
+		RAISE EXCEPTION USING MESSAGE = pg_catalog.format(mineconsol.tr('working_srid %s is not a projected coordinate system in metres'), NEW.value),
+				  ERRCODE = 'invalid_parameter_value',
+				  DETAIL = mineconsol.tr('Areas and distances are computed in the working SRID, so it must be a projected system whose unit is the metre.'),
+				  HINT = mineconsol.tr('For Xinzhou use 4546 (CGCS2000 GK CM 111E) or 4547 (CM 114E).');
 	END IF;
 	-- The stored geometries and the typed geometry columns of the result
 	-- views carry the SRID set at installation; changing it is not supported.
@@ -197,10 +197,10 @@ BEGIN
 	SELECT p.value INTO current_srid FROM mineconsol.parameters p
 	 WHERE p.name OPERATOR(pg_catalog.=) 'working_srid';
 	IF NEW.value OPERATOR(pg_catalog.<>) current_srid THEN
-		RAISE EXCEPTION 'cannot change working_srid from % to %', current_srid, NEW.value
-			USING ERRCODE = 'feature_not_supported',
-				  DETAIL = 'Stored geometries and the geometry columns of the result views are in SRID ' || current_srid || ', fixed when the extension is created.',
-				  HINT = 'Load geometries in any SRID: they are transformed to the working SRID on write.';
+		RAISE EXCEPTION USING MESSAGE = pg_catalog.format(mineconsol.tr('cannot change working_srid from %1$s to %2$s'), current_srid, NEW.value),
+				  ERRCODE = 'feature_not_supported',
+				  DETAIL = pg_catalog.format(mineconsol.tr('Stored geometries and the geometry columns of the result views are in SRID %s, fixed when the extension is created.'), current_srid),
+				  HINT = mineconsol.tr('Load geometries in any SRID: they are transformed to the working SRID on write.');
 	END IF;
 	RETURN NEW;
 END

@@ -24,30 +24,30 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	IF ST_SRID(geom) = 0 THEN
-		RAISE EXCEPTION '% has no SRID', what
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = format('Geometries must say their coordinate system; mineconsol stores them in SRID %s (parameter working_srid).', srid),
-				  HINT = 'Use ST_SetSRID(geom, srid) with the system the coordinates are in, e.g. 4526 for CGCS2000 zone 38 eastings with the zone prefix.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('%s has no SRID'), what),
+				  ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format(mineconsol.tr('Geometries must say their coordinate system; mineconsol stores them in SRID %s (parameter working_srid).'), srid),
+				  HINT = mineconsol.tr('Use ST_SetSRID(geom, srid) with the system the coordinates are in, e.g. 4526 for CGCS2000 zone 38 eastings with the zone prefix.');
 	END IF;
 	gtype := substr(ST_GeometryType(geom), 4);
 	IF gtype NOT IN ('Polygon', 'MultiPolygon') THEN
-		RAISE EXCEPTION '% must be a Polygon or MultiPolygon, got %', what, gtype
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'A mining area or zone is an area: its boundary rings, not points or lines.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('%1$s must be a Polygon or MultiPolygon, got %2$s'), what, gtype),
+				  ERRCODE = 'invalid_parameter_value',
+				  DETAIL = mineconsol.tr('A mining area or zone is an area: its boundary rings, not points or lines.');
 	END IF;
 	IF ST_IsEmpty(geom) THEN
-		RAISE EXCEPTION '% is empty', what
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'An empty geometry has no area; store NULL for a mine whose area is not delineated yet.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('%s is empty'), what),
+				  ERRCODE = 'invalid_parameter_value',
+				  DETAIL = mineconsol.tr('An empty geometry has no area; store NULL for a mine whose area is not delineated yet.');
 	END IF;
 	-- Counted before anything costly is done with the geometry: every
 	-- spatial rule of the city pays for each vertex of every mine and zone.
 	nvertices := ST_NPoints(geom);
 	IF nvertices > max_vertices THEN
-		RAISE EXCEPTION '% has % vertices, more than the limit of %', what, nvertices, max_vertices
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'A licence gives a mining area by tens of corner points; a boundary this detailed slows every spatial rule for the whole city.',
-				  HINT = 'Simplify the boundary (ST_SimplifyPreserveTopology), or have the DBA raise the parameter max_vertices in mineconsol.parameters.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('%1$s has %2$s vertices, more than the limit of %3$s'), what, nvertices, max_vertices),
+				  ERRCODE = 'invalid_parameter_value',
+				  DETAIL = mineconsol.tr('A licence gives a mining area by tens of corner points; a boundary this detailed slows every spatial rule for the whole city.'),
+				  HINT = mineconsol.tr('Simplify the boundary (ST_SimplifyPreserveTopology), or have the DBA raise the parameter max_vertices in mineconsol.parameters.');
 	END IF;
 	geom := ST_Force2D(geom);
 	FOR pass IN 1 .. 2 LOOP
@@ -57,21 +57,24 @@ BEGIN
 					AND abs(ST_Y(d.geom)) OPERATOR(pg_catalog.<=) max_coord)
 		 LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION '% has a vertex (% %) that is not a finite coordinate within % of the origin%', what, bad.x, bad.y,
-				  max_coord, CASE pass WHEN 2 THEN format(' once transformed to SRID %s', srid) ELSE '' END
-				USING ERRCODE = 'invalid_parameter_value',
-					  DETAIL = format('Coordinates are in SRID %s; no coordinate system mineconsol works in has a coordinate that is NaN, infinite or beyond %s.',
+			RAISE EXCEPTION USING MESSAGE = CASE pass
+						WHEN 2 THEN format(mineconsol.tr('%1$s has a vertex (%2$s %3$s) that is not a finite coordinate within %4$s of the origin once transformed to SRID %5$s'),
+										   what, bad.x, bad.y, max_coord, srid)
+						ELSE format(mineconsol.tr('%1$s has a vertex (%2$s %3$s) that is not a finite coordinate within %4$s of the origin'),
+									what, bad.x, bad.y, max_coord) END,
+					  ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format(mineconsol.tr('Coordinates are in SRID %1$s; no coordinate system mineconsol works in has a coordinate that is NaN, infinite or beyond %2$s.'),
 									  ST_SRID(geom), max_coord),
-					  HINT = 'Check the SRID the coordinates are in, and the order and units of the numbers.';
+					  HINT = mineconsol.tr('Check the SRID the coordinates are in, and the order and units of the numbers.');
 		END IF;
 		EXIT WHEN pass = 2;
 		-- ST_IsValidReason rather than ST_IsValid: the latter also prints a NOTICE.
 		reason := ST_IsValidReason(geom);
 		IF reason <> 'Valid Geometry' THEN
-			RAISE EXCEPTION '% is not a valid polygon: %', what, reason
-				USING ERRCODE = 'invalid_parameter_value',
-					  DETAIL = format('ST_IsValidReason says "%s" (coordinates in SRID %s).', reason, ST_SRID(geom)),
-					  HINT = 'Check the order of the corner points; ST_MakeValid shows a repaired shape to compare with the licence.';
+			RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('%1$s is not a valid polygon: %2$s'), what, reason),
+					  ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format(mineconsol.tr('ST_IsValidReason says "%1$s" (coordinates in SRID %2$s).'), reason, ST_SRID(geom)),
+					  HINT = mineconsol.tr('Check the order of the corner points; ST_MakeValid shows a repaired shape to compare with the licence.');
 		END IF;
 		EXIT WHEN ST_SRID(geom) = srid;
 		-- the transformed vertices are checked again in the second pass
@@ -222,13 +225,13 @@ AS $fn$
 BEGIN
 	IF TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.zones'::regclass)
 	   OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'normalize_geom() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines or mineconsol.zones'
-			USING ERRCODE = 'trigger_protocol_violated';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('normalize_geom() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines or mineconsol.zones'),
+			ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	NEW.geom := mineconsol.working_geometry(
 		NEW.geom,
-		format('%s of %s %s', CASE TG_TABLE_NAME WHEN 'mines' THEN 'mining area' ELSE 'area' END,
-			   rtrim(TG_TABLE_NAME, 's'), COALESCE(quote_literal(NEW.name), '(unnamed)')));
+		format(CASE TG_TABLE_NAME WHEN 'mines' THEN mineconsol.tr('mining area of mine %s') ELSE mineconsol.tr('area of zone %s') END,
+			   COALESCE(quote_literal(NEW.name), mineconsol.tr('(unnamed)'))));
 	RETURN NEW;
 END
 $fn$;

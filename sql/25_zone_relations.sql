@@ -138,25 +138,29 @@ BEGIN
 	 ORDER BY n.nspname, w.how, w.who
 	 LIMIT 1;
 	IF FOUND THEN
-		RAISE EXCEPTION 'schema "%" is writable by %', bad.nspname,
-				CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'every role (PUBLIC)'
-					 WHEN bad.how OPERATOR(pg_catalog.=) 'grant' THEN pg_catalog.format('role "%s"', bad.who::pg_catalog.regrole)
-					 ELSE pg_catalog.format('role "%s", which %s', bad.who::pg_catalog.regrole, bad.how) END
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  DETAIL = pg_catalog.format('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s"; an operator, cast or function created there could run with the owner''s rights.', bad.nspname),
+		RAISE EXCEPTION USING MESSAGE = pg_catalog.format(mineconsol.tr('schema "%1$s" is writable by %2$s'::pg_catalog.text), bad.nspname,
+				CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN mineconsol.tr('every role (PUBLIC)'::pg_catalog.text)
+					 WHEN bad.how OPERATOR(pg_catalog.=) 'grant'
+					 THEN pg_catalog.format(mineconsol.tr('role "%s"'::pg_catalog.text), bad.who::pg_catalog.regrole)
+					 WHEN bad.how OPERATOR(pg_catalog.=) 'owns the database'
+					 THEN pg_catalog.format(mineconsol.tr('role "%s", which owns the database'::pg_catalog.text), bad.who::pg_catalog.regrole)
+					 ELSE pg_catalog.format(mineconsol.tr('role "%s", which owns it'::pg_catalog.text), bad.who::pg_catalog.regrole) END),
+				  ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format(mineconsol.tr('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s"; an operator, cast or function created there could run with the owner''s rights.'::pg_catalog.text), bad.nspname),
 				  HINT = CASE WHEN bad.how OPERATOR(pg_catalog.=) 'grant'
-							  THEN pg_catalog.format('Let only superusers create objects in it: REVOKE CREATE ON SCHEMA %I FROM %s;',
-													 bad.nspname,
+							  THEN pg_catalog.format(mineconsol.tr('Let only superusers create objects in it: REVOKE CREATE ON SCHEMA %1$s FROM %2$s;'::pg_catalog.text),
+													 pg_catalog.quote_ident(bad.nspname),
 													 CASE WHEN bad.who OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
 														  ELSE pg_catalog.quote_ident(bad.who::pg_catalog.regrole::pg_catalog.text) END)
-							  ELSE pg_catalog.format('Let a superuser own it: ALTER SCHEMA %I OWNER TO %s;', bad.nspname,
+							  ELSE pg_catalog.format(mineconsol.tr('Let a superuser own it: ALTER SCHEMA %1$s OWNER TO %2$s;'::pg_catalog.text), pg_catalog.quote_ident(bad.nspname),
 													 (SELECT e.extowner::pg_catalog.regrole::pg_catalog.text FROM pg_catalog.pg_extension e
 													   WHERE e.extname OPERATOR(pg_catalog.=) 'mineconsol')) END;
 	END IF;
 	-- What such a role created while it could is still there.
 	SELECT x.nspname, o.who,
-		   CASE WHEN o.kind OPERATOR(pg_catalog.=) 'f' THEN pg_catalog.format('function %s', o.oid::pg_catalog.regprocedure)
-				ELSE pg_catalog.format('operator %s', o.oid::pg_catalog.regoperator) END AS what INTO bad
+		   CASE WHEN o.kind OPERATOR(pg_catalog.=) 'f'
+				THEN pg_catalog.format(mineconsol.tr('function %s'::pg_catalog.text), o.oid::pg_catalog.regprocedure)
+				ELSE pg_catalog.format(mineconsol.tr('operator %s'::pg_catalog.text), o.oid::pg_catalog.regoperator) END AS what INTO bad
 	  FROM (SELECT 'f' AS kind, p.oid, p.pronamespace AS nsp, p.proowner AS who FROM pg_catalog.pg_proc p
 			UNION ALL
 			SELECT 'o', op.oid, op.oprnamespace, op.oprowner FROM pg_catalog.pg_operator op) o
@@ -170,11 +174,11 @@ BEGIN
 	 ORDER BY x.nspname, o.kind, o.oid
 	 LIMIT 1;
 	IF FOUND THEN
-		RAISE EXCEPTION '% in schema "%" belongs to role "%", which is not a superuser', bad.what, bad.nspname,
-				bad.who::pg_catalog.regrole
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  DETAIL = pg_catalog.format('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s": a function or operator there that matches better than pg_catalog''s would run with the owner''s rights.', bad.nspname),
-				  HINT = 'Check what it does, then drop it or move it to a schema of its owner''s (ALTER FUNCTION/OPERATOR ... SET SCHEMA).';
+		RAISE EXCEPTION USING MESSAGE = pg_catalog.format(mineconsol.tr('%1$s in schema "%2$s" belongs to role "%3$s", which is not a superuser'::pg_catalog.text),
+					bad.what, bad.nspname, bad.who::pg_catalog.regrole),
+				  ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format(mineconsol.tr('mineconsol''s functions that run as their owner (zone relations, stored results) search schema "%s": a function or operator there that matches better than pg_catalog''s would run with the owner''s rights.'::pg_catalog.text), bad.nspname),
+				  HINT = mineconsol.tr('Check what it does, then drop it or move it to a schema of its owner''s (ALTER FUNCTION/OPERATOR ... SET SCHEMA).'::pg_catalog.text);
 	END IF;
 END
 $fn$;
@@ -198,9 +202,9 @@ BEGIN
 	PERFORM mineconsol.owner_search_path_check();
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.mines'::pg_catalog.regclass
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'STATEMENT' THEN
-		RAISE EXCEPTION 'mines_zone_relations() fires only as an AFTER statement trigger on mineconsol.mines'
-			USING ERRCODE = 'trigger_protocol_violated',
-				  DETAIL = pg_catalog.format('It was fired %s %s on %s.', TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('mines_zone_relations() fires only as an AFTER statement trigger on mineconsol.mines'::pg_catalog.text),
+				  ERRCODE = 'trigger_protocol_violated',
+				  DETAIL = pg_catalog.format(mineconsol.tr('It was fired %1$s %2$s on %3$s.'::pg_catalog.text), TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
 	END IF;
 	IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN
 		-- TRUNCATE holds mines exclusively: no edit of zones reads them now.
@@ -275,9 +279,9 @@ BEGIN
 	PERFORM mineconsol.owner_search_path_check();
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.zones'::pg_catalog.regclass
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'STATEMENT' THEN
-		RAISE EXCEPTION 'zones_zone_relations() fires only as an AFTER statement trigger on mineconsol.zones'
-			USING ERRCODE = 'trigger_protocol_violated',
-				  DETAIL = pg_catalog.format('It was fired %s %s on %s.', TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('zones_zone_relations() fires only as an AFTER statement trigger on mineconsol.zones'::pg_catalog.text),
+				  ERRCODE = 'trigger_protocol_violated',
+				  DETAIL = pg_catalog.format(mineconsol.tr('It was fired %1$s %2$s on %3$s.'::pg_catalog.text), TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
 	END IF;
 	IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN
 		DELETE FROM mineconsol.mine_zone_relations;

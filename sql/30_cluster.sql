@@ -5,7 +5,7 @@
 -- Availability: 0.1.0
 CREATE FUNCTION merge_cluster(geom geometry, ore_body text, reach float8, anchor boolean)
 RETURNS integer
-AS 'MODULE_PATHNAME', 'mineconsol_merge_cluster'
+AS 'MODULE_PATHNAME', 'mc_merge_cluster'
 LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION merge_cluster(geometry, text, float8, boolean) IS

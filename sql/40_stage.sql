@@ -95,7 +95,7 @@ INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_a
 
 -- Availability: 0.1.0
 CREATE FUNCTION stage_cache_invalidate() RETURNS trigger
-AS 'MODULE_PATHNAME', 'stage_cache_invalidate'
+AS 'MODULE_PATHNAME', 'mc_stage_cache_invalidate'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_cache_invalidate() IS
   'Statement trigger on stage_transitions and milestones (nowhere else: 39P01): drops every backend''s cached stage graph and deadlines (a relcache invalidation of the table), so the next check reads them again: in this session at the next statement, in others once the change commits.';
@@ -220,7 +220,7 @@ COMMENT ON COLUMN stage_events.reason IS 'Why a stage was reverted (revert_stage
 
 -- Availability: 0.1.0
 CREATE FUNCTION stage_guard() RETURNS trigger
-AS 'MODULE_PATHNAME', 'stage_guard'
+AS 'MODULE_PATHNAME', 'mc_stage_guard'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_guard() IS
   'Row trigger on schemes, units and closures only (argument: the track; else 39P01): a new row starts at the first stage, a step moves one forward with its evidence, and every change is recorded in stage_events. See docs/architecture.md.';
@@ -234,7 +234,7 @@ CREATE TRIGGER closures_stage_guard BEFORE INSERT OR UPDATE OF stage, stage_evid
 
 -- Availability: 0.1.0
 CREATE FUNCTION stage_events_append() RETURNS trigger
-AS 'MODULE_PATHNAME', 'stage_events_append'
+AS 'MODULE_PATHNAME', 'mc_stage_events_append'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_events_append() IS
   'Row trigger before INSERT on stage_events only (else 39P01): accepts only an event that extends its row''s hash chain (23514 otherwise), which is how pg_restore reloads the trail.';
@@ -244,7 +244,7 @@ CREATE TRIGGER stage_events_append BEFORE INSERT ON stage_events
 
 -- Availability: 0.1.0
 CREATE FUNCTION stage_events_append_only() RETURNS trigger
-AS 'MODULE_PATHNAME', 'stage_events_append_only'
+AS 'MODULE_PATHNAME', 'mc_stage_events_append_only'
 LANGUAGE C;
 COMMENT ON FUNCTION stage_events_append_only() IS
   'Statement trigger on stage_events (nowhere else: 39P01): refuses UPDATE, DELETE and TRUNCATE for everyone (55000).';
@@ -254,28 +254,28 @@ CREATE TRIGGER stage_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON s
 
 -- Availability: 0.1.0
 CREATE FUNCTION advance(track text, id bigint, to_stage text, evidence jsonb) RETURNS stage_events
-AS 'MODULE_PATHNAME', 'stage_advance'
+AS 'MODULE_PATHNAME', 'mc_advance'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION advance(text, bigint, text, jsonb) IS
   'Moves a row of a track (scheme, unit: id; closure: mine_id) one step forward to to_stage with its evidence (a JSON object with at least date and doc_no) and returns the event recorded. Refusals are 23514.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION revert_stage(track text, id bigint, to_stage text, reason text) RETURNS stage_events
-AS 'MODULE_PATHNAME', 'stage_revert'
+AS 'MODULE_PATHNAME', 'mc_revert_stage'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION revert_stage(text, bigint, text, text) IS
   'Moves a row back to an earlier stage, for members of mineconsol_admin (the city) or a superuser only (42501 for anyone else); the reason is required and recorded in the event, which is returned.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION verify_audit(OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
-AS 'MODULE_PATHNAME', 'verify_audit'
+AS 'MODULE_PATHNAME', 'mc_verify_audit'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit() IS
   'Checks the audit trail: every event''s hash and link, and that each row of schemes, units and closures is where its last event left it. ok when all hold; first_bad_event is the lowest event a problem names; audit_problems() lists them.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION verify_audit(digest text, OUT ok boolean, OUT checked bigint, OUT first_bad_event bigint)
-AS 'MODULE_PATHNAME', 'verify_audit_digest'
+AS 'MODULE_PATHNAME', 'mc_verify_audit_digest'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_audit(text) IS
   'verify_audit(), and also that nothing recorded up to the digest (from audit_digest(), kept outside the database) was changed, removed or added. Events recorded after the digest leave it valid.';
@@ -283,21 +283,21 @@ COMMENT ON FUNCTION verify_audit(text) IS
 -- Availability: 0.2.0
 CREATE FUNCTION audit_problems(digest text DEFAULT NULL)
 RETURNS TABLE (event_id bigint, track text, row_id bigint, problem text)
-AS 'MODULE_PATHNAME', 'audit_problems'
+AS 'MODULE_PATHNAME', 'mc_audit_problems'
 LANGUAGE C STABLE PARALLEL SAFE ROWS 10;
 COMMENT ON FUNCTION audit_problems(text) IS
   'Every problem verify_audit() (or, given a digest, verify_audit(digest)) counts, one row each: the event it names, the row (track, row_id) and what is wrong. No rows: the trail verifies.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION audit_digest() RETURNS text
-AS 'MODULE_PATHNAME', 'audit_digest'
+AS 'MODULE_PATHNAME', 'mc_audit_digest'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION audit_digest() IS
   'One SHA-256 over the head of every row''s chain, as ''mineconsol-audit-v1:<last event id>:<chains>:<hex>'', to keep outside the database for verify_audit(digest). Waits for stage changes in progress; call it in a transaction of its own.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION audit_canonical(e stage_events) RETURNS bytea
-AS 'MODULE_PATHNAME', 'audit_canonical'
+AS 'MODULE_PATHNAME', 'mc_audit_canonical'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION audit_canonical(stage_events) IS
   'The canonical serialisation of an event that its hash covers (see README, "Audit trail"): for checking the chain outside the database, sha256(prev_hash || audit_canonical(e)) = hash.';

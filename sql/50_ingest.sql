@@ -16,7 +16,7 @@ RETURNS geometry
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $fn$
-	SELECT mineconsol.working_geometry(mineconsol.parse_corner_points_raw($1, $2), 'corner points')
+	SELECT mineconsol.working_geometry(mineconsol.parse_corner_points_raw($1, $2), mineconsol.tr('corner points'))
 $fn$;
 COMMENT ON FUNCTION parse_corner_points(text, integer) IS
   'The corner-point table of a licence as mineconsol stores mining areas: parse_corner_points_raw(), then working_geometry(). zone is needed only for eastings without the zone prefix. STABLE: reads working_srid.';
@@ -107,19 +107,19 @@ BEGIN
 	-- type's owner could have defined).
 	SELECT c.relkind, c.relowner INTO v_relkind, v_owner FROM pg_class c WHERE c.oid = staging;
 	IF v_relkind <> 'r' THEN
-		RAISE EXCEPTION 'staging relation % is not a table', staging
-			USING ERRCODE = 'wrong_object_type',
-				  DETAIL = format('It is a %s; import_mines reads only plain tables (what COPY and ogr2ogr fill), which run no code when read.',
-								  CASE v_relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-												 WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table'
-												 ELSE 'relation of kind ' || v_relkind::text END),
-				  HINT = 'Copy the rows into a table first: CREATE TABLE my_staging AS SELECT ...';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('staging relation %s is not a table'), staging),
+				  ERRCODE = 'wrong_object_type',
+				  DETAIL = format(mineconsol.tr('It is a %s; import_mines reads only plain tables (what COPY and ogr2ogr fill), which run no code when read.'),
+								  CASE v_relkind WHEN 'v' THEN mineconsol.tr('view') WHEN 'm' THEN mineconsol.tr('materialized view')
+												 WHEN 'f' THEN mineconsol.tr('foreign table') WHEN 'p' THEN mineconsol.tr('partitioned table')
+												 ELSE format(mineconsol.tr('relation of kind %s'), v_relkind) END),
+				  HINT = mineconsol.tr('Copy the rows into a table first: CREATE TABLE my_staging AS SELECT ...');
 	END IF;
 	IF v_owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
-		RAISE EXCEPTION 'staging table % belongs to role %, not to %', staging, v_owner::regrole, current_user
-			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = 'import_mines reads only tables of the importing role: what another role owns (types, casts, policies, rules, defaults) could run with the importer''s rights.',
-				  HINT = 'Let the table''s owner run import_mines, or load the file again into a table of your own.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('staging table %1$s belongs to role %2$s, not to %3$s'), staging, v_owner::regrole, current_user),
+				  ERRCODE = 'insufficient_privilege',
+				  DETAIL = mineconsol.tr('import_mines reads only tables of the importing role: what another role owns (types, casts, policies, rules, defaults) could run with the importer''s rights.'),
+				  HINT = mineconsol.tr('Let the table''s owner run import_mines, or load the file again into a table of your own.');
 	END IF;
 	SELECT a.attname, a.atttypid::regtype AS typ INTO bad
 	  FROM pg_attribute a
@@ -130,10 +130,10 @@ BEGIN
 									'mineconsol.uscc']::regtype[]::oid[])
 	 ORDER BY a.attnum LIMIT 1;
 	IF FOUND THEN
-		RAISE EXCEPTION 'staging column "%" has type %, which import_mines does not read', bad.attname, bad.typ
-			USING ERRCODE = 'datatype_mismatch',
-				  DETAIL = 'Staging columns must be of built-in types (text, varchar, numeric, integer, boolean, date, timestamp, json …), PostGIS geometry or mineconsol''s license_no and uscc; other types, domains and composites could run their owner''s code.',
-				  HINT = 'Load the column as text.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('staging column "%1$s" has type %2$s, which import_mines does not read'), bad.attname, bad.typ),
+				  ERRCODE = 'datatype_mismatch',
+				  DETAIL = mineconsol.tr('Staging columns must be of built-in types (text, varchar, numeric, integer, boolean, date, timestamp, json …), PostGIS geometry or mineconsol''s license_no and uscc; other types, domains and composites could run their owner''s code.'),
+				  HINT = mineconsol.tr('Load the column as text.');
 	END IF;
 
 	-- Map the staging columns to the names import_mines knows.  ogr2ogr
@@ -157,9 +157,9 @@ BEGIN
 			CONTINUE;
 		END IF;
 		IF cols ? canon THEN
-			RAISE EXCEPTION 'staging columns "%" and "%" both give %', cols ->> canon, col.name, canon
-				USING ERRCODE = 'ambiguous_column',
-					  HINT = 'Drop or rename one of them.';
+			RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('staging columns "%1$s" and "%2$s" both give %3$s'), cols ->> canon, col.name, canon),
+					  ERRCODE = 'ambiguous_column',
+					  HINT = mineconsol.tr('Drop or rename one of them.');
 		END IF;
 		cols := cols || jsonb_build_object(canon, col.name);
 		IF canon = 'geom' THEN
@@ -170,15 +170,15 @@ BEGIN
 
 	FOREACH f IN ARRAY required LOOP
 		IF NOT cols ? f THEN
-			RAISE EXCEPTION 'staging table % has no column "%"', staging, f
-				USING ERRCODE = 'undefined_column',
-					  DETAIL = 'import_mines needs the columns license_no (may be empty for pending applications), name and county_code.',
-					  HINT = format('Columns it reads: %s; geometry in geom or wkb_geometry, or corner_points as text.',
+			RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('staging table %1$s has no column "%2$s"'), staging, f),
+					  ERRCODE = 'undefined_column',
+					  DETAIL = mineconsol.tr('import_mines needs the columns license_no (may be empty for pending applications), name and county_code.'),
+					  HINT = format(mineconsol.tr('Columns it reads: %s; geometry in geom or wkb_geometry, or corner_points as text.'),
 									array_to_string(known, ', '));
 		END IF;
 	END LOOP;
 	IF unknown <> '{}' THEN
-		RAISE NOTICE 'import_mines ignores the staging columns %', array_to_string(unknown, ', ');
+		RAISE NOTICE USING MESSAGE = format(mineconsol.tr('import_mines ignores the staging columns %s'), array_to_string(unknown, ', '));
 	END IF;
 
 	-- row_no: the staging table's row_no, else ogc_fid (ogr2ogr's feature
@@ -189,8 +189,8 @@ BEGIN
 		rn_expr := format('pg_catalog.format(%L, s.%I)::numeric::bigint', '%s', cols ->> 'ogc_fid');
 	ELSE
 		rn_expr := 'pg_catalog.row_number() OVER (ORDER BY s.ctid)';
-		RAISE NOTICE 'staging table % has no row_no column: rows are numbered in their physical order', staging
-			USING HINT = 'That is the order of the file right after COPY; add a row_no column to be sure.';
+		RAISE NOTICE USING MESSAGE = format(mineconsol.tr('staging table %s has no row_no column: rows are numbered in their physical order'), staging),
+			HINT = mineconsol.tr('That is the order of the file right after COPY; add a row_no column to be sure.');
 	END IF;
 
 	-- One scan of the staging table, every value as trimmed text under its
@@ -220,9 +220,9 @@ BEGIN
 	EXECUTE format('SELECT rn, count(*) AS n FROM (%s) x GROUP BY rn HAVING count(*) > 1 OR rn IS NULL LIMIT 1', q)
 	   INTO bad;
 	IF bad IS NOT NULL THEN
-		RAISE EXCEPTION 'row number % occurs % times in staging table %', COALESCE(bad.rn::text, 'NULL'), bad.n, staging
-			USING ERRCODE = 'unique_violation',
-				  DETAIL = 'The report names rows by row_no (or ogc_fid), so each must be unique and not null.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('row number %1$s occurs %2$s times in staging table %3$s'), COALESCE(bad.rn::text, 'NULL'), bad.n, staging),
+				  ERRCODE = 'unique_violation',
+				  DETAIL = mineconsol.tr('The report names rows by row_no (or ogc_fid), so each must be unique and not null.');
 	END IF;
 
 	-- Defaults of the NOT NULL columns (licensed_by, mineral_group, the
@@ -249,31 +249,32 @@ BEGIN
 			field := 'name';
 			v_name := r.j ->> 'name';
 			IF v_name IS NULL THEN
-				RAISE EXCEPTION 'missing' USING DETAIL = 'Every mine needs a name.';
+				RAISE EXCEPTION USING MESSAGE = mineconsol.tr('missing'), DETAIL = mineconsol.tr('Every mine needs a name.');
 			END IF;
 			field := 'holder_uscc';
 			v_uscc := (r.j ->> 'holder_uscc')::uscc;
 			field := 'county_code';
 			IF r.j ->> 'county_code' IS NULL THEN
-				RAISE EXCEPTION 'missing' USING DETAIL = 'Every mine belongs to a county: its GB/T 2260 code, e.g. 140902.';
+				RAISE EXCEPTION USING MESSAGE = mineconsol.tr('missing'),
+					  DETAIL = mineconsol.tr('Every mine belongs to a county: its GB/T 2260 code, e.g. 140902.');
 			END IF;
 			SELECT c.code INTO v_county FROM mineconsol.counties c
 			 WHERE c.code = r.j ->> 'county_code' OR c.name = r.j ->> 'county_code'
 			 ORDER BY c.code = r.j ->> 'county_code' DESC LIMIT 1;
 			IF NOT FOUND THEN
-				RAISE EXCEPTION 'unknown county "%"', r.j ->> 'county_code'
-					USING ERRCODE = 'foreign_key_violation',
-						  DETAIL = 'A county is given by its GB/T 2260 code or its name as in mineconsol.counties.';
+				RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('unknown county "%s"'), r.j ->> 'county_code'),
+						  ERRCODE = 'foreign_key_violation',
+						  DETAIL = mineconsol.tr('A county is given by its GB/T 2260 code or its name as in mineconsol.counties.');
 			END IF;
 			IF r.first_rn IS DISTINCT FROM r.rn THEN
 				IF v_lic IS NOT NULL THEN
 					field := 'license_no';
-					RAISE EXCEPTION 'licence number % is also on row % of this register', v_lic, r.first_rn
-						USING ERRCODE = 'unique_violation';
+					RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('licence number %1$s is also on row %2$s of this register'), v_lic, r.first_rn),
+						  ERRCODE = 'unique_violation';
 				END IF;
 				field := 'name';
-				RAISE EXCEPTION 'a mine named % without licence number in county % is also on row % of this register',
-					v_name, v_county, r.first_rn USING ERRCODE = 'unique_violation';
+				RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('a mine named %1$s without licence number in county %2$s is also on row %3$s of this register'),
+					v_name, v_county, r.first_rn), ERRCODE = 'unique_violation';
 			END IF;
 			field := 'elev_top';
 			v_top := (r.j ->> 'elev_top')::numeric;
@@ -286,7 +287,7 @@ BEGIN
 			FOREACH f IN ARRAY ARRAY['elev_top', 'elev_bottom', 'reserves_t', 'capacity'] LOOP
 				IF (r.j ->> f)::numeric IN ('NaN', 'Infinity', '-Infinity') THEN
 					field := f;
-					RAISE EXCEPTION '"%" is not a finite number', r.j ->> f;
+					RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('"%s" is not a finite number'), r.j ->> f);
 				END IF;
 			END LOOP;
 			field := 'valid_from';
@@ -308,8 +309,8 @@ BEGIN
 			IF r.g IS NOT NULL OR r.gt IS NOT NULL THEN
 				field := 'geom';
 				IF r.j ->> 'corner_points' IS NOT NULL THEN
-					RAISE EXCEPTION 'both geom and corner_points are given'
-						USING DETAIL = 'A mining area comes from one source: leave one of them empty.';
+					RAISE EXCEPTION USING MESSAGE = mineconsol.tr('both geom and corner_points are given'),
+						  DETAIL = mineconsol.tr('A mining area comes from one source: leave one of them empty.');
 				END IF;
 				v_geom := mineconsol.working_geometry(COALESCE(r.g, r.gt::geometry), 'geom');
 			ELSIF r.j ->> 'corner_points' IS NOT NULL THEN
@@ -339,9 +340,9 @@ BEGIN
 				 WHERE m.license_no IS NULL AND m.county_code = v_county AND m.name = v_name;
 				IF n_found > 1 THEN
 					field := 'name';
-					RAISE EXCEPTION '% mines named % without licence number are already registered in county %',
-						n_found, v_name, v_county USING ERRCODE = 'cardinality_violation',
-						HINT = 'Give the licence number, or remove the duplicates from mineconsol.mines.';
+					RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('%1$s mines named %2$s without licence number are already registered in county %3$s'),
+						n_found, v_name, v_county), ERRCODE = 'cardinality_violation',
+						HINT = mineconsol.tr('Give the licence number, or remove the duplicates from mineconsol.mines.');
 				END IF;
 			END IF;
 
@@ -437,15 +438,16 @@ BEGIN
 			ok := false;
 			mine_id := NULL;
 			error := CASE
-				WHEN e_cols IS NOT NULL THEN format('%s: violates check constraint "%s": %s', e_cols, e_con, e_def)
-				ELSE COALESCE(field || ': ', '') || e_msg || COALESCE(' — ' || NULLIF(e_detail, ''), '')
+				WHEN e_cols IS NOT NULL THEN format(mineconsol.tr('%1$s: violates check constraint "%2$s": %3$s'), e_cols, e_con, e_def)
+				ELSE CASE WHEN field IS NULL THEN e_msg ELSE format(mineconsol.tr('%s: %s'), field, e_msg) END
+					 || COALESCE(' — ' || NULLIF(e_detail, ''), '')
 					 || COALESCE(' ' || NULLIF(e_hint, ''), '')
 				END;
 			n_bad := n_bad + 1;
 		END;
 		RETURN NEXT;
 	END LOOP;
-	RAISE NOTICE 'import_mines: % row(s) landed, % refused', n_ok, n_bad;
+	RAISE NOTICE USING MESSAGE = format(mineconsol.tr('import_mines: %1$s row(s) landed, %2$s refused'), n_ok, n_bad);
 END
 $fn$;
 COMMENT ON FUNCTION import_mines(regclass) IS

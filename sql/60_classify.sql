@@ -21,14 +21,14 @@ COMMENT ON TYPE verdict IS
 
 -- Availability: 0.1.0
 CREATE FUNCTION as_of() RETURNS date
-AS 'MODULE_PATHNAME', 'mineconsol_as_of'
+AS 'MODULE_PATHNAME', 'mc_as_of'
 LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION as_of() IS
   'The day every rule judges at: the setting mineconsol.as_of, or today when it is empty. SET mineconsol.as_of = ''2023-06-30'' replays the programme as it stood then.';
 
 -- Availability: 0.1.0
 CREATE FUNCTION classify_row(facts record) RETURNS verdict
-AS 'MODULE_PATHNAME', 'mineconsol_classify'
+AS 'MODULE_PATHNAME', 'mc_classify'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION classify_row(record) IS
   'classify() for any row that has the fields of mine_facts (found by name): mine_facts itself uses it to judge each member''s own verdict before the retained mine is chosen.';
@@ -296,7 +296,7 @@ COMMENT ON COLUMN mine_facts.penalty_window_years IS 'Parameter in force';
 
 -- Availability: 0.1.0
 CREATE FUNCTION classify(facts mine_facts) RETURNS verdict
-AS 'MODULE_PATHNAME', 'mineconsol_classify'
+AS 'MODULE_PATHNAME', 'mc_classify'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION classify(mine_facts) IS
   'The plan''s verdict on one mine (三(二); docs/rules.md): the decisive disposition by precedence, every matched rule code (decisive first; notes; "X?" where a missing fact leaves rule X undecided) and one reason per code. Pure: reads only the row''s fields, by name.';

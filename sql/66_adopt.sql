@@ -16,19 +16,19 @@ DECLARE
 	n_units integer;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM mineconsol.counties c WHERE c.code = v_county) THEN
-		RAISE EXCEPTION 'unknown county "%"', v_county
-			USING ERRCODE = 'foreign_key_violation',
-				  HINT = 'SELECT code, name FROM mineconsol.counties lists them.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('unknown county "%s"'), v_county),
+				  ERRCODE = 'foreign_key_violation',
+				  HINT = mineconsol.tr('SELECT code, name FROM mineconsol.counties lists them.');
 	END IF;
 
 	-- The scheme row lock serialises two adoptions of one county.
 	SELECT s.stage INTO v_stage FROM mineconsol.schemes s WHERE s.county_code = v_county FOR UPDATE;
 	IF v_stage IS NULL OR v_stage = 'survey' THEN
-		RAISE EXCEPTION 'cannot adopt the merge plan of county %: its scheme is at "%"',
-			v_county, COALESCE(v_stage, 'none')
-			USING ERRCODE = 'check_violation',
-				  DETAIL = 'A county''s units are adopted once its scheme is at least "drafted".',
-				  HINT = format('advance(''scheme'', <id>, ''drafted'', <evidence>) first.');
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('cannot adopt the merge plan of county %1$s: its scheme is at "%2$s"'),
+					v_county, COALESCE(mineconsol.label('stage', v_stage), mineconsol.tr('none'))),
+				  ERRCODE = 'check_violation',
+				  DETAIL = format(mineconsol.tr('A county''s units are adopted once its scheme is at least "%s".'), mineconsol.label('stage', 'drafted')),
+				  HINT = mineconsol.tr('advance(''scheme'', <id>, ''drafted'', <evidence>) first.');
 	END IF;
 
 	-- A row that has moved, even if reverted since, has a stage history, which
@@ -44,21 +44,21 @@ BEGIN
 		 ORDER BY c.mine_id LIMIT 1;
 	END IF;
 	IF FOUND THEN
-		RAISE EXCEPTION 'cannot adopt the merge plan of county % again: % % is at "%" and has a stage history',
-			v_county, moved.track, moved.row_id, moved.stage
-			USING ERRCODE = 'check_violation',
-				  DETAIL = 'The merge plan is adopted again only while no unit or closure of the county has ever moved; stage_events keeps the history of those that have.',
-				  HINT = 'Keep the adopted units, and add or change units and members by hand where the plan has changed.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('cannot adopt the merge plan of county %1$s again: %2$s %3$s is at "%4$s" and has a stage history'),
+					v_county, mineconsol.label('track', moved.track), moved.row_id, mineconsol.label('stage', moved.stage)),
+				  ERRCODE = 'check_violation',
+				  DETAIL = mineconsol.tr('The merge plan is adopted again only while no unit or closure of the county has ever moved; stage_events keeps the history of those that have.'),
+				  HINT = mineconsol.tr('Keep the adopted units, and add or change units and members by hand where the plan has changed.');
 	END IF;
 
 	-- The plan adopted is the stored one: the verdicts the city's reports
 	-- show, computed from the whole registry (refresh_results()).
 	IF NOT EXISTS (SELECT 1 FROM mineconsol.result_refreshes r
 					WHERE r.county_code = v_county AND r.refreshed_at IS NOT NULL) THEN
-		RAISE EXCEPTION 'cannot adopt the merge plan of county %: its results have never been computed', v_county
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  DETAIL = 'adopt_merge_plan adopts the stored merge plan (merge_plan_results), which refresh_results() computes.',
-				  HINT = 'SELECT * FROM mineconsol.refresh_results() first.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('cannot adopt the merge plan of county %s: its results have never been computed'), v_county),
+				  ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = mineconsol.tr('adopt_merge_plan adopts the stored merge plan (merge_plan_results), which refresh_results() computes.'),
+				  HINT = mineconsol.tr('SELECT * FROM mineconsol.refresh_results() first.');
 	END IF;
 
 	-- Adopting again replaces the previous, untouched adoption.

@@ -259,16 +259,16 @@ AS $fn$
 BEGIN
 	IF TG_RELID <> 'mineconsol.mines'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'mines_license_no_taken() fires only BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines'
-			USING ERRCODE = 'trigger_protocol_violated';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('mines_license_no_taken() fires only BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines'::text),
+			ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	IF NEW.license_no IS NOT NULL
 	   AND EXISTS (SELECT 1 FROM mineconsol.mines m
 				    WHERE m.license_no OPERATOR(mineconsol.=) NEW.license_no) THEN
-		RAISE EXCEPTION 'licence number % is already registered', NEW.license_no
-			USING ERRCODE = 'unique_violation',
-				  DETAIL = 'A licence number belongs to one mine in the whole city; the mine that holds it may be in a county you do not work for.',
-				  HINT = 'Check the number against the licence. If no mine you can see holds it, ask the city (mineconsol_admin) which county registered it.';
+		RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('licence number %s is already registered'::text), NEW.license_no),
+				  ERRCODE = 'unique_violation',
+				  DETAIL = mineconsol.tr('A licence number belongs to one mine in the whole city; the mine that holds it may be in a county you do not work for.'::text),
+				  HINT = mineconsol.tr('Check the number against the licence. If no mine you can see holds it, ask the city (mineconsol_admin) which county registered it.'::text);
 	END IF;
 	RETURN NEW;
 END

@@ -168,8 +168,8 @@ AS $fn$
 BEGIN
 	IF TG_RELID <> 'mineconsol.result_refreshes'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
 	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'result_refreshes_stamp() fires only BEFORE INSERT OR UPDATE of each row of mineconsol.result_refreshes'
-			USING ERRCODE = 'trigger_protocol_violated';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('result_refreshes_stamp() fires only BEFORE INSERT OR UPDATE of each row of mineconsol.result_refreshes'),
+			ERRCODE = 'trigger_protocol_violated';
 	END IF;
 	NEW.requested_xact := CASE WHEN NEW.requested THEN pg_current_xact_id() END;
 	RETURN NEW;
@@ -235,9 +235,9 @@ BEGIN
 	   OR TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.violations'::regclass,
 						   'mineconsol.zones'::regclass, 'mineconsol.parameters'::regclass,
 						   'mineconsol.scale_thresholds'::regclass) THEN
-		RAISE EXCEPTION 'mark_results_stale() fires only AFTER each statement on mineconsol.mines, violations, zones, parameters or scale_thresholds'
-			USING ERRCODE = 'trigger_protocol_violated',
-				  DETAIL = format('It was fired %s %s on %s.', TG_WHEN, TG_LEVEL, TG_RELID::regclass);
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('mark_results_stale() fires only AFTER each statement on mineconsol.mines, violations, zones, parameters or scale_thresholds'),
+				  ERRCODE = 'trigger_protocol_violated',
+				  DETAIL = format(mineconsol.tr('It was fired %1$s %2$s on %3$s.'), TG_WHEN, TG_LEVEL, TG_RELID::regclass);
 	END IF;
 	IF TG_TABLE_NAME IN ('parameters', 'scale_thresholds') OR TG_OP = 'TRUNCATE' THEN
 		-- Every county judges with them.
@@ -529,9 +529,9 @@ DECLARE
 BEGIN
 	IF NOT (pg_has_role(current_user, 'mineconsol_admin', 'MEMBER')
 			OR pg_has_role(current_user, 'mineconsol_editor', 'MEMBER')) THEN
-		RAISE EXCEPTION 'permission denied to refresh stored results'
-			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = 'The city (mineconsol_admin) and county staff (mineconsol_editor) refresh the results of their counties; other roles read them.';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('permission denied to refresh stored results'),
+				  ERRCODE = 'insufficient_privilege',
+				  DETAIL = mineconsol.tr('The city (mineconsol_admin) and county staff (mineconsol_editor) refresh the results of their counties; other roles read them.');
 	END IF;
 	-- The counties the caller writes, as the caller: every county for the
 	-- city.  Reading a county (a reader mapping, an inspector) is not enough

@@ -16,21 +16,21 @@ DECLARE
 	t text;
 BEGIN
 	IF jsonb_typeof(overrides) <> 'object' THEN
-		RAISE EXCEPTION 'simulate() takes a JSON object of parameter values'
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = format('It was given a JSON %s.', jsonb_typeof(overrides)),
-				  HINT = 'For example: SELECT * FROM mineconsol.simulate(''{"merge_distance_m": 800}'').';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('simulate() takes a JSON object of parameter values'),
+				  ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format(mineconsol.tr('It was given a JSON %s.'), jsonb_typeof(overrides)),
+				  HINT = mineconsol.tr('For example: SELECT * FROM mineconsol.simulate(''{"merge_distance_m": 800}'').');
 	END IF;
 	FOR k, t IN SELECT e.key, jsonb_typeof(e.value) FROM jsonb_each(overrides) e ORDER BY e.key LOOP
 		IF NOT EXISTS (SELECT 1 FROM mineconsol.parameters p WHERE p.name = k) OR k = 'working_srid' THEN
-			RAISE EXCEPTION 'unknown parameter "%" in simulate()''s overrides', k
-				USING ERRCODE = 'invalid_parameter_value',
-					  HINT = 'SELECT name FROM mineconsol.parameters lists them (working_srid cannot be simulated).';
+			RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('unknown parameter "%s" in simulate()''s overrides'), k),
+					  ERRCODE = 'invalid_parameter_value',
+					  HINT = mineconsol.tr('SELECT name FROM mineconsol.parameters lists them (working_srid cannot be simulated).');
 		END IF;
 		IF t <> 'number' OR (overrides ->> k)::numeric < 0 THEN
-			RAISE EXCEPTION 'parameter "%" in simulate()''s overrides must be a non-negative number', k
-				USING ERRCODE = 'invalid_parameter_value',
-					  DETAIL = format('It was given %s.', overrides -> k);
+			RAISE EXCEPTION USING MESSAGE = format(mineconsol.tr('parameter "%s" in simulate()''s overrides must be a non-negative number'), k),
+					  ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format(mineconsol.tr('It was given %s.'), overrides -> k);
 		END IF;
 	END LOOP;
 	-- For this call only (the SET clauses restore both on exit): the

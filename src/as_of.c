@@ -23,9 +23,27 @@
 
 static char *as_of_string = NULL;
 
-/* The parsed setting: valid when as_of_set is true. */
-static bool as_of_set = false;
-static DateADT as_of_date = 0;
+/*
+ * The parsed setting: date is valid when set is true.
+ *
+ * Two copies of this file can be loaded into one backend: the module and the
+ * legacy library of 0.1.0's definitions (legacy_symbols.c), when a session
+ * calls a function of a database still on 0.1.0 and then, say, runs ALTER
+ * EXTENSION UPDATE.  The copy loaded first defines the setting, and its
+ * hooks fill its own AsOf; it publishes that AsOf under a rendezvous name,
+ * and a copy loaded later reads the setting from there.  The name carries the
+ * layout's version: change the struct, change the name.
+ */
+typedef struct AsOf
+{
+	bool		set;
+	DateADT		date;
+} AsOf;
+
+#define AS_OF_RENDEZVOUS "mineconsol.as_of/1"
+
+static AsOf own_as_of;
+static AsOf *as_of = &own_as_of;
 
 static bool
 check_as_of(char **newval, void **extra, GucSource source)
@@ -64,13 +82,25 @@ check_as_of(char **newval, void **extra, GucSource source)
 static void
 assign_as_of(const char *newval, void *extra)
 {
-	as_of_set = (extra != NULL);
-	as_of_date = as_of_set ? *(DateADT *) extra : 0;
+	as_of->set = (extra != NULL);
+	as_of->date = as_of->set ? *(DateADT *) extra : 0;
 }
 
-void
+/*
+ * Define the setting, unless another copy of this code in the backend has
+ * (see AsOf): then read that copy's value.  True when defined here.
+ */
+bool
 mc_define_as_of_setting(void)
 {
+	AsOf	  **shared = (AsOf **) find_rendezvous_variable(AS_OF_RENDEZVOUS);
+
+	if (*shared != NULL)
+	{
+		as_of = *shared;
+		return false;
+	}
+	*shared = &own_as_of;
 	DefineCustomStringVariable("mineconsol.as_of",
 							   "The day every mineconsol rule judges at (empty: today).",
 							   "Facts dated after it are ignored, so a past day replays the programme as it stood then.",
@@ -81,18 +111,20 @@ mc_define_as_of_setting(void)
 							   check_as_of,
 							   assign_as_of,
 							   NULL);
+	return true;
 }
 
 /* The day the rules judge at: the setting, or today. */
 DateADT
-mc_as_of(void)
+mc_as_of_date(void)
 {
-	return as_of_set ? as_of_date : GetSQLCurrentDate();
+	return as_of->set ? as_of->date : GetSQLCurrentDate();
 }
 
-PG_FUNCTION_INFO_V1(mineconsol_as_of);
+/* as_of() → date */
+PG_FUNCTION_INFO_V1(mc_as_of);
 Datum
-mineconsol_as_of(PG_FUNCTION_ARGS)
+mc_as_of(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATEADT(mc_as_of());
+	PG_RETURN_DATEADT(mc_as_of_date());
 }

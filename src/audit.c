@@ -92,6 +92,7 @@
 #include "utils/typcache.h"
 
 #include "audit.h"
+#include "mineconsol.h"
 #include "util.h"
 
 #define AUDIT_TAG			"mineconsol-event-v1"
@@ -642,9 +643,9 @@ row_last_event(const char *track, int64 row_id, int64 *id, uint8 *hash)
  *		append (appending_id) passes; any other row must extend its row's
  *		chain.
  */
-PG_FUNCTION_INFO_V1(stage_events_append);
+PG_FUNCTION_INFO_V1(mc_stage_events_append);
 Datum
-stage_events_append(PG_FUNCTION_ARGS)
+mc_stage_events_append(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TupleDesc	tupdesc;
@@ -723,9 +724,9 @@ stage_events_append(PG_FUNCTION_ARGS)
  * stage_events_append_only
  *		BEFORE UPDATE OR DELETE OR TRUNCATE statement trigger on stage_events.
  */
-PG_FUNCTION_INFO_V1(stage_events_append_only);
+PG_FUNCTION_INFO_V1(mc_stage_events_append_only);
 Datum
-stage_events_append_only(PG_FUNCTION_ARGS)
+mc_stage_events_append_only(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	const char *what;
@@ -752,9 +753,9 @@ stage_events_append_only(PG_FUNCTION_ARGS)
  * audit_canonical(stage_events) → bytea: the bytes the hash covers after
  * prev_hash, for checking the chain outside the database.
  */
-PG_FUNCTION_INFO_V1(audit_canonical);
+PG_FUNCTION_INFO_V1(mc_audit_canonical);
 Datum
-audit_canonical(PG_FUNCTION_ARGS)
+mc_audit_canonical(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
 	TupleDesc	tupdesc;
@@ -1268,9 +1269,9 @@ verify_result(FunctionCallInfo fcinfo, const AuditCheck *c)
  *		names.  All reads use one snapshot; rows hidden by row-level
  *		security are not checked.
  */
-PG_FUNCTION_INFO_V1(verify_audit);
+PG_FUNCTION_INFO_V1(mc_verify_audit);
 Datum
-verify_audit(PG_FUNCTION_ARGS)
+mc_verify_audit(PG_FUNCTION_ARGS)
 {
 	AuditCheck	c = {0};
 
@@ -1283,9 +1284,9 @@ verify_audit(PG_FUNCTION_ARGS)
  *		verify_audit(), and the heads up to the digest's last event must
  *		still hash to it.
  */
-PG_FUNCTION_INFO_V1(verify_audit_digest);
+PG_FUNCTION_INFO_V1(mc_verify_audit_digest);
 Datum
-verify_audit_digest(PG_FUNCTION_ARGS)
+mc_verify_audit_digest(PG_FUNCTION_ARGS)
 {
 	AuditCheck	c = {0};
 
@@ -1303,9 +1304,9 @@ verify_audit_digest(PG_FUNCTION_ARGS)
  *		Every problem verify_audit() (with the digest, if given) counts, one
  *		row each.
  */
-PG_FUNCTION_INFO_V1(audit_problems);
+PG_FUNCTION_INFO_V1(mc_audit_problems);
 Datum
-audit_problems(PG_FUNCTION_ARGS)
+mc_audit_problems(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	AuditCheck	c = {0};
@@ -1327,9 +1328,9 @@ audit_problems(PG_FUNCTION_ARGS)
  *		and reads the heads with a new snapshot, in which every event up to
  *		that id is committed or gone for good.  This needs READ COMMITTED.
  */
-PG_FUNCTION_INFO_V1(audit_digest);
+PG_FUNCTION_INFO_V1(mc_audit_digest);
 Datum
-audit_digest(PG_FUNCTION_ARGS)
+mc_audit_digest(PG_FUNCTION_ARGS)
 {
 	Oid			relid = audit_relid("stage_events");
 	LOCKTAG		tag;

@@ -1124,9 +1124,14 @@ classify_arg(FunctionCallInfo fcinfo, Verdict *v, bool verdict_result)
 	return cache;
 }
 
-PG_FUNCTION_INFO_V1(mineconsol_classify);
+/*
+ * classify(facts mine_facts) → verdict, and classify_row(facts record):
+ *		one body for both SQL names (classify_row takes any row with the
+ *		columns of mine_facts); named after classify, the one users call.
+ */
+PG_FUNCTION_INFO_V1(mc_classify);
 Datum
-mineconsol_classify(PG_FUNCTION_ARGS)
+mc_classify(PG_FUNCTION_ARGS)
 {
 	Verdict		v;
 	ClassifyCache *cache = classify_arg(fcinfo, &v, true);

@@ -1019,10 +1019,10 @@ get_call_cache(FunctionCallInfo fcinfo)
 	return cache;
 }
 
-PG_FUNCTION_INFO_V1(mineconsol_merge_cluster);
+PG_FUNCTION_INFO_V1(mc_merge_cluster);
 
 Datum
-mineconsol_merge_cluster(PG_FUNCTION_ARGS)
+mc_merge_cluster(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	int64		nrows = WinGetPartitionRowCount(winobj);

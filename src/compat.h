@@ -17,6 +17,7 @@
 #include "access/relation.h"
 #include "catalog/dependency.h"
 #include "executor/executor.h"
+#include "fmgr.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_relation.h"
 #include "utils/datetime.h"
@@ -88,5 +89,25 @@ compat_getIdentitySequence(Oid relid, AttrNumber attnum, bool missing_ok)
 	return getIdentitySequence(relid, attnum, missing_ok);
 #endif
 }
+
+/*
+ * PG_FUNCTION_INFO_V1 as 16 defines it: the module is built with
+ * -fvisibility=hidden (the Makefile adds it before 16, and defines
+ * PGDLLEXPORT as default visibility), so a function the server calls by name
+ * must be declared PGDLLEXPORT; 15's macro exports only its pg_finfo_ record.
+ */
+#if PG_VERSION_NUM < 160000
+#undef PG_FUNCTION_INFO_V1
+#define PG_FUNCTION_INFO_V1(funcname) \
+extern PGDLLEXPORT Datum funcname(PG_FUNCTION_ARGS); \
+extern PGDLLEXPORT const Pg_finfo_record * CppConcat(pg_finfo_,funcname)(void); \
+const Pg_finfo_record * \
+CppConcat(pg_finfo_,funcname) (void) \
+{ \
+	static const Pg_finfo_record my_finfo = { 1 }; \
+	return &my_finfo; \
+} \
+extern int no_such_variable
+#endif
 
 #endif							/* MINECONSOL_COMPAT_H */

@@ -74,6 +74,17 @@ extern void mc_msg_to_json(StringInfo buf, const McMsg *m);
  */
 extern McMsg *mc_msg_from_jsonb(JsonbValue *v, const McTemplate *table, int ntable);
 
+/*
+ * Between two sentences of a composed detail: a space after an English full
+ * stop, nothing after a Chinese one (。, or any other non-ASCII end).
+ */
+static inline void
+mc_append_sentence_break(StringInfo buf)
+{
+	if (buf->len > 0 && (unsigned char) buf->data[buf->len - 1] < 0x80)
+		appendStringInfoChar(buf, ' ');
+}
+
 /* A code (a stage, a disposition…) as people read it: see mc_label(). */
 extern const char *mc_label_cstring(const char *kind, const char *code);
 

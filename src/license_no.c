@@ -300,24 +300,18 @@ license_no_is_legacy(const LicenseNo *ln)
 	return ln->data[LICENSE_NO_LEGACY_LEN] == '\0';
 }
 
-static int
-license_no_cmp_internal(const LicenseNo *a, const LicenseNo *b)
-{
-	return memcmp(a->data, b->data, LICENSE_NO_LEN);
-}
-
-PG_FUNCTION_INFO_V1(license_no_in);
+PG_FUNCTION_INFO_V1(mc_license_no_in);
 Datum
-license_no_in(PG_FUNCTION_ARGS)
+mc_license_no_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 
 	PG_RETURN_POINTER(license_no_parse(str, str));
 }
 
-PG_FUNCTION_INFO_V1(license_no_out);
+PG_FUNCTION_INFO_V1(mc_license_no_out);
 Datum
-license_no_out(PG_FUNCTION_ARGS)
+mc_license_no_out(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
@@ -329,9 +323,9 @@ license_no_out(PG_FUNCTION_ARGS)
  * input; pq_getmsgtext() has already refused bytes that are not valid in the
  * server encoding, zero bytes included.
  */
-PG_FUNCTION_INFO_V1(license_no_recv);
+PG_FUNCTION_INFO_V1(mc_license_no_recv);
 Datum
-license_no_recv(PG_FUNCTION_ARGS)
+mc_license_no_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			nbytes;
@@ -340,9 +334,9 @@ license_no_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(license_no_parse(str, str));
 }
 
-PG_FUNCTION_INFO_V1(license_no_send);
+PG_FUNCTION_INFO_V1(mc_license_no_send);
 Datum
-license_no_send(PG_FUNCTION_ARGS)
+mc_license_no_send(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 	StringInfoData buf;
@@ -353,9 +347,9 @@ license_no_send(PG_FUNCTION_ARGS)
 }
 
 /* NULL instead of an error: for loading dirty registers. */
-PG_FUNCTION_INFO_V1(try_license_no);
+PG_FUNCTION_INFO_V1(mc_try_license_no);
 Datum
-try_license_no(PG_FUNCTION_ARGS)
+mc_try_license_no(PG_FUNCTION_ARGS)
 {
 	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	LicenseNoCheck chk;
@@ -365,80 +359,27 @@ try_license_no(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(license_no_make(&chk));
 }
 
-/* Comparison: the canonical text in byte order */
-
-PG_FUNCTION_INFO_V1(license_no_cmp);
-Datum
-license_no_cmp(PG_FUNCTION_ARGS)
-{
-	int			c = license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-											PG_GETARG_LICENSE_NO_P(1));
-
-	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
-}
-
-PG_FUNCTION_INFO_V1(license_no_eq);
-Datum
-license_no_eq(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) == 0);
-}
-
-PG_FUNCTION_INFO_V1(license_no_ne);
-Datum
-license_no_ne(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) != 0);
-}
-
-PG_FUNCTION_INFO_V1(license_no_lt);
-Datum
-license_no_lt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) < 0);
-}
-
-PG_FUNCTION_INFO_V1(license_no_le);
-Datum
-license_no_le(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) <= 0);
-}
-
-PG_FUNCTION_INFO_V1(license_no_gt);
-Datum
-license_no_gt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) > 0);
-}
-
-PG_FUNCTION_INFO_V1(license_no_ge);
-Datum
-license_no_ge(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(license_no_cmp_internal(PG_GETARG_LICENSE_NO_P(0),
-										   PG_GETARG_LICENSE_NO_P(1)) >= 0);
-}
+/*
+ * Comparison: the text in byte order (zero padding sorts below every digit):
+ * mc_license_no_cmp, mc_license_no_eq, mc_license_no_ne, mc_license_no_lt,
+ * mc_license_no_le, mc_license_no_gt and mc_license_no_ge.
+ */
+MC_BYTE_ORDER_FUNCTIONS(license_no, LicenseNo);
 
 /* Hashing the text without its padding: equal values hash alike. */
 
-PG_FUNCTION_INFO_V1(license_no_hash);
+PG_FUNCTION_INFO_V1(mc_license_no_hash);
 Datum
-license_no_hash(PG_FUNCTION_ARGS)
+mc_license_no_hash(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
 	return hash_any((unsigned char *) ln->data, license_no_strlen(ln));
 }
 
-PG_FUNCTION_INFO_V1(license_no_hash_extended);
+PG_FUNCTION_INFO_V1(mc_license_no_hash_extended);
 Datum
-license_no_hash_extended(PG_FUNCTION_ARGS)
+mc_license_no_hash_extended(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
@@ -448,9 +389,9 @@ license_no_hash_extended(PG_FUNCTION_ARGS)
 
 /* Fields */
 
-PG_FUNCTION_INFO_V1(license_authority);
+PG_FUNCTION_INFO_V1(mc_license_authority);
 Datum
-license_authority(PG_FUNCTION_ARGS)
+mc_license_authority(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 
@@ -461,9 +402,9 @@ license_authority(PG_FUNCTION_ARGS)
 											  CURRENT_AUTHORITY_LEN));
 }
 
-PG_FUNCTION_INFO_V1(license_issued);
+PG_FUNCTION_INFO_V1(mc_license_issued);
 Datum
-license_issued(PG_FUNCTION_ARGS)
+mc_license_issued(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 	const char *year = ln->data - 1 +
@@ -474,9 +415,9 @@ license_issued(PG_FUNCTION_ARGS)
 					  - POSTGRES_EPOCH_JDATE);
 }
 
-PG_FUNCTION_INFO_V1(license_kind);
+PG_FUNCTION_INFO_V1(mc_license_kind);
 Datum
-license_kind(PG_FUNCTION_ARGS)
+mc_license_kind(PG_FUNCTION_ARGS)
 {
 	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
 

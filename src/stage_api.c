@@ -14,6 +14,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
+#include "mineconsol.h"
 #include "stage.h"
 
 /* Prepared statements, kept for the life of the backend. */
@@ -91,9 +92,9 @@ row_stage(Track t, int64 row_id, bool lock, const char **county)
  *		records.  A row already at to_stage (another session was first) is
  *		refused with 23514.
  */
-PG_FUNCTION_INFO_V1(stage_advance);
+PG_FUNCTION_INFO_V1(mc_advance);
 Datum
-stage_advance(PG_FUNCTION_ARGS)
+mc_advance(PG_FUNCTION_ARGS)
 {
 	char	   *track = text_arg(fcinfo, 0, "track");
 	Track		t = mc_track_of_name(track, false);
@@ -160,9 +161,9 @@ stage_advance(PG_FUNCTION_ARGS)
  *		becomes the evidence of the last step forward into to_stage (NULL for
  *		the first stage).
  */
-PG_FUNCTION_INFO_V1(stage_revert);
+PG_FUNCTION_INFO_V1(mc_revert_stage);
 Datum
-stage_revert(PG_FUNCTION_ARGS)
+mc_revert_stage(PG_FUNCTION_ARGS)
 {
 	char	   *track = text_arg(fcinfo, 0, "track");
 	Track		t = mc_track_of_name(track, false);

@@ -20,10 +20,9 @@
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+#include "i18n.h"
+#include "mineconsol.h"
 #include "stage.h"
-
-/* The input function of license_no, in license_no.c (NULL when invalid). */
-extern Datum try_license_no(PG_FUNCTION_ARGS);
 
 /* The earliest evidence date accepted: before the programme, and before any plausible document. */
 #define EVIDENCE_MIN_DATE	"2000-01-01"
@@ -84,10 +83,10 @@ static const char *
 jsonb_kind(Jsonb *jb)
 {
 	if (JB_ROOT_IS_SCALAR(jb))
-		return "a scalar";
+		return mc_gettext("a scalar");
 	if (JB_ROOT_IS_ARRAY(jb))
-		return "an array";
-	return "an object";
+		return mc_gettext("an array");
+	return mc_gettext("an object");
 }
 
 /* Append "; " between items of a list. */
@@ -95,7 +94,7 @@ static void
 list_sep(StringInfo buf)
 {
 	if (buf->len > 0)
-		appendStringInfoString(buf, "; ");
+		appendStringInfoString(buf, mc_gettext("; "));
 }
 
 /* shares: a non-empty object of holder → number > 0, summing to exactly 1. */
@@ -113,7 +112,7 @@ check_shares(JsonbValue *v, StringInfo invalid)
 	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
 	{
 		list_sep(invalid);
-		appendStringInfo(invalid, "shares must be an object of holder → fraction, got %s",
+		appendStringInfo(invalid, mc_gettext("shares must be an object of holder → fraction, got %s"),
 						 jsonb_value_text(v));
 		return;
 	}
@@ -129,7 +128,7 @@ check_shares(JsonbValue *v, StringInfo invalid)
 											  NumericGetDatum(zero))) <= 0)
 		{
 			list_sep(invalid);
-			appendStringInfo(invalid, "the share of \"%.*s\" must be a number greater than 0, got %s",
+			appendStringInfo(invalid, mc_gettext("the share of \"%.*s\" must be a number greater than 0, got %s"),
 							 k.val.string.len, k.val.string.val, jsonb_value_text(&val));
 			return;
 		}
@@ -139,14 +138,14 @@ check_shares(JsonbValue *v, StringInfo invalid)
 	if (n == 0)
 	{
 		list_sep(invalid);
-		appendStringInfoString(invalid, "shares must name at least one holder");
+		appendStringInfoString(invalid, mc_gettext("shares must name at least one holder"));
 		return;
 	}
 	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(sum),
 										  NumericGetDatum(int64_to_numeric(1)))) != 0)
 	{
 		list_sep(invalid);
-		appendStringInfo(invalid, "shares must sum to 1 (fractions, not percentages), got %s",
+		appendStringInfo(invalid, mc_gettext("shares must sum to 1 (fractions, not percentages), got %s"),
 						 DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(sum))));
 	}
 }
@@ -159,7 +158,7 @@ license_no_valid(const char *s, int len)
 	InitFunctionCallInfoData(*fc, NULL, 1, InvalidOid, NULL, NULL);
 	fc->args[0].value = PointerGetDatum(cstring_to_text_with_len(s, len));
 	fc->args[0].isnull = false;
-	(void) try_license_no(fc);
+	(void) mc_try_license_no(fc);
 	return !fc->isnull;
 }
 
@@ -183,7 +182,7 @@ mc_check_evidence(Jsonb *ev, const StageStep *step, StringInfo missing,
 	*date_set = false;
 	if (ev != NULL && !JB_ROOT_IS_OBJECT(ev))
 	{
-		appendStringInfo(invalid, "the evidence must be a JSON object, got %s", jsonb_kind(ev));
+		appendStringInfo(invalid, mc_gettext("the evidence must be a JSON object, got %s"), jsonb_kind(ev));
 		ev = NULL;
 	}
 	for (i = 0; i < step->nkeys; i++)
@@ -196,7 +195,7 @@ mc_check_evidence(Jsonb *ev, const StageStep *step, StringInfo missing,
 		if (v == NULL || v->type == jbvNull ||
 			(v->type == jbvString && v->val.string.len == 0))
 		{
-			appendStringInfo(missing, "%s%s", missing->len ? ", " : "", key);
+			appendStringInfo(missing, "%s%s", missing->len ? mc_gettext(", ") : "", key);
 			continue;
 		}
 		if (strcmp(key, "date") == 0)
@@ -205,26 +204,26 @@ mc_check_evidence(Jsonb *ev, const StageStep *step, StringInfo missing,
 				!mc_parse_iso_date(v->val.string.val, v->val.string.len, date))
 			{
 				list_sep(invalid);
-				appendStringInfo(invalid, "date must be an ISO date (YYYY-MM-DD), got %s",
+				appendStringInfo(invalid, mc_gettext("date must be an ISO date (YYYY-MM-DD), got %s"),
 								 jsonb_value_text(v));
 			}
 			else if (*date < evidence_min_date())
 			{
 				list_sep(invalid);
-				appendStringInfo(invalid, "date %s is before %s, when no document of the programme can be dated",
+				appendStringInfo(invalid, mc_gettext("date %s is before %s, when no document of the programme can be dated"),
 								 mc_date_text(*date), EVIDENCE_MIN_DATE);
 			}
 			else if (*date > GetSQLCurrentDate() + 1)
 			{
 				list_sep(invalid);
-				appendStringInfo(invalid, "date %s is in the future (more than a day after today)",
+				appendStringInfo(invalid, mc_gettext("date %s is in the future (more than a day after today)"),
 								 mc_date_text(*date));
 			}
 			else if (prev_date != NULL && *date < *prev_date)
 			{
 				list_sep(invalid);
-				appendStringInfo(invalid, "date %s is before %s, the date of the step that reached \"%s\"",
-								 mc_date_text(*date), mc_date_text(*prev_date), prev_stage);
+				appendStringInfo(invalid, mc_gettext("date %s is before %s, the date of the step that reached \"%s\""),
+								 mc_date_text(*date), mc_date_text(*prev_date), mc_label_cstring("stage", prev_stage));
 			}
 			else
 				*date_set = true;
@@ -237,7 +236,7 @@ mc_check_evidence(Jsonb *ev, const StageStep *step, StringInfo missing,
 				!license_no_valid(v->val.string.val, v->val.string.len))
 			{
 				list_sep(invalid);
-				appendStringInfo(invalid, "license_no must be a valid licence number (type license_no), got %s",
+				appendStringInfo(invalid, mc_gettext("license_no must be a valid licence number (type license_no), got %s"),
 								 jsonb_value_text(v));
 			}
 		}

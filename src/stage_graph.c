@@ -25,6 +25,8 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+#include "i18n.h"
+#include "mineconsol.h"
 #include "stage.h"
 
 const TrackDef mc_track_defs[NTRACKS] = {
@@ -120,7 +122,7 @@ graph_finish(StageGraph *g, const char *track)
 		if (!is_target)
 		{
 			if (g->first >= 0)
-				graph_invalid(track, psprintf("Both \"%s\" and \"%s\" are first stages (never the target of a step).",
+				graph_invalid(track, psprintf(mc_gettext("Both \"%s\" and \"%s\" are first stages (never the target of a step)."),
 											  g->stages[g->first], g->stages[s]));
 			g->first = s;
 		}
@@ -128,7 +130,7 @@ graph_finish(StageGraph *g, const char *track)
 	if (g->nstages == 0)
 		return;
 	if (g->first < 0)
-		graph_invalid(track, "Every stage is the target of a step, so there is no first stage.");
+		graph_invalid(track, mc_gettext("Every stage is the target of a step, so there is no first stage."));
 
 	queue = palloc(sizeof(int) * g->nstages);
 	g->depth[g->first] = 0;
@@ -146,11 +148,11 @@ graph_finish(StageGraph *g, const char *track)
 	}
 	for (s = 0; s < g->nstages; s++)
 		if (g->depth[s] < 0)
-			graph_invalid(track, psprintf("Stage \"%s\" cannot be reached from the first stage \"%s\".",
+			graph_invalid(track, psprintf(mc_gettext("Stage \"%s\" cannot be reached from the first stage \"%s\"."),
 										  g->stages[s], g->stages[g->first]));
 	for (i = 0; i < g->nsteps; i++)
 		if (g->depth[g->steps[i].to] <= g->depth[g->steps[i].from])
-			graph_invalid(track, psprintf("The step from \"%s\" to \"%s\" leads back towards the first stage.",
+			graph_invalid(track, psprintf(mc_gettext("The step from \"%s\" to \"%s\" leads back towards the first stage."),
 										  g->stages[g->steps[i].from], g->stages[g->steps[i].to]));
 }
 
@@ -422,13 +424,19 @@ mc_append_allowed_next(StringInfo buf, const StageGraph *g, int from)
 	initStringInfo(&list);
 	for (i = 0; i < g->nsteps; i++)
 		if (g->steps[i].from == from)
-			appendStringInfo(&list, "%s\"%s\"", n++ ? ", " : "", g->stages[g->steps[i].to]);
-	if (buf->len > 0)
-		appendStringInfoChar(buf, ' ');
+		{
+			if (n++ > 0)
+				appendStringInfoString(&list, mc_gettext(", "));
+			/* translator: a stage's name quoted in a list of stages */
+			appendStringInfo(&list, mc_gettext("\"%s\""), mc_label_cstring("stage", g->stages[g->steps[i].to]));
+		}
+	mc_append_sentence_break(buf);
 	if (n == 0)
-		appendStringInfo(buf, "\"%s\" is the last stage; there is no next stage.", g->stages[from]);
+		appendStringInfo(buf, mc_gettext("\"%s\" is the last stage; there is no next stage."),
+						 mc_label_cstring("stage", g->stages[from]));
 	else
-		appendStringInfo(buf, "Allowed next stage%s: %s.", n > 1 ? "s" : "", list.data);
+		appendStringInfo(buf, n > 1 ? mc_gettext("Allowed next stages: %s.") : mc_gettext("Allowed next stage: %s."),
+						 list.data);
 }
 
 /*
@@ -437,9 +445,9 @@ mc_append_allowed_next(StringInfo buf, const StageGraph *g, int from)
  *		invalidate the cache in every backend (relcache invalidation of the
  *		table, processed at command end locally and at commit by the others).
  */
-PG_FUNCTION_INFO_V1(stage_cache_invalidate);
+PG_FUNCTION_INFO_V1(mc_stage_cache_invalidate);
 Datum
-stage_cache_invalidate(PG_FUNCTION_ARGS)
+mc_stage_cache_invalidate(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 

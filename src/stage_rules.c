@@ -14,6 +14,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 
+#include "i18n.h"
 #include "stage.h"
 
 /* Prepared statements, kept for the life of the backend. */
@@ -30,16 +31,16 @@ mc_row_label(Track t, int64 row_id, const char *county)
 	switch (t)
 	{
 		case TRACK_SCHEME:
-			what = psprintf("scheme " INT64_FORMAT, row_id);
+			what = psprintf(mc_gettext("scheme %lld"), (long long) row_id);
 			break;
 		case TRACK_UNIT:
-			what = psprintf("unit " INT64_FORMAT, row_id);
+			what = psprintf(mc_gettext("unit %lld"), (long long) row_id);
 			break;
 		default:
-			what = psprintf("closure of mine " INT64_FORMAT, row_id);
+			what = psprintf(mc_gettext("closure of mine %lld"), (long long) row_id);
 			break;
 	}
-	return county ? psprintf("%s (county %s)", what, county) : what;
+	return county ? psprintf(mc_gettext("%s (county %s)"), what, county) : what;
 }
 
 /* County of a closure's mine, for messages (SPI connected). */
@@ -108,11 +109,12 @@ mc_unit_scheme_ready(const StageGraph *graphs, const char *county, int target,
 	if (s >= 0 && sg->depth[s] >= sg->depth[approved])
 		return true;
 	if (stage)
-		appendStringInfo(detail, "The scheme of county %s is at \"%s\"; a unit reaches \"%s\" only once its county's scheme is \"%s\".",
-						 county, stage, UNIT_TRANSFERRED, SCHEME_APPROVED);
+		appendStringInfo(detail, mc_gettext("The scheme of county %s is at \"%s\"; a unit reaches \"%s\" only once its county's scheme is \"%s\"."),
+						 county, mc_label_cstring("stage", stage), mc_label_cstring("stage", UNIT_TRANSFERRED),
+						 mc_label_cstring("stage", SCHEME_APPROVED));
 	else
-		appendStringInfo(detail, "County %s has no scheme; a unit reaches \"%s\" only once its county's scheme is \"%s\".",
-						 county, UNIT_TRANSFERRED, SCHEME_APPROVED);
+		appendStringInfo(detail, mc_gettext("County %s has no scheme; a unit reaches \"%s\" only once its county's scheme is \"%s\"."),
+						 county, mc_label_cstring("stage", UNIT_TRANSFERRED), mc_label_cstring("stage", SCHEME_APPROVED));
 	return false;
 }
 
@@ -165,16 +167,16 @@ mc_unit_members_closed(const StageGraph *graphs, int64 unit_id, bool retained_nu
 		if (s >= 0 && cg->depth[s] >= cg->depth[cancelled])
 			continue;
 		if (nopen++ > 0)
-			appendStringInfoString(&open, ", ");
+			appendStringInfoString(&open, mc_gettext(", "));
 		if (stage)
-			appendStringInfo(&open, "mine %s is at \"%s\"", mine, stage);
+			appendStringInfo(&open, mc_gettext("mine %s is at \"%s\""), mine, mc_label_cstring("stage", stage));
 		else
-			appendStringInfo(&open, "mine %s has no closure", mine);
+			appendStringInfo(&open, mc_gettext("mine %s has no closure"), mine);
 	}
 	if (nopen == 0)
 		return true;
-	appendStringInfo(detail, "A unit reaches \"%s\" only once the closure of every member other than the retained mine has reached \"%s\": %s.",
-					 UNIT_LICENSED, CLOSURE_LICENSE_CANCELLED, open.data);
+	appendStringInfo(detail, mc_gettext("A unit reaches \"%s\" only once the closure of every member other than the retained mine has reached \"%s\": %s."),
+					 mc_label_cstring("stage", UNIT_LICENSED), mc_label_cstring("stage", CLOSURE_LICENSE_CANCELLED), open.data);
 	return false;
 }
 

@@ -25,6 +25,8 @@
 #include "utils/datum.h"
 #include "utils/rel.h"
 
+#include "i18n.h"
+#include "mineconsol.h"
 #include "stage.h"
 
 /* The tables of the tracks, in Track order, for mc_trigger_check(). */
@@ -276,16 +278,18 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 				 errmsg("%s cannot start at stage \"%s\"",
 						mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county), stage),
 				 errdetail("\"%s\" is not a stage of the %s track; a new row starts at \"%s\".",
-						   stage, mc_track_defs[t].name, g->stages[g->first])));
+						   stage, mc_label_cstring("track", mc_track_defs[t].name),
+						   mc_label_cstring("stage", g->stages[g->first]))));
 	if (superuser())
 		return;					/* restore, migration */
 	if (s != g->first)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("%s cannot start at stage \"%s\"",
-						mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county), stage),
+						mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county),
+						mc_label_cstring("stage", stage)),
 				 errdetail("A new row starts at \"%s\" and moves forward one step at a time.",
-						   g->stages[g->first]),
+						   mc_label_cstring("stage", g->stages[g->first])),
 				 errhint("Insert it at \"%s\" and use advance(); only a superuser may insert a row at a later stage (restore, migration).",
 						 g->stages[g->first])));
 	if (t == TRACK_UNIT && county != NULL)
@@ -301,9 +305,9 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 					 errmsg("%s cannot be created before the scheme of county %s is drafted",
 							mc_row_label(t, row_id, county), county),
 					 sstage ? errdetail("The scheme of county %s is at \"%s\"; units are adopted only once it is \"%s\" or later.",
-										county, sstage, SCHEME_DRAFTED)
+										county, mc_label_cstring("stage", sstage), mc_label_cstring("stage", SCHEME_DRAFTED))
 					 : errdetail("County %s has no scheme; units are adopted only once it is \"%s\" or later.",
-								 county, SCHEME_DRAFTED),
+								 county, mc_label_cstring("stage", SCHEME_DRAFTED)),
 					 errhint("Advance the county's scheme first, e.g. advance('scheme', id, '%s', evidence).",
 							 SCHEME_DRAFTED)));
 	}
@@ -334,14 +338,16 @@ refuse_no_step(const StageGraph *g, Track t, int64 row_id, const char *county,
 	initStringInfo(&invalid);
 
 	if (ti < 0)
-		appendStringInfo(&detail, "\"%s\" is not a stage of the %s track.", to, mc_track_defs[t].name);
+		appendStringInfo(&detail, mc_gettext("\"%s\" is not a stage of the %s track."), to,
+						 mc_label_cstring("track", mc_track_defs[t].name));
 	else if (fi >= 0 && mc_graph_before(g, ti, fi))
 	{
-		appendStringInfo(&detail, "\"%s\" comes before \"%s\".", to, from);
-		hint = "Only revert_stage() moves a row back, for members of mineconsol_admin (the city).";
+		appendStringInfo(&detail, mc_gettext("\"%s\" comes before \"%s\"."),
+						 mc_label_cstring("stage", to), mc_label_cstring("stage", from));
+		hint = mc_gettext("Only revert_stage() moves a row back, for members of mineconsol_admin (the city).");
 	}
 	else
-		appendStringInfo(&detail, "\"%s\" is not the next stage.", to);
+		appendStringInfo(&detail, mc_gettext("\"%s\" is not the next stage."), mc_label_cstring("stage", to));
 	if (fi >= 0)
 		mc_append_allowed_next(&detail, g, fi);
 	if (ti >= 0 && hint == NULL)
@@ -351,14 +357,19 @@ refuse_no_step(const StageGraph *g, Track t, int64 row_id, const char *county,
 		if (into)
 			mc_check_evidence(new_ev, into, &missing, &invalid, &date, &date_set, NULL, NULL);
 		if (missing.len > 0)
-			appendStringInfo(&detail, " Missing evidence for \"%s\": %s.", to, missing.data);
+		{
+			mc_append_sentence_break(&detail);
+			appendStringInfo(&detail, mc_gettext("Missing evidence for \"%s\": %s."),
+							 mc_label_cstring("stage", to), missing.data);
+		}
 	}
 	if (hint == NULL)
-		hint = "Move one step at a time: advance(track, id, next_stage, evidence).";
+		hint = mc_gettext("Move one step at a time: advance(track, id, next_stage, evidence).");
 	ereport(ERROR,
 			(errcode(ERRCODE_CHECK_VIOLATION),
 			 errmsg("%s cannot move from \"%s\" to \"%s\"",
-					mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county), from, to),
+					mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county),
+					mc_label_cstring("stage", from), mc_label_cstring("stage", to)),
 			 errdetail("%s", detail.data),
 			 errhint("%s", hint)));
 }
@@ -379,16 +390,24 @@ refuse_step(const StageGraph *g, Track t, int64 row_id, const char *county,
 {
 	mc_append_allowed_next(detail, g, fi);
 	if (missing->len > 0)
-		appendStringInfo(detail, " Missing evidence: %s.", missing->data);
+	{
+		mc_append_sentence_break(detail);
+		appendStringInfo(detail, mc_gettext("Missing evidence: %s."), missing->data);
+	}
 	if (invalid->len > 0)
-		appendStringInfo(detail, " Invalid evidence: %s.", invalid->data);
+	{
+		mc_append_sentence_break(detail);
+		appendStringInfo(detail, mc_gettext("Invalid evidence: %s."), invalid->data);
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_CHECK_VIOLATION),
 			 errmsg("%s cannot move from \"%s\" to \"%s\"",
-					mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county), from, to),
+					mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county),
+					mc_label_cstring("stage", from), mc_label_cstring("stage", to)),
 			 errdetail("%s", detail->data),
 			 evidence_stale
-			 ? errhint("stage_evidence was not changed: set it to the evidence of \"%s\" in the same UPDATE as stage, or use advance().", to)
+			 ? errhint("stage_evidence was not changed: set it to the evidence of \"%s\" in the same UPDATE as stage, or use advance().",
+					   mc_label_cstring("stage", to))
 			 : (missing->len > 0 || invalid->len > 0)
 			 ? errhint("Give the evidence as a JSON object with the keys of the step, e.g. {\"date\": \"2022-10-20\", \"doc_no\": \"…\"}; unknown keys are kept.")
 			 : 0));
@@ -402,10 +421,10 @@ check_recorder(const StageStep *step, Track t, int64 row_id, const char *county,
 if (step->by_city && !mc_user_is_city())
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("permission denied to record \"%s\" for %s", to,
+			 errmsg("permission denied to record \"%s\" for %s", mc_label_cstring("stage", to),
 					mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county)),
 			 errdetail("The step from \"%s\" to \"%s\" is recorded by the city (members of mineconsol_admin), as stage_transitions.recorded_by says.",
-					   from, to),
+					   mc_label_cstring("stage", from), mc_label_cstring("stage", to)),
 			 errhint("County staff record the steps whose recorded_by is 'county'; the city records this one once it has decided.")));
 }
 
@@ -474,7 +493,8 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("evidence of %s can change only with its stage",
 						mc_row_label(t, row_id, t == TRACK_CLOSURE ? mc_closure_county(row_id) : county)),
-				 errdetail("stage_evidence holds the evidence of the step that reached \"%s\", recorded in stage_events.", from),
+				 errdetail("stage_evidence holds the evidence of the step that reached \"%s\", recorded in stage_events.",
+						   mc_label_cstring("stage", from)),
 				 errhint("To correct it, revert_stage() and advance again.")));
 	}
 
@@ -549,9 +569,9 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
  *		BEFORE INSERT OR UPDATE OF stage, stage_evidence, last_event_id,
  *		last_event_hash OR DELETE row trigger.
  */
-PG_FUNCTION_INFO_V1(stage_guard);
+PG_FUNCTION_INFO_V1(mc_stage_guard);
 Datum
-stage_guard(PG_FUNCTION_ARGS)
+mc_stage_guard(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Trigger    *trigger;

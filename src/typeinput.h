@@ -1,7 +1,7 @@
 /*
  * typeinput.h
  *		Small helpers shared by the text input of mineconsol's base types
- *		(license_no.c, uscc.c).
+ *		(license_no.c, uscc.c), and their comparison functions.
  *
  * Both types read identifiers typed or pasted by people: the value is
  * trimmed of surrounding ASCII white space and nothing else is changed.
@@ -12,6 +12,8 @@
 #define MINECONSOL_TYPEINPUT_H
 
 #include "postgres.h"
+
+#include "fmgr.h"
 
 /* ASCII white space: space, tab, newline, vertical tab, form feed, return. */
 static inline bool
@@ -57,5 +59,43 @@ mc_digits_value(const char *p, int n)
 		v = v * 10 + (*p++ - '0');
 	return v;
 }
+
+/*
+ * MC_BYTE_ORDER_FUNCTIONS(type, Struct)
+ *		The btree support function and the functions of the six comparison
+ *		operators of a base type whose values (a Struct holding char
+ *		data[], passed by reference) sort as their bytes: mc_<type>_cmp,
+ *		mc_<type>_eq, mc_<type>_ne, mc_<type>_lt, mc_<type>_le, mc_<type>_gt
+ *		and mc_<type>_ge.  Their SQL: sql/templates/byte_ordered_type.sql.
+ */
+#define MC_BYTE_ORDER_FUNCTION(type, Struct, op, test) \
+PG_FUNCTION_INFO_V1(mc_##type##_##op); \
+Datum \
+mc_##type##_##op(PG_FUNCTION_ARGS) \
+{ \
+	const Struct *a = (const Struct *) PG_GETARG_POINTER(0); \
+	const Struct *b = (const Struct *) PG_GETARG_POINTER(1); \
+\
+	PG_RETURN_BOOL(memcmp(a->data, b->data, sizeof(a->data)) test 0); \
+} \
+extern int no_such_variable
+
+#define MC_BYTE_ORDER_FUNCTIONS(type, Struct) \
+PG_FUNCTION_INFO_V1(mc_##type##_cmp); \
+Datum \
+mc_##type##_cmp(PG_FUNCTION_ARGS) \
+{ \
+	const Struct *a = (const Struct *) PG_GETARG_POINTER(0); \
+	const Struct *b = (const Struct *) PG_GETARG_POINTER(1); \
+	int			c = memcmp(a->data, b->data, sizeof(a->data)); \
+\
+	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0)); \
+} \
+MC_BYTE_ORDER_FUNCTION(type, Struct, eq, ==); \
+MC_BYTE_ORDER_FUNCTION(type, Struct, ne, !=); \
+MC_BYTE_ORDER_FUNCTION(type, Struct, lt, <); \
+MC_BYTE_ORDER_FUNCTION(type, Struct, le, <=); \
+MC_BYTE_ORDER_FUNCTION(type, Struct, gt, >); \
+MC_BYTE_ORDER_FUNCTION(type, Struct, ge, >=)
 
 #endif							/* MINECONSOL_TYPEINPUT_H */

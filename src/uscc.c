@@ -229,24 +229,18 @@ uscc_parse(const char *str, const char *input)
 	return uscc_make(&chk);
 }
 
-static int
-uscc_cmp_internal(const Uscc *a, const Uscc *b)
-{
-	return memcmp(a->data, b->data, USCC_LEN);
-}
-
-PG_FUNCTION_INFO_V1(uscc_in);
+PG_FUNCTION_INFO_V1(mc_uscc_in);
 Datum
-uscc_in(PG_FUNCTION_ARGS)
+mc_uscc_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 
 	PG_RETURN_POINTER(uscc_parse(str, str));
 }
 
-PG_FUNCTION_INFO_V1(uscc_out);
+PG_FUNCTION_INFO_V1(mc_uscc_out);
 Datum
-uscc_out(PG_FUNCTION_ARGS)
+mc_uscc_out(PG_FUNCTION_ARGS)
 {
 	Uscc	   *u = PG_GETARG_USCC_P(0);
 
@@ -258,9 +252,9 @@ uscc_out(PG_FUNCTION_ARGS)
  * input; pq_getmsgtext() has already refused bytes that are not valid in the
  * server encoding, zero bytes included.
  */
-PG_FUNCTION_INFO_V1(uscc_recv);
+PG_FUNCTION_INFO_V1(mc_uscc_recv);
 Datum
-uscc_recv(PG_FUNCTION_ARGS)
+mc_uscc_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			nbytes;
@@ -269,9 +263,9 @@ uscc_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(uscc_parse(str, str));
 }
 
-PG_FUNCTION_INFO_V1(uscc_send);
+PG_FUNCTION_INFO_V1(mc_uscc_send);
 Datum
-uscc_send(PG_FUNCTION_ARGS)
+mc_uscc_send(PG_FUNCTION_ARGS)
 {
 	Uscc	   *u = PG_GETARG_USCC_P(0);
 	StringInfoData buf;
@@ -282,9 +276,9 @@ uscc_send(PG_FUNCTION_ARGS)
 }
 
 /* NULL instead of an error: for loading dirty registers. */
-PG_FUNCTION_INFO_V1(try_uscc);
+PG_FUNCTION_INFO_V1(mc_try_uscc);
 Datum
-try_uscc(PG_FUNCTION_ARGS)
+mc_try_uscc(PG_FUNCTION_ARGS)
 {
 	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	UsccCheck	chk;
@@ -294,71 +288,25 @@ try_uscc(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(uscc_make(&chk));
 }
 
-/* Comparison: the text in byte order */
+/*
+ * Comparison: the text in byte order (the characters themselves):
+ * mc_uscc_cmp, mc_uscc_eq, mc_uscc_ne, mc_uscc_lt, mc_uscc_le, mc_uscc_gt
+ * and mc_uscc_ge.
+ */
+MC_BYTE_ORDER_FUNCTIONS(uscc, Uscc);
 
-PG_FUNCTION_INFO_V1(uscc_cmp);
+PG_FUNCTION_INFO_V1(mc_uscc_hash);
 Datum
-uscc_cmp(PG_FUNCTION_ARGS)
-{
-	int			c = uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1));
-
-	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
-}
-
-PG_FUNCTION_INFO_V1(uscc_eq);
-Datum
-uscc_eq(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) == 0);
-}
-
-PG_FUNCTION_INFO_V1(uscc_ne);
-Datum
-uscc_ne(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) != 0);
-}
-
-PG_FUNCTION_INFO_V1(uscc_lt);
-Datum
-uscc_lt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) < 0);
-}
-
-PG_FUNCTION_INFO_V1(uscc_le);
-Datum
-uscc_le(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) <= 0);
-}
-
-PG_FUNCTION_INFO_V1(uscc_gt);
-Datum
-uscc_gt(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) > 0);
-}
-
-PG_FUNCTION_INFO_V1(uscc_ge);
-Datum
-uscc_ge(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) >= 0);
-}
-
-PG_FUNCTION_INFO_V1(uscc_hash);
-Datum
-uscc_hash(PG_FUNCTION_ARGS)
+mc_uscc_hash(PG_FUNCTION_ARGS)
 {
 	Uscc	   *u = PG_GETARG_USCC_P(0);
 
 	return hash_any((unsigned char *) u->data, USCC_LEN);
 }
 
-PG_FUNCTION_INFO_V1(uscc_hash_extended);
+PG_FUNCTION_INFO_V1(mc_uscc_hash_extended);
 Datum
-uscc_hash_extended(PG_FUNCTION_ARGS)
+mc_uscc_hash_extended(PG_FUNCTION_ARGS)
 {
 	Uscc	   *u = PG_GETARG_USCC_P(0);
 
@@ -368,9 +316,9 @@ uscc_hash_extended(PG_FUNCTION_ARGS)
 
 /* Fields */
 
-PG_FUNCTION_INFO_V1(uscc_region);
+PG_FUNCTION_INFO_V1(mc_uscc_region);
 Datum
-uscc_region(PG_FUNCTION_ARGS)
+mc_uscc_region(PG_FUNCTION_ARGS)
 {
 	Uscc	   *u = PG_GETARG_USCC_P(0);
 

@@ -1,4 +1,7 @@
 -- mineconsol 0.1.0 -> 0.2.0.  Each area appends, in a file of its own
 -- numbered like its piece in sql/, the statements that turn what 0.1.0
--- created into what the pieces create now.  test/shell/upgrade.sh checks that
--- the result is the same catalog as a fresh install of 0.2.0.
+-- created into what the pieces create now; a definition it needs as the
+-- install piece has it is named (-- @copy, -- @replace: sql/expand.pl), not
+-- copied.  01_symbols.sql comes first: it points 0.1.0's C functions at this
+-- module before anything calls one.  test/shell/upgrade.sh checks that the
+-- result is the same catalog as a fresh install of 0.2.0.

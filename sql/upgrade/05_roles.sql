@@ -2,73 +2,11 @@
 -- function that applies them.
 
 -- Availability: 0.2.0
-CREATE FUNCTION recommended_role_settings()
-RETURNS TABLE (setting text, value text, reason text)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $fn$
-	VALUES
-	('idle_in_transaction_session_timeout', '1min',
-	 'A session idle for a minute inside a transaction is ended by the server: its locks and its snapshot go with it, so a forgotten BEGIN cannot hold up other sessions.'),
-	('lock_timeout', '10s',
-	 'A statement that has waited ten seconds for a lock gives up (55P03) instead of queuing on, so the statements queued behind it are not held up with it.'),
-	('statement_timeout', '5min',
-	 'A statement is cancelled (57014) after five minutes; a county''s import, adoption or refresh takes seconds.')
-$fn$;
-COMMENT ON FUNCTION recommended_role_settings() IS
-  'The settings apply_role_settings() gives a login role by default, with the value and the reason for each: idle_in_transaction_session_timeout 1min, lock_timeout 10s, statement_timeout 5min.';
+-- @copy sql/05_roles.sql CREATE FUNCTION recommended_role_settings(
+-- @copy sql/05_roles.sql COMMENT ON FUNCTION recommended_role_settings(
 
 -- Availability: 0.2.0
-CREATE FUNCTION apply_role_settings(login_role regrole,
-									idle_in_transaction_session_timeout text DEFAULT NULL,
-									lock_timeout text DEFAULT NULL,
-									statement_timeout text DEFAULT NULL)
-RETURNS TABLE (setting text, value text)
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-#variable_conflict use_column
-DECLARE
-	target record;
-	caller record;
-	wanted jsonb;
-	s record;
-BEGIN
-	IF login_role IS NULL THEN
-		RAISE EXCEPTION 'login_role must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	SELECT r.rolname, r.rolcanlogin, r.rolsuper INTO target FROM pg_roles r WHERE r.oid = login_role;
-	IF NOT target.rolcanlogin THEN
-		RAISE EXCEPTION 'role "%" cannot log in', target.rolname
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'A role''s settings apply when it logs in; a group role''s settings do not pass to its members.',
-				  HINT = 'Apply them to each login role, e.g. SELECT mineconsol.apply_role_settings(r.oid::regrole) FROM pg_roles r WHERE r.rolcanlogin AND pg_has_role(r.oid, ''mineconsol_editor'', ''MEMBER'');';
-	END IF;
-	SELECT r.rolsuper, r.rolcreaterole INTO caller FROM pg_roles r WHERE r.rolname = current_user;
-	IF NOT (caller.rolsuper OR (caller.rolcreaterole AND NOT target.rolsuper)) THEN
-		RAISE EXCEPTION 'permission denied to change the settings of role "%"', target.rolname
-			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = 'ALTER ROLE ... SET needs the CREATEROLE attribute (and, from PostgreSQL 16, ADMIN OPTION on the role), or a superuser for a superuser role.',
-				  HINT = 'Ask the DBA to run it, or to give the city''s administrator CREATEROLE.';
-	END IF;
-	-- The recommended values, with the caller's in their place.
-	wanted := jsonb_strip_nulls(jsonb_build_object(
-		'idle_in_transaction_session_timeout', idle_in_transaction_session_timeout,
-		'lock_timeout', lock_timeout,
-		'statement_timeout', statement_timeout));
-	FOR s IN SELECT r.setting, COALESCE(wanted ->> r.setting, r.value) AS value
-			   FROM mineconsol.recommended_role_settings() r
-	LOOP
-		EXECUTE format('ALTER ROLE %I IN DATABASE %I SET %I = %L',
-					   target.rolname, current_database(), s.setting, s.value);
-	END LOOP;
-	RETURN QUERY
-		SELECT split_part(c, '=', 1), substr(c, strpos(c, '=') + 1)
-		  FROM pg_db_role_setting d, unnest(d.setconfig) AS c
-		 WHERE d.setrole = login_role
-		   AND d.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
-		 ORDER BY 1;
-END
-$fn$;
+-- @copy sql/05_roles.sql CREATE FUNCTION apply_role_settings(
 COMMENT ON FUNCTION apply_role_settings(regrole, text, text, text) IS
   'Stores recommended_role_settings() on a login role for this database (ALTER ROLE … IN DATABASE … SET), each replaced by the argument of its name when that is not NULL, and returns the role''s settings in this database. Runs with the caller''s rights: needs CREATEROLE or a superuser. For the city''s DBA (mineconsol_admin).';
 REVOKE ALL ON FUNCTION apply_role_settings(regrole, text, text, text) FROM PUBLIC;

@@ -4,55 +4,21 @@
 -- county staff, trigger functions not executable by PUBLIC, and a neutral
 -- message for a licence number registered in another county.
 
-COMMENT ON TABLE role_counties IS
-  'Which counties a role works for. A row (role, county) gives the role and its members the access of that role in the county: read when the role is a member of any mineconsol role, write only when it is a member of mineconsol_editor or mineconsol_admin (my_counties(), my_write_counties()). Maintained by mineconsol_admin.';
+-- @copy sql/70_security.sql COMMENT ON TABLE role_counties IS
 COMMENT ON COLUMN role_counties.role_name IS 'A login role or a group role; its members inherit its counties, with its access (read, or read and write)';
 
-COMMENT ON FUNCTION sees_all_counties() IS
-  'true when the current role reads every county: a member of mineconsol_admin or mineconsol_inspector, or a role that bypasses row-level security.';
+-- @copy sql/70_security.sql COMMENT ON FUNCTION sees_all_counties(
 
 -- Availability: 0.2.0
-CREATE FUNCTION writes_all_counties() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-	SELECT pg_catalog.pg_has_role(current_user, 'mineconsol_admin', 'MEMBER')
-		OR (SELECT r.rolbypassrls OR r.rolsuper FROM pg_catalog.pg_roles r
-			 WHERE r.rolname OPERATOR(pg_catalog.=) current_user)
-$fn$;
-COMMENT ON FUNCTION writes_all_counties() IS
-  'true when the current role writes every county: a member of mineconsol_admin (the city), or a role that bypasses row-level security. An inspector reads every county but writes none.';
+-- @copy sql/70_security.sql CREATE FUNCTION writes_all_counties(
+-- @copy sql/70_security.sql COMMENT ON FUNCTION writes_all_counties(
 
-CREATE OR REPLACE FUNCTION my_counties() RETURNS text[]
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
-	  FROM mineconsol.role_counties rc
-	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
-	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
-	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_inspector', 'MEMBER'))
-$fn$;
-COMMENT ON FUNCTION my_counties() IS
-  'The counties the current role reads: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of a mineconsol role.';
+-- @replace sql/70_security.sql CREATE FUNCTION my_counties(
+-- @copy sql/70_security.sql COMMENT ON FUNCTION my_counties(
 
 -- Availability: 0.2.0
-CREATE FUNCTION my_write_counties() RETURNS text[]
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
-	  FROM mineconsol.role_counties rc
-	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
-	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
-	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER'))
-$fn$;
-COMMENT ON FUNCTION my_write_counties() IS
-  'The counties the current role writes: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of mineconsol_editor or mineconsol_admin. A subset of my_counties().';
+-- @copy sql/70_security.sql CREATE FUNCTION my_write_counties(
+-- @copy sql/70_security.sql COMMENT ON FUNCTION my_write_counties(
 
 -- The one condition every county-scoped policy states.  The policies call it
 -- as county_in(county_code, (SELECT sees_all_counties()), (SELECT
@@ -61,11 +27,8 @@ COMMENT ON FUNCTION my_write_counties() IS
 -- used once, so the planner inlines it, and the two sub-selects stay
 -- InitPlans, computed once per query rather than once per row.
 -- Availability: 0.2.0
-CREATE FUNCTION county_in(county_code text, every_county boolean, counties text[]) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN every_county OR county_code OPERATOR(pg_catalog.=) ANY (counties);
-COMMENT ON FUNCTION county_in(text, boolean, text[]) IS
-  'Row-level security''s test: true when every_county, or when county_code is one of counties. Policies pass (SELECT sees_all_counties()) and (SELECT my_counties()) to read, (SELECT writes_all_counties()) and (SELECT my_write_counties()) to write.';
+-- @copy sql/70_security.sql CREATE FUNCTION county_in(
+-- @copy sql/70_security.sql COMMENT ON FUNCTION county_in(
 
 -- The policies, now through county_in() and, for writing, my_write_counties().
 ALTER POLICY mines_read ON mines
@@ -123,12 +86,7 @@ REVOKE USAGE ON SEQUENCE mines_id_seq, violations_id_seq, zones_id_seq, schemes_
 -- its own.  Those of 10_config.sql, 20_registry.sql and this file are
 -- revoked where they are defined; these come from 25_zone_relations.sql and
 -- 40_stage.sql.
-REVOKE ALL ON FUNCTION mines_zone_relations() FROM PUBLIC;
-REVOKE ALL ON FUNCTION zones_zone_relations() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_cache_invalidate() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_guard() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_events_append() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_events_append_only() FROM PUBLIC;
+-- @copy sql/70_security.sql REVOKE ALL ON FUNCTION mines_zone_relations( .. REVOKE ALL ON FUNCTION stage_events_append_only(
 
 -- A licence number is unique across the city (the unique index on
 -- mines.license_no is the guard).  When the mine that holds it belongs to a
@@ -139,41 +97,15 @@ REVOKE ALL ON FUNCTION stage_events_append_only() FROM PUBLIC;
 -- entry and nothing the caller passes but the number.  Two writers racing
 -- for one number are still told apart by the index.
 -- Availability: 0.2.0
-CREATE FUNCTION mines_license_no_taken() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-BEGIN
-	IF TG_RELID <> 'mineconsol.mines'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'mines_license_no_taken() fires only BEFORE INSERT OR UPDATE FOR EACH ROW on mineconsol.mines'
-			USING ERRCODE = 'trigger_protocol_violated';
-	END IF;
-	IF NEW.license_no IS NOT NULL
-	   AND EXISTS (SELECT 1 FROM mineconsol.mines m
-				    WHERE m.license_no OPERATOR(mineconsol.=) NEW.license_no) THEN
-		RAISE EXCEPTION 'licence number % is already registered', NEW.license_no
-			USING ERRCODE = 'unique_violation',
-				  DETAIL = 'A licence number belongs to one mine in the whole city; the mine that holds it may be in a county you do not work for.',
-				  HINT = 'Check the number against the licence. If no mine you can see holds it, ask the city (mineconsol_admin) which county registered it.';
-	END IF;
-	RETURN NEW;
-END
-$fn$;
-COMMENT ON FUNCTION mines_license_no_taken() IS
-  'Trigger on mines: refuses (23505) a licence number another mine already holds with a message that names neither that mine nor its county, which the writer may not be allowed to see. Runs as the owner to look in every county; the unique index stays the guard.';
+-- @copy sql/70_security.sql CREATE FUNCTION mines_license_no_taken(
+-- @copy sql/70_security.sql COMMENT ON FUNCTION mines_license_no_taken(
 REVOKE ALL ON FUNCTION mines_license_no_taken() FROM PUBLIC;
 
 -- A new number only: the row being updated holds the old one.
-CREATE TRIGGER mines_license_no_taken_insert BEFORE INSERT ON mines
-	FOR EACH ROW WHEN (NEW.license_no IS NOT NULL) EXECUTE FUNCTION mines_license_no_taken();
-CREATE TRIGGER mines_license_no_taken_update BEFORE UPDATE OF license_no ON mines
-	FOR EACH ROW WHEN (NEW.license_no IS NOT NULL AND NEW.license_no IS DISTINCT FROM OLD.license_no)
-	EXECUTE FUNCTION mines_license_no_taken();
-COMMENT ON TRIGGER mines_license_no_taken_insert ON mines IS
-  'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
-COMMENT ON TRIGGER mines_license_no_taken_update ON mines IS
-  'Refuses a licence number already registered (23505) without naming the mine or county that holds it';
+-- @copy sql/70_security.sql CREATE TRIGGER mines_license_no_taken_insert BEFORE INSERT ON mines
+-- @copy sql/70_security.sql CREATE TRIGGER mines_license_no_taken_update BEFORE UPDATE OF license_no ON mines
+-- @copy sql/70_security.sql COMMENT ON TRIGGER mines_license_no_taken_insert ON mines IS
+-- @copy sql/70_security.sql COMMENT ON TRIGGER mines_license_no_taken_update ON mines IS
 
 -- 0.1.0 gave a mapped role's members its counties whatever the role was; now
 -- a mapping gives the access of the role it maps.  Say which mappings give

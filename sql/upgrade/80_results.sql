@@ -5,46 +5,21 @@
 REVOKE INSERT, DELETE ON disposition_results, merge_plan_results FROM mineconsol_editor, mineconsol_admin;
 DROP POLICY disposition_results_county ON disposition_results;
 DROP POLICY merge_plan_results_county ON merge_plan_results;
-CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
-	USING ((SELECT sees_all_counties()) OR EXISTS (SELECT 1 FROM mines m WHERE m.id = disposition_results.mine_id));
-CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
-	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+-- @copy sql/80_results.sql CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
+-- @copy sql/80_results.sql CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
 
 COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored verdict is read with its mine (the mine''s county); all for the city and the inspectors. Only refresh_results() writes';
 COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';
+-- @copy sql/80_results.sql COMMENT ON TABLE disposition_results IS
 
 -- What the merged areas were computed from, so that an incremental refresh
 -- can keep them.
 ALTER TABLE merge_plan_results ADD COLUMN members_digest text;
-COMMENT ON COLUMN merge_plan_results.members_digest IS 'MD5 of the members'' ids and areas and the merge distance: an incremental refresh keeps geom and gap_geom while it is unchanged';
+-- @copy sql/80_results.sql COMMENT ON COLUMN merge_plan_results.members_digest IS
 
--- Per-county counts of the stored verdicts, which v_county_progress reads
--- instead of counting a million rows each time; written by the refresh in the
--- transaction that stores the verdicts.
+-- Per-county counts of the stored verdicts, which v_county_progress reads.
 -- Availability: 0.2.0
-CREATE TABLE county_results (
-	county_code         text PRIMARY KEY,
-	mines               bigint NOT NULL,
-	mines_before        bigint NOT NULL,
-	mines_after         bigint NOT NULL,
-	mines_exiting       bigint NOT NULL,
-	large_medium_after  bigint NOT NULL,
-	scale_unknown_after bigint NOT NULL
-);
-COMMENT ON TABLE county_results IS
-  'Per county, the counts of its stored sand, gravel, stone and clay verdicts (disposition_results) that v_county_progress shows; kept by refresh_results() in the same transaction, read by county.';
-COMMENT ON COLUMN county_results.county_code IS 'County';
-COMMENT ON COLUMN county_results.mines IS 'Stored verdicts of sand/gravel/clay mines';
-COMMENT ON COLUMN county_results.mines_before IS 'Of which in scope';
-COMMENT ON COLUMN county_results.mines_after IS 'Of which kept: merge_retain, retain, rectify';
-COMMENT ON COLUMN county_results.mines_exiting IS 'Of which exiting later under C5';
-COMMENT ON COLUMN county_results.large_medium_after IS 'Kept mines of large or medium scale';
-COMMENT ON COLUMN county_results.scale_unknown_after IS 'Kept mines of unknown scale';
-ALTER TABLE county_results ENABLE ROW LEVEL SECURITY;
-CREATE POLICY county_results_county ON county_results FOR SELECT
-	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
-COMMENT ON POLICY county_results_county ON county_results IS 'A county''s counts for its county; all for the city and the inspectors. Only refresh_results() writes';
-GRANT SELECT ON county_results TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+-- @copy sql/80_results.sql CREATE TABLE county_results ( .. GRANT SELECT ON county_results TO
 -- The counts of what 0.1.0 stored, so that v_county_progress shows them until the next refresh.
 INSERT INTO county_results (county_code, mines, mines_before, mines_after, mines_exiting, large_medium_after, scale_unknown_after)
 SELECT r.county_code, count(*),
@@ -56,8 +31,6 @@ SELECT r.county_code, count(*),
   FROM disposition_results r
  WHERE r.mineral_group = 'sand_gravel_clay'
  GROUP BY r.county_code;
-COMMENT ON TABLE disposition_results IS
-  'Every mine''s verdict as of the last refresh_results() of its county, computed from the whole registry at results_as_of(); written only by the extension, read by county (with the mine). Read by the v_* views.';
 
 -- Rows that are not what the extension computed (a county's forged verdict
 -- for another county's mine) go; the rest stay until the next refresh.
@@ -68,22 +41,14 @@ DROP FUNCTION refresh_results();
 -- The day stored results judge at: one date for the whole city, set by the
 -- city (mineconsol_admin), never a session's mineconsol.as_of.  No row: today.
 -- Availability: 0.2.0
-CREATE TABLE results_as_of (
-	as_of date NOT NULL
-	      CONSTRAINT results_as_of_range CHECK (as_of BETWEEN '2000-01-01' AND '2100-12-31')
-);
+-- @copy sql/80_results.sql CREATE TABLE results_as_of (
 CREATE UNIQUE INDEX results_as_of_one_row ON results_as_of ((true));
-COMMENT ON TABLE results_as_of IS
-  'The day refresh_results() judges every stored verdict at, for the whole city: at most one row, maintained by the city (mineconsol_admin); with no row, the day of the refresh. A session''s mineconsol.as_of never reaches stored results. Config table: survives pg_dump.';
+-- @copy sql/80_results.sql COMMENT ON TABLE results_as_of IS
 COMMENT ON COLUMN results_as_of.as_of IS 'The day (2000-01-01 .. 2100-12-31)';
 
 -- Availability: 0.2.0
-CREATE FUNCTION results_as_of() RETURNS date
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN COALESCE((SELECT r.as_of FROM mineconsol.results_as_of r), CURRENT_DATE);
-COMMENT ON FUNCTION results_as_of() IS
-  'The day stored results judge at: the row of results_as_of, or today (the current date) when there is none.';
+-- @copy sql/80_results.sql CREATE FUNCTION results_as_of(
+-- @copy sql/80_results.sql COMMENT ON FUNCTION results_as_of(
 
 -- One row per county whose results were ever asked for: when they were last
 -- computed, and the row a refresh locks.  A refresh asks for its counties by
@@ -93,51 +58,19 @@ COMMENT ON FUNCTION results_as_of() IS
 -- serialise two refreshes of one county; refreshes of different counties
 -- never wait for each other, and the city's takes the rows in key order.
 -- Availability: 0.2.0
-CREATE TABLE result_refreshes (
-	county_code    text PRIMARY KEY REFERENCES counties (code) ON DELETE CASCADE,
-	refreshed_at   timestamptz,
-	as_of          date,
-	requested      boolean NOT NULL DEFAULT false,
-	requested_xact xid8,
-	requested_full boolean NOT NULL DEFAULT false  -- Availability: 0.2.0
-);
-COMMENT ON TABLE result_refreshes IS
-  'Per county: when refresh_results() last stored its results and the day they judge at. A refresh flags its counties'' rows (requested; row-level security limits a role to its counties) and holds their row locks until it commits, so two refreshes of one county run one after the other.';
-COMMENT ON COLUMN result_refreshes.county_code IS 'County';
-COMMENT ON COLUMN result_refreshes.refreshed_at IS 'When its results were last stored; NULL when never';
-COMMENT ON COLUMN result_refreshes.as_of IS 'The day they judge at (results_as_of())';
-COMMENT ON COLUMN result_refreshes.requested IS 'true while a refresh of this transaction is asked for';
-COMMENT ON COLUMN result_refreshes.requested_xact IS 'The transaction that wrote the row (set by trigger, whatever the writer gives)';
-COMMENT ON COLUMN result_refreshes.requested_full IS 'true while a full refresh (refresh_results(false)) is asked for: every cluster''s areas are computed again, none reused';
+-- @copy sql/80_results.sql CREATE TABLE result_refreshes (
+-- @copy sql/80_results.sql COMMENT ON TABLE result_refreshes IS
+-- @copy sql/80_results.sql COMMENT ON COLUMN result_refreshes.county_code IS .. COMMENT ON COLUMN result_refreshes.requested_full IS
 
 -- Availability: 0.2.0
-CREATE FUNCTION result_refreshes_stamp() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-BEGIN
-	IF TG_RELID <> 'mineconsol.result_refreshes'::regclass OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW'
-	   OR TG_OP NOT IN ('INSERT', 'UPDATE') THEN
-		RAISE EXCEPTION 'result_refreshes_stamp() fires only BEFORE INSERT OR UPDATE of each row of mineconsol.result_refreshes'
-			USING ERRCODE = 'trigger_protocol_violated';
-	END IF;
-	NEW.requested_xact := CASE WHEN NEW.requested THEN pg_current_xact_id() END;
-	RETURN NEW;
-END
-$fn$;
-COMMENT ON FUNCTION result_refreshes_stamp() IS
-  'Trigger on result_refreshes only: stamps a flagged row with the transaction that flags it, so that a refresh recomputes only what its own transaction asked for.';
-CREATE TRIGGER result_refreshes_stamp BEFORE INSERT OR UPDATE ON result_refreshes
-	FOR EACH ROW EXECUTE FUNCTION result_refreshes_stamp();
-COMMENT ON TRIGGER result_refreshes_stamp ON result_refreshes IS
-  'Stamps a flagged row with the flagging transaction (requested_xact)';
+-- @copy sql/80_results.sql CREATE FUNCTION result_refreshes_stamp(
+-- @copy sql/80_results.sql COMMENT ON FUNCTION result_refreshes_stamp(
+-- @copy sql/80_results.sql CREATE TRIGGER result_refreshes_stamp BEFORE INSERT OR UPDATE ON result_refreshes
+-- @copy sql/80_results.sql COMMENT ON TRIGGER result_refreshes_stamp ON result_refreshes IS
 
 ALTER TABLE result_refreshes ENABLE ROW LEVEL SECURITY;
-CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT
-	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
-CREATE POLICY result_refreshes_request ON result_refreshes FOR ALL TO mineconsol_editor, mineconsol_admin
-	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
-	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+-- @copy sql/80_results.sql CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT
+-- @copy sql/80_results.sql CREATE POLICY result_refreshes_request ON result_refreshes FOR ALL TO mineconsol_editor, mineconsol_admin
 COMMENT ON POLICY result_refreshes_read ON result_refreshes IS 'A county''s refresh status for its county; all for the city and the inspectors';
 COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for the refresh of the counties they write only (a reader mapping gives none); the city for every county';
 
@@ -148,214 +81,22 @@ COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff 
 -- judges at results_as_of(), whatever the caller's mineconsol.as_of (the SET
 -- clause keeps the change inside the function).
 -- Availability: 0.2.0
-CREATE FUNCTION refresh_requested_results(OUT mines bigint, OUT clusters bigint)
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET mineconsol.as_of = ''
-SET mineconsol.simulate_parameters = ''
-SET mineconsol.facts_counties = ''
-AS $fn$
-DECLARE
-	scope text[];
-	counted text[];
-	old_plans mineconsol.merge_plan_results[];
-	d date;
-BEGIN
-	-- Nobody but a superuser may own or create an operator or function where
-	-- this search path looks (see owner_search_path_check()).
-	PERFORM mineconsol.owner_search_path_check();
-	scope := ARRAY(SELECT r.county_code FROM mineconsol.result_refreshes r
-					WHERE r.requested AND r.requested_xact OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()
-					ORDER BY r.county_code);
-	mines := 0;
-	clusters := 0;
-	IF pg_catalog.cardinality(scope) OPERATOR(pg_catalog.=) 0 THEN
-		RETURN;
-	END IF;
-	d := mineconsol.results_as_of();
-	PERFORM pg_catalog.set_config('mineconsol.as_of', pg_catalog.to_char(d, 'YYYY-MM-DD'), true);
-	-- mine_facts computes these counties only (a cluster never crosses a
-	-- county; zones, holders and neighbours still come from the whole registry).
-	PERFORM pg_catalog.set_config('mineconsol.facts_counties', scope::text, true);
-
-	-- The changes this refresh takes in: those its snapshot sees (deleted
-	-- before the registry is read, so that none is lost).
-	DELETE FROM mineconsol.result_changes c WHERE c.county_code = ANY (scope);
-
-	-- The scope's previous results: its clusters, and the verdicts of its
-	-- mines (also of a mine that has moved in since).
-	-- Their counties' counts are recounted below.
-	WITH gone AS (
-		DELETE FROM mineconsol.disposition_results r
-		 WHERE r.county_code = ANY (scope)
-			OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope))
-		RETURNING r.county_code)
-	SELECT ARRAY(SELECT g.county_code FROM gone g UNION SELECT s FROM unnest(scope) s ORDER BY 1) INTO counted;
-	-- An incremental refresh keeps the areas of a cluster whose members and
-	-- their geometries are unchanged (same members_digest): they would come
-	-- out the same.  A full refresh (refresh_results(false)) computes all.
-	IF NOT EXISTS (SELECT FROM mineconsol.result_refreshes r
-					WHERE r.county_code = ANY (scope) AND r.requested_full) THEN
-		old_plans := ARRAY(SELECT p FROM mineconsol.merge_plan_results p
-							WHERE p.county_code = ANY (scope) AND p.members_digest IS NOT NULL);
-	END IF;
-	DELETE FROM mineconsol.merge_plan_results p WHERE p.county_code = ANY (scope);
-
-	-- One classification for both tables: the facts are computed once.
-	WITH f AS MATERIALIZED (
-		SELECT f.id, f.county_code, f.in_scope, f.mineral_group, f.cluster_id, f.retained_mine_id,
-			   f.ore_body, f.reserves_t, f.merge_distance_m, f.as_of,
-			   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
-			   f.cluster_scale_class, v.disposition, v.rules, mineconsol.reason_args(f) AS reason_args
-		  FROM mineconsol.mine_facts f
-		 CROSS JOIN LATERAL mineconsol.classify(f) v
-		 WHERE f.county_code = ANY (scope)
-	), verdicts AS (
-		INSERT INTO mineconsol.disposition_results
-			(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
-			 cluster_id, retained_mine_id, scale_class, as_of, reason_args)
-		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules,
-			   mineconsol.render_reasons(r.reason_args, NULL, true),
-			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of, r.reason_args
-		  FROM f r
-		-- A mine that moved county while both counties refresh: the refresh
-		-- of the county it is in now keeps it.
-		ON CONFLICT (mine_id) DO UPDATE
-		   SET county_code = EXCLUDED.county_code, in_scope = EXCLUDED.in_scope,
-			   mineral_group = EXCLUDED.mineral_group, disposition = EXCLUDED.disposition,
-			   rules = EXCLUDED.rules, reasons = EXCLUDED.reasons, cluster_id = EXCLUDED.cluster_id,
-			   retained_mine_id = EXCLUDED.retained_mine_id, scale_class = EXCLUDED.scale_class,
-			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at,
-			   reason_args = EXCLUDED.reason_args
-		 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
-		RETURNING 1
-	), plan AS (
-		INSERT INTO mineconsol.merge_plan_results
-			(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
-			 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of, members_digest)
-		SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
-			   CASE WHEN c.retained_mine_id IS NULL
-					THEN 'every member is banned, closed or referred: no mine can be retained' END,
-			   c.member_ids, COALESCE(o.geom, ST_Multi(u.merged)),
-			   COALESCE(o.gap_geom, mineconsol.gap_resources(u.merged, c.merge_distance)),
-			   c.total_reserves_t, COALESCE(o.total_area_km2, ST_Area(u.merged) / 1e6), c.scale_class,
-			   CASE WHEN c.scale_class = 'unknown' THEN NULL ELSE c.scale_class IN ('large', 'medium') END,
-			   c.as_of, c.digest
-		  FROM (SELECT r.county_code, r.cluster_id, min(r.ore_body) AS ore_body,
-					   min(r.retained_mine_id) AS retained_mine_id,
-					   array_agg(r.id ORDER BY r.id) AS member_ids,
-					   sum(r.reserves_t) AS total_reserves_t,
-					   min(r.cluster_scale_class) AS scale_class,
-					   min(r.merge_distance_m)::float8 AS merge_distance,
-					   min(r.as_of) AS as_of,
-					   -- the members and their areas, and the merge distance
-					   pg_catalog.md5(pg_catalog.string_agg(pg_catalog.int8send(r.id) OPERATOR(pg_catalog.||) ST_AsEWKB(m.geom), ''::bytea ORDER BY r.id)
-									  OPERATOR(pg_catalog.||) pg_catalog.float8send(min(r.merge_distance_m)::float8)) AS digest
-				  FROM f r JOIN mineconsol.mines m ON m.id = r.id
-				 WHERE r.cluster_id IS NOT NULL
-				 GROUP BY r.county_code, r.cluster_id) c
-		  LEFT JOIN unnest(old_plans) o ON o.county_code = c.county_code AND o.members_digest = c.digest
-		  -- The merged area, only where it is not kept.
-		 CROSS JOIN LATERAL (SELECT ST_Union(m.geom) AS merged FROM mineconsol.mines m
-							  WHERE o.geom IS NULL AND m.id = ANY (c.member_ids)) u
-		RETURNING 1
-	)
-	SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan) INTO mines, clusters;
-
-	-- The counts v_county_progress reads, of every county whose verdicts
-	-- changed here, in key order (two refreshes that both touch a county, for
-	-- a mine that moved, update its row one after the other).
-	INSERT INTO mineconsol.county_results AS c
-		(county_code, mines, mines_before, mines_after, mines_exiting, large_medium_after, scale_unknown_after)
-	SELECT u.code, n.mines, n.mines_before, n.mines_after, n.mines_exiting, n.large_medium_after, n.scale_unknown_after
-	  FROM unnest(counted) u(code)
-	 CROSS JOIN LATERAL (
-		SELECT count(*) AS mines,
-			   count(*) FILTER (WHERE r.in_scope) AS mines_before,
-			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
-			   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
-			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-								  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
-			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-								  AND r.scale_class = 'unknown') AS scale_unknown_after
-		  FROM mineconsol.disposition_results r
-		 WHERE r.county_code = u.code AND r.mineral_group = 'sand_gravel_clay') n
-	 ORDER BY u.code
-	ON CONFLICT (county_code) DO UPDATE
-	   SET mines = EXCLUDED.mines, mines_before = EXCLUDED.mines_before, mines_after = EXCLUDED.mines_after,
-		   mines_exiting = EXCLUDED.mines_exiting, large_medium_after = EXCLUDED.large_medium_after,
-		   scale_unknown_after = EXCLUDED.scale_unknown_after;
-
-	UPDATE mineconsol.result_refreshes r
-	   SET requested = false, requested_full = false, refreshed_at = pg_catalog.now(), as_of = d
-	 WHERE r.county_code = ANY (scope);
-END
-$fn$;
-COMMENT ON FUNCTION refresh_requested_results() IS
-  'Internal to refresh_results(): recomputes, from the whole registry and at results_as_of(), the stored results of exactly the counties this transaction flagged in result_refreshes, replaces theirs, and returns how many mines and clusters it stored. Runs as the owner; a role can only flag the counties it writes.';
+-- @copy sql/80_results.sql CREATE FUNCTION refresh_requested_results(
+-- @copy sql/80_results.sql COMMENT ON FUNCTION refresh_requested_results(
 
 -- Availability: 0.2.0
-CREATE FUNCTION refresh_results(only_stale boolean DEFAULT true) RETURNS TABLE (mines bigint, clusters bigint)
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $fn$
-DECLARE
-	scope text[];
-BEGIN
-	IF NOT (pg_has_role(current_user, 'mineconsol_admin', 'MEMBER')
-			OR pg_has_role(current_user, 'mineconsol_editor', 'MEMBER')) THEN
-		RAISE EXCEPTION 'permission denied to refresh stored results'
-			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = 'The city (mineconsol_admin) and county staff (mineconsol_editor) refresh the results of their counties; other roles read them.';
-	END IF;
-	-- The counties the caller writes, as the caller: every county for the
-	-- city.  Reading a county (a reader mapping, an inspector) is not enough
-	-- to refresh it, nor to hold its refresh up.
-	IF mineconsol.writes_all_counties() THEN
-		scope := ARRAY(SELECT c.code FROM mineconsol.counties c ORDER BY c.code);
-	ELSE
-		scope := ARRAY(SELECT DISTINCT u FROM unnest(mineconsol.my_write_counties()) u ORDER BY u);
-	END IF;
-	-- Only the stale ones, unless asked for all.
-	IF only_stale THEN
-		scope := ARRAY(SELECT s.county_code FROM mineconsol.results_status s
-						WHERE s.stale AND s.county_code = ANY (scope) ORDER BY s.county_code);
-	END IF;
-	-- Flag them (row-level security checks each one) in key order: the row
-	-- locks serialise two refreshes of a county, never deadlock.
-	INSERT INTO mineconsol.result_refreshes AS r (county_code, requested, requested_full)
-	SELECT u, true, NOT only_stale FROM unnest(scope) u ORDER BY u
-	ON CONFLICT (county_code) DO UPDATE SET requested = true, requested_full = EXCLUDED.requested_full;
-	RETURN QUERY SELECT x.mines, x.clusters FROM mineconsol.refresh_requested_results() x;
-END
-$fn$;
-COMMENT ON FUNCTION refresh_results(boolean) IS
-  'Recomputes the stored verdicts (disposition_results) and merge plan (merge_plan_results) that the v_* views read, for the caller''s counties (every county for the city), and returns how many mines and clusters it stored. Every verdict is computed from the whole registry at results_as_of(), never at the session''s mineconsol.as_of, so it is the same whoever refreshes. A second refresh of the same county waits for the first to commit. With only_stale (the default) only the counties results_status says are stale. For the city and county staff, or pg_cron.';
+-- @copy sql/80_results.sql CREATE FUNCTION refresh_results(
+-- @copy sql/80_results.sql COMMENT ON FUNCTION refresh_results(
 
-GRANT SELECT ON results_as_of, result_refreshes
-	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+-- @copy sql/80_results.sql GRANT SELECT ON results_as_of, result_refreshes
 GRANT INSERT, UPDATE, DELETE ON results_as_of TO mineconsol_admin;
 GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, requested_full) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
 
 -- refresh_requested_results() runs as the owner: it finds only pg_catalog,
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask
 -- for a refresh may call it.
-DO $pin$
-DECLARE
-	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
-							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-							 WHERE e.extname = 'postgis');
-BEGIN
-	EXECUTE pg_catalog.format('ALTER FUNCTION mineconsol.refresh_requested_results() SET search_path = pg_catalog, mineconsol, %I, pg_temp',
-							  postgis_schema);
-END
-$pin$;
-REVOKE ALL ON FUNCTION refresh_requested_results() FROM PUBLIC;
-REVOKE ALL ON FUNCTION result_refreshes_stamp() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mineconsol_admin;
-
-SELECT pg_extension_config_dump('results_as_of', '');
-SELECT pg_extension_config_dump('result_refreshes', '');
-GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
+-- @copy sql/80_results.sql DO $pin$
+-- @copy sql/80_results.sql REVOKE ALL ON FUNCTION refresh_requested_results( .. GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
 
 -- Freshness: what made a county's results stale, and the view that says so.
 -- What made a county's stored results stale: one row per change, written in
@@ -368,208 +109,41 @@ GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
 -- Row-level security lets an editor add rows for the counties it writes only
 -- (its triggers mark nothing else) and nobody but the owner delete any.
 -- Availability: 0.2.0
-CREATE TABLE result_changes (
-	county_code text NOT NULL,
-	cause       text NOT NULL,
-	changed_at  timestamptz NOT NULL DEFAULT now(),
-	changed_by  name NOT NULL DEFAULT current_user
-);
+-- @copy sql/80_results.sql CREATE TABLE result_changes (
 CREATE INDEX result_changes_county_idx ON result_changes (county_code);
-COMMENT ON TABLE result_changes IS
-  'Changes since the last refresh_results() of a county that can change its verdicts: one row per edited table and statement, written by triggers in the edit''s transaction, deleted by the refresh that recomputes the county.';
-COMMENT ON COLUMN result_changes.county_code IS 'The county whose results the change makes stale';
-COMMENT ON COLUMN result_changes.cause IS 'What changed, e.g. ''mines update'' or ''parameters update''';
-COMMENT ON COLUMN result_changes.changed_at IS 'Start of the changing transaction';
-COMMENT ON COLUMN result_changes.changed_by IS 'The role that made the change';
-
-ALTER TABLE result_changes ENABLE ROW LEVEL SECURITY;
-CREATE POLICY result_changes_read ON result_changes FOR SELECT
-	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
-CREATE POLICY result_changes_mark ON result_changes FOR INSERT TO mineconsol_editor, mineconsol_admin
-	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+-- @copy sql/80_results.sql COMMENT ON TABLE result_changes IS
+-- @copy sql/80_results.sql COMMENT ON COLUMN result_changes.county_code IS .. ALTER TABLE result_changes ENABLE ROW LEVEL SECURITY;
+-- @copy sql/80_results.sql CREATE POLICY result_changes_read ON result_changes FOR SELECT
+-- @copy sql/80_results.sql CREATE POLICY result_changes_mark ON result_changes FOR INSERT TO mineconsol_editor, mineconsol_admin
 COMMENT ON POLICY result_changes_read ON result_changes IS 'A county''s changes for its county; all for the city and the inspectors';
 COMMENT ON POLICY result_changes_mark ON result_changes IS 'An edit marks only counties its role writes; nobody but the extension deletes a mark';
 
 -- Availability: 0.2.0
-CREATE FUNCTION mark_results_stale() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path FROM CURRENT
-AS $fn$
-DECLARE
-	cause text := TG_TABLE_NAME || ' ' || pg_catalog.lower(TG_OP);
-BEGIN
-	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT'
-	   OR TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.violations'::regclass,
-						   'mineconsol.zones'::regclass, 'mineconsol.parameters'::regclass,
-						   'mineconsol.scale_thresholds'::regclass) THEN
-		RAISE EXCEPTION 'mark_results_stale() fires only AFTER each statement on mineconsol.mines, violations, zones, parameters or scale_thresholds'
-			USING ERRCODE = 'trigger_protocol_violated',
-				  DETAIL = format('It was fired %s %s on %s.', TG_WHEN, TG_LEVEL, TG_RELID::regclass);
-	END IF;
-	IF TG_TABLE_NAME IN ('parameters', 'scale_thresholds') OR TG_OP = 'TRUNCATE' THEN
-		-- Every county judges with them.
-		INSERT INTO mineconsol.result_changes (county_code, cause)
-		SELECT c.code, cause FROM mineconsol.counties c;
-	ELSIF TG_TABLE_NAME = 'mines' THEN
-		-- The mine's county, before and after (a mine that moves county).
-		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT n.county_code, cause FROM new_rows n;
-		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT o.county_code, cause FROM old_rows o;
-		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT o.county_code, cause FROM old_rows o UNION SELECT n.county_code, cause FROM new_rows n;
-		END IF;
-	ELSIF TG_TABLE_NAME = 'violations' THEN
-		-- The county of the violation's mine (a violation deleted with its
-		-- mine leaves that to the mine's own mark).
-		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
-		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
-		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT m.county_code, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id
-			UNION SELECT m.county_code, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
-		END IF;
-	ELSE
-		-- A zone: the counties of the mines its area meets, before and after
-		-- (a superset of those mine_zone_relations relates it to); only the
-		-- city writes zones, and it sees every mine.
-		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
-		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
-		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT m.county_code, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom)
-			UNION SELECT m.county_code, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
-		END IF;
-	END IF;
-	RETURN NULL;
-END
-$fn$;
-COMMENT ON FUNCTION mark_results_stale() IS
-  'Statement trigger on mines, violations, zones, parameters and scale_thresholds: records in result_changes, as the editor and in its transaction, the counties whose stored results the statement can change.';
-CREATE TRIGGER mines_results_stale_insert AFTER INSERT ON mines
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_update AFTER UPDATE ON mines
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_delete AFTER DELETE ON mines
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_truncate AFTER TRUNCATE ON mines
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_insert AFTER INSERT ON violations
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_update AFTER UPDATE ON violations
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_delete AFTER DELETE ON violations
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_truncate AFTER TRUNCATE ON violations
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_insert AFTER INSERT ON zones
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_update AFTER UPDATE ON zones
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_delete AFTER DELETE ON zones
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-COMMENT ON TRIGGER mines_results_stale_insert ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER mines_results_stale_update ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER mines_results_stale_delete ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER mines_results_stale_truncate ON mines IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_insert ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_update ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_delete ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER violations_results_stale_truncate ON violations IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_insert ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_update ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_delete ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER zones_results_stale_truncate ON zones IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER parameters_results_stale ON parameters IS 'Marks the stored results this statement can change as stale (result_changes)';
-COMMENT ON TRIGGER scale_thresholds_results_stale ON scale_thresholds IS 'Marks the stored results this statement can change as stale (result_changes)';
-REVOKE ALL ON FUNCTION mark_results_stale() FROM PUBLIC;
-GRANT SELECT ON result_changes TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
-GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
+-- @copy sql/80_results.sql CREATE FUNCTION mark_results_stale(
+-- @copy sql/80_results.sql COMMENT ON FUNCTION mark_results_stale(
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_insert AFTER INSERT ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_update AFTER UPDATE ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_delete AFTER DELETE ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER mines_results_stale_truncate AFTER TRUNCATE ON mines
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_insert AFTER INSERT ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_update AFTER UPDATE ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_delete AFTER DELETE ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER violations_results_stale_truncate AFTER TRUNCATE ON violations
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_insert AFTER INSERT ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_update AFTER UPDATE ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_delete AFTER DELETE ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
+-- @copy sql/80_results.sql CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
+-- @copy sql/80_results.sql CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
+-- @copy sql/80_results.sql COMMENT ON TRIGGER mines_results_stale_insert ON mines IS .. GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
 
 -- Availability: 0.2.0
-CREATE VIEW results_status WITH (security_invoker = true) AS
-SELECT c.code AS county_code, r.refreshed_at, r.as_of,
-	   r.refreshed_at IS NULL OR r.as_of IS DISTINCT FROM results_as_of() OR ch.changes > 0 AS stale,
-	   array_remove(ARRAY[
-		   CASE WHEN r.refreshed_at IS NULL THEN 'never computed' END,
-		   CASE WHEN r.refreshed_at IS NOT NULL AND r.as_of IS DISTINCT FROM results_as_of()
-				THEN format('judged at %s, results are now judged at %s', to_char(r.as_of, 'YYYY-MM-DD'), to_char(results_as_of(), 'YYYY-MM-DD')) END],
-		   NULL) || COALESCE(ch.causes, '{}') AS stale_because,
-	   ch.changes,
-	   ch.first_change AS changed_since
-  FROM counties c
-  LEFT JOIN result_refreshes r ON r.county_code = c.code
- CROSS JOIN LATERAL (
-	SELECT count(*) AS changes, array_agg(DISTINCT x.cause ORDER BY x.cause) AS causes,
-		   min(x.changed_at) AS first_change
-	  FROM result_changes x
-	 WHERE x.county_code = c.code
- ) ch
- WHERE county_in(c.code, (SELECT sees_all_counties()), (SELECT my_counties()));
-COMMENT ON VIEW results_status IS
-  'Per county the caller may see: when its stored results were computed, the day they judge at, whether they are stale (never computed, judged at another day than results_as_of(), or changed since) and why. refresh_results() recomputes the stale ones.';
-COMMENT ON COLUMN results_status.county_code IS 'County';
-COMMENT ON COLUMN results_status.refreshed_at IS 'When its results were last stored; NULL when never';
-COMMENT ON COLUMN results_status.as_of IS 'The day they judge at';
-COMMENT ON COLUMN results_status.stale IS 'true when the stored results may differ from the live dispositions view: never computed, another day, or changes since';
-COMMENT ON COLUMN results_status.stale_because IS 'What made them stale: ''never computed'', the day, and the kinds of change (e.g. ''mines update'')';
-COMMENT ON COLUMN results_status.changes IS 'Number of changing statements since the last refresh';
-COMMENT ON COLUMN results_status.changed_since IS 'When the first of them ran';
-GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
+-- @copy sql/80_results.sql CREATE VIEW results_status WITH (
+-- @copy sql/80_results.sql COMMENT ON VIEW results_status IS
+-- @copy sql/80_results.sql COMMENT ON COLUMN results_status.county_code IS .. GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
 
 -- v_county_progress gains results_stale and refreshed_at (appended).
-CREATE OR REPLACE VIEW v_county_progress WITH (security_invoker = true) AS
-WITH counts AS (
-	-- Counted by the refresh that stored the verdicts (county_results).
-	SELECT n.county_code, n.mines_before, n.mines_after, n.mines_exiting,
-		   n.large_medium_after, n.scale_unknown_after
-	  FROM county_results n
-	 WHERE n.mines > 0
-), next_due AS (
-	SELECT DISTINCT ON (d.county_code) d.county_code, d.due, d.track, d.due_stage
-	  FROM open_deadlines d
-	 ORDER BY d.county_code, d.due, d.track
-)
-SELECT c.code::bigint AS id, c.code AS county_code, c.name AS county_name,
-	   COALESCE(n.mines_before, 0) AS mines_before,
-	   COALESCE(n.mines_after, 0) AS mines_after,
-	   COALESCE(n.mines_exiting, 0) AS mines_exiting,
-	   COALESCE(n.mines_before - n.mines_after, 0) AS reduction,
-	   round(1 - n.mines_after::numeric / NULLIF(n.mines_before, 0), 3) AS reduction_ratio,
-	   param('reduction_target') AS reduction_target,
-	   1 - n.mines_after::numeric / NULLIF(n.mines_before, 0) >= param('reduction_target') AS meets_target,
-	   round(n.large_medium_after::numeric / NULLIF(n.mines_after, 0), 3) AS large_medium_share,
-	   COALESCE(n.scale_unknown_after, 0) AS scale_unknown_after,
-	   s.stage AS scheme_stage,
-	   nd.track || ' ' || nd.due_stage AS next_due,
-	   nd.due AS next_deadline,
-	   greatest(as_of() - nd.due, 0) AS days_overdue,
-	   COALESCE(rs.stale, true) AS results_stale,
-	   rs.refreshed_at
-  FROM counties c
-  LEFT JOIN counts n ON n.county_code = c.code
-  LEFT JOIN schemes s ON s.county_code = c.code
-  LEFT JOIN next_due nd ON nd.county_code = c.code
-  LEFT JOIN results_status rs ON rs.county_code = c.code
- WHERE c.kind = 'county'
-   AND (n.county_code IS NOT NULL OR s.county_code IS NOT NULL);
+-- @replace sql/80_results.sql CREATE VIEW v_county_progress WITH (
 COMMENT ON COLUMN v_county_progress.results_stale IS 'The stored results the counts come from are stale (results_status.stale)';
 COMMENT ON COLUMN v_county_progress.refreshed_at IS 'When they were computed';
 

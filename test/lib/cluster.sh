@@ -117,9 +117,18 @@ install_private() {
 	sharedir=$("$PG_CONFIG" --sharedir)
 	mkdir -p "$root$bindir" "$root$pkglibdir" "$root$sharedir/extension"
 	cp -a "$bindir/." "$root$bindir/"
+	# mineconsol's libraries and JIT bitcode are this build's: the bitcode
+	# directory is a real one, or make install would write through a link
+	# into the system's.
 	for f in "$pkglibdir"/*; do
-		case ${f##*/} in mineconsol*) ;; *) ln -s "$f" "$root$pkglibdir/" ;; esac
+		case ${f##*/} in mineconsol*|bitcode) ;; *) ln -s "$f" "$root$pkglibdir/" ;; esac
 	done
+	if [ -d "$pkglibdir/bitcode" ]; then
+		mkdir -p "$root$pkglibdir/bitcode"
+		for f in "$pkglibdir"/bitcode/*; do
+			case ${f##*/} in mineconsol*) ;; *) ln -s "$f" "$root$pkglibdir/bitcode/" ;; esac
+		done
+	fi
 	for f in "$sharedir"/*; do
 		[ "${f##*/}" = extension ] || ln -s "$f" "$root$sharedir/"
 	done

@@ -17,3 +17,35 @@ like() { # like GOT REGEX DESCRIPTION
 }
 # q DB SQL: one value, no alignment, errors to stderr.
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+
+# The databases and scratch paths of a test, removed when it exits (and the
+# databases also first, when an earlier run left them), with whatever the
+# test's own function more_cleanup, if it defines one, removes.
+_tap_dbs=() _tap_paths=()
+_tap_drop_dbs() {
+	local d
+	for d in "${_tap_dbs[@]}"; do
+		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1
+	done
+	if declare -F more_cleanup >/dev/null; then more_cleanup; fi
+}
+_tap_cleanup() {
+	_tap_drop_dbs
+	[ ${#_tap_paths[@]} -eq 0 ] || rm -rf "${_tap_paths[@]}"
+}
+new_db() { # new_db NAME…: new empty databases for this test
+	local d
+	trap _tap_cleanup EXIT
+	_tap_dbs+=("$@")
+	_tap_drop_dbs
+	for d in "$@"; do
+		psql -X -q -d postgres -c "CREATE DATABASE $d" >/dev/null || exit 1
+	done
+}
+scratch() { # scratch VAR NAME [-d]: a new file (directory with -d) /tmp/mineconsol-NAME.*, the server's user may read it, path in $VAR
+	local p
+	trap _tap_cleanup EXIT
+	p=$(mktemp ${3:-} "/tmp/mineconsol-$2.XXXXXX") && chmod a+rX "$p" || exit 1
+	_tap_paths+=("$p")
+	printf -v "$1" '%s' "$p"
+}

@@ -13,11 +13,19 @@ statement after `=> ` (continued on following lines until the first line that
 starts with ERROR:) is run in the same session, and the ERROR/DETAIL/HINT lines
 shown below it must be exactly what the server says.
 
+In a session whose lc_messages is Chinese the server's severities are
+localised: 错误 (ERROR), 详细信息 (DETAIL) and 提示 (HINT) are read the same
+way.
+
 Usage: check_readme.py FILE  (psql connection from PG* environment variables)
 """
 import re
 import subprocess
 import sys
+
+# Severity words as psql prints them: English, and PostgreSQL's zh_CN ones.
+SEVERITY = r"(?:ERROR|DETAIL|HINT|错误|详细信息|提示)"
+ERROR_WORDS = ("ERROR:  ", "错误:  ")
 
 
 def blocks(path):
@@ -54,7 +62,7 @@ def error_examples(text):
             if stmt is not None:
                 examples.append((stmt, expect))
             stmt, expect = line[3:], []
-        elif stmt is not None and re.match(r"^(ERROR|DETAIL|HINT):  ", line):
+        elif stmt is not None and re.match(r"^" + SEVERITY + r":  ", line):
             expect.append(line)
         elif stmt is not None and not expect and line.strip():
             stmt += "\n" + line
@@ -67,7 +75,7 @@ def groups(lines):
     """Group ERROR/DETAIL/HINT lines: one list per ERROR."""
     out = []
     for l in lines:
-        if l.startswith("ERROR:  "):
+        if l.startswith(ERROR_WORDS):
             out.append([l])
         elif out:
             out[-1].append(l)
@@ -78,7 +86,7 @@ def expected_errors(sql):
     """The ERROR/DETAIL/HINT lines that a SQL block's comments promise."""
     lines = []
     for l in sql.split("\n"):
-        m = re.match(r"^\s*-- ((?:ERROR|DETAIL|HINT):  .*?)(?:\s{2,}\(SQLSTATE \w{5}\))?\s*$", l)
+        m = re.match(r"^\s*-- (" + SEVERITY + r":  .*?)(?:\s{2,}\(SQLSTATE \w{5}\))?\s*$", l)
         if m:
             lines.append(m.group(1))
     return lines
@@ -139,7 +147,7 @@ def main():
         if got is None:
             ok, diag = False, "no output markers found"
         else:
-            errs = [l for l in got.split("\n") if re.match(r"^(psql:[^ ]* )?(ERROR|DETAIL|HINT):  ", l)]
+            errs = [l for l in got.split("\n") if re.match(r"^(psql:[^ ]* )?" + SEVERITY + r":  ", l)]
             errs = [re.sub(r"^psql:[^ ]* ", "", l) for l in errs]
             if kind == "sql":
                 want = expected_errors(body)

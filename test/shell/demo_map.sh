@@ -8,17 +8,10 @@ set -u
 cd "$(dirname "$0")/../.."
 . test/lib/tap.sh
 db=mineconsol_demo_map
-work=$(mktemp -d /tmp/mineconsol-map.XXXXXX)
-chmod 755 "$work"
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
+scratch work map -d
 plan 9
 
-psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null \
-	|| { echo "Bail out! cannot create $db"; exit 1; }
+new_db $db
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null 2>"$work/load.err" <<'SQL' \
 	|| { echo "Bail out! cannot load the sample"; sed 's/^/# /' "$work/load.err"; exit 1; }
 SET client_min_messages = warning;

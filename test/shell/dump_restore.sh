@@ -4,14 +4,8 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 src=mineconsol_dump_src dst=mineconsol_dump_dst
-dump=$(mktemp /tmp/mineconsol-dump.XXXXXX)
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $dst" >/dev/null 2>&1
-	rm -f "$dump"
-}
-trap cleanup EXIT
-cleanup
-psql -X -q -d postgres -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst" >/dev/null || exit 1
+new_db $src $dst
+scratch dump dump
 
 plan 13
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null 2>&1 <<'SQL'

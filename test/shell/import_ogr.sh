@@ -4,14 +4,8 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_import_ogr
-work=$(mktemp -d /tmp/mineconsol-ogr.XXXXXX)
-chmod 755 "$work"
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
+new_db $db
+scratch work ogr -d
 pg="PG:host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
 
 # Four mines of one county in CGCS2000 zone 38 with the zone prefix

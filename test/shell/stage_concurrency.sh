@@ -7,15 +7,8 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_stage_conc
-work=$(mktemp -d /tmp/mineconsol-stage-conc.XXXXXX)
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cleanup
-mkdir -p "$work"
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
+new_db $db
+scratch work stage-conc -d
 
 CLIENTS=8 PER_CLIENT=500 UNITS_PER_CLIENT=72 RACE_ROWS=200
 

@@ -22,15 +22,8 @@ case "${PGHOST:-}" in
 	fi ;;
 esac
 db=mineconsol_stage_crash
-work=$(mktemp -d /tmp/mineconsol-stage-crash.XXXXXX)
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cleanup
-mkdir -p "$work"
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
+new_db $db
+scratch work stage-crash -d
 
 UNITS=300
 plan 8

@@ -7,10 +7,7 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_stage_digest
-cleanup() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; }
-trap cleanup EXIT
-cleanup
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
+new_db $db
 
 plan 7
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'

@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
-# The 0.1.0 SQL definitions against this library (a DBA has installed the new
-# files but not yet run ALTER EXTENSION mineconsol UPDATE): the stage
-# trigger's defences are in the C code, so they hold before the update too.
+# The 0.1.0 SQL definitions against this build's C code (a DBA has installed
+# the new files but not yet run ALTER EXTENSION mineconsol UPDATE, or created
+# the extension at VERSION '0.1.0'): they call it through the legacy library
+# mineconsol-0.1, which serves 0.1.0's C names with the module's code.  The
+# stage trigger's defences are in that code, so they hold before the update too.
 # A clerk cannot record the city's approval (0.1.0's stage_transitions has no
 # recorded_by: the library falls back to the 0.2.0 seed), and stage_guard,
 # executable by PUBLIC in 0.1.0, refuses to fire on a clerk's own table.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_stage_old_sql
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS mc_old_clerk" >/dev/null 2>&1
-}
-trap cleanup EXIT
-cleanup
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
+more_cleanup() { psql -X -q -d postgres -c "DROP ROLE IF EXISTS mc_old_clerk" >/dev/null 2>&1; }
+new_db $db
 
-plan 6
+plan 7
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'
 CREATE EXTENSION mineconsol VERSION '0.1.0' CASCADE;
 SET search_path = mineconsol, public;
@@ -28,6 +26,8 @@ SELECT advance('scheme', 1, s, jsonb_build_object('date', '2022-10-01', 'doc_no'
 SQL
 ok $? "0.1.0's SQL with this library: a clerk walks its scheme to submitted"
 is "$(q $db "SELECT extversion FROM pg_extension WHERE extname = 'mineconsol'")" "0.1.0" "the SQL definitions are 0.1.0's"
+is "$(q $db "SELECT probin || ' ' || prosrc FROM pg_proc WHERE oid = 'mineconsol.advance(text, bigint, text, jsonb)'::regprocedure")" \
+   '$libdir/mineconsol-0.1 stage_advance' "they call the legacy library by 0.1.0's C names"
 
 out=$(psql -X -q -At -d $db 2>&1 <<'SQL'
 SET ROLE mc_old_clerk;

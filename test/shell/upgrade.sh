@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # ALTER EXTENSION mineconsol UPDATE from the frozen 0.1.0 script: a database
 # with a registry, zones, a scheme walked through its stages, a unit, a
-# closure and stored results is updated in place; afterwards
+# closure and stored results is updated in place.  Its catalog is first made
+# the one the released 0.1.0 left (its C functions in $libdir/mineconsol, by
+# their 0.1.0 names, which this module no longer exports): until the update
+# they fail with 42883, and the update mends them.  Afterwards
 #   (a) its catalog is identical to a fresh install of the current version
 #       (test/upgrade/catalog.sql describes every object the extension owns),
 #   (b) its data is all there (the DBA's config edits too), and the seed rows
@@ -12,20 +15,11 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 old=mineconsol_upgrade_old fresh=mineconsol_upgrade_fresh restored=mineconsol_upgrade_restored
-work=$(mktemp -d /tmp/mineconsol-upgrade.XXXXXX)
-chmod 755 "$work"
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $old" -c "DROP DATABASE IF EXISTS $fresh" \
-		-c "DROP DATABASE IF EXISTS $restored" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cleanup
-mkdir -p "$work" && chmod 755 "$work"
-psql -X -q -d postgres -c "CREATE DATABASE $old" -c "CREATE DATABASE $fresh" -c "CREATE DATABASE $restored" >/dev/null || exit 1
+new_db $old $fresh $restored
+scratch work upgrade -d
 current=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$here/../../mineconsol.control")
 
-plan 14
+plan 18
 out=$(psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -d $old 2>&1 <<'SQL'
 CREATE EXTENSION mineconsol VERSION '0.1.0' CASCADE;
 SET search_path = mineconsol, public;
@@ -86,6 +80,23 @@ SELECT 'stage_transitions ' || string_agg(row(s.*)::text, ';' ORDER BY track, fr
 SQL
 }
 before=$(snapshot $old)
+
+# The catalog of a database the released 0.1.0 created: CREATE EXTENSION
+# VERSION '0.1.0' now binds 0.1.0's definitions to the legacy library
+# (mineconsol--0.1.0.control); the released files bound them to the module.
+is "$(q $old "SELECT count(*) FILTER (WHERE probin <> '\$libdir/mineconsol-0.1') || ' of ' || count(*)
+                FROM pg_proc WHERE pronamespace = 'mineconsol'::regnamespace
+                 AND prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')")" \
+   "0 of 46" "0.1.0's 46 C functions are bound to the legacy library"
+q $old "UPDATE pg_proc SET probin = '\$libdir/mineconsol'
+         WHERE pronamespace = 'mineconsol'::regnamespace AND probin = '\$libdir/mineconsol-0.1'" >/dev/null
+out=$(psql -X -q -At -d $old -v VERBOSITY=verbose -c "SELECT mineconsol.as_of()" 2>&1)
+like "$out" 'ERROR:  42883: could not find function "mineconsol_as_of" in file ".*/mineconsol\.so"' \
+   "before the update, a released 0.1.0 definition fails with 42883 (could not find function)"
+out=$(psql -X -q -At -d $old -v VERBOSITY=verbose -c "SELECT license_no FROM mineconsol.mines LIMIT 1" 2>&1)
+like "$out" 'ERROR:  42883: could not find function "license_no_out"' \
+   "so does reading a licence number (the type's output function), without a crash"
+is "$(q $old "SELECT 1")" 1 "the server is up"
 
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d $old -c "ALTER EXTENSION mineconsol UPDATE" 2>&1)
 ok $? "ALTER EXTENSION mineconsol UPDATE"

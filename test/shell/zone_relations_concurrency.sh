@@ -11,10 +11,7 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_zone_conc
-cleanup() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; }
-trap cleanup EXIT
-cleanup
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
+new_db $db
 
 plan 11
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'

@@ -8,17 +8,8 @@ SELECT plan(48);
 -- review fixed are here too: a writable schema on the search path of the
 -- functions that run as their owner.
 
--- changed_rows(sql): how many rows a data-modifying statement reports.
-CREATE FUNCTION pg_temp.changed_rows(sql text) RETURNS bigint
-LANGUAGE plpgsql AS $fn$
-DECLARE
-	n bigint;
-BEGIN
-	EXECUTE sql;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	RETURN n;
-END
-$fn$;
+-- changed_rows(), …
+\i test/lib/helpers.sql
 -- sqlstate_of(sql): the SQLSTATE a statement fails with, or 'no error'.
 CREATE FUNCTION pg_temp.sqlstate_of(sql text) RETURNS text
 LANGUAGE plpgsql AS $fn$

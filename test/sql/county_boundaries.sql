@@ -25,18 +25,9 @@ EXCEPTION WHEN OTHERS THEN
 	RETURN st || ': ' || msg || E'\nDETAIL: ' || det || E'\nHINT: ' || hnt;
 END
 $fn$;
--- changed(sql): how many rows a data-modifying statement reports.
-CREATE FUNCTION pg_temp.changed(sql text) RETURNS bigint
-LANGUAGE plpgsql AS $fn$
-DECLARE
-	n bigint;
-BEGIN
-	EXECUTE sql;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	RETURN n;
-END
-$fn$;
-GRANT EXECUTE ON FUNCTION pg_temp.error_of(text), pg_temp.changed(text) TO PUBLIC;
+-- changed_rows(), plan_of(), …
+\i test/lib/helpers.sql
+GRANT EXECUTE ON FUNCTION pg_temp.error_of(text), pg_temp.changed_rows(text) TO PUBLIC;
 
 -- Xinfu's clerk (editor, 140902) is also a member of a reader group mapped
 -- to Dingxiang (140921), and of a group that is in no mineconsol role,
@@ -95,9 +86,9 @@ SELECT is(my_counties(), ARRAY['140902', '140921'],
 SELECT is(my_write_counties(), ARRAY['140902'], '… and writes only its own');
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines), ARRAY[9101, 9102, 9103, 9104]::bigint[],
   'a group in no mineconsol role gives no county (Wutai''s mine stays hidden)');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.mines SET name = 'hijacked' WHERE id = 9103$$), 0::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.mines SET name = 'hijacked' WHERE id = 9103$$), 0::bigint,
   'UPDATE of a mine of the read-only county changes no row');
-SELECT is(pg_temp.changed($$DELETE FROM mineconsol.mines WHERE county_code = '140921'$$), 0::bigint,
+SELECT is(pg_temp.changed_rows($$DELETE FROM mineconsol.mines WHERE county_code = '140921'$$), 0::bigint,
   'DELETE of its mines changes no row');
 SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.mines (name, county_code) VALUES ('planted', '140921')$$),
   E'42501: new row violates row-level security policy for table "mines"\nDETAIL: \nHINT: ',
@@ -108,22 +99,22 @@ SELECT is(pg_temp.error_of($$UPDATE mineconsol.mines SET county_code = '140921' 
 SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.violations (mine_id, kind, occurred_on) VALUES (9103, 'illegal_mining', '2022-01-01')$$),
   E'42501: new row violates row-level security policy for table "violations"\nDETAIL: \nHINT: ',
   'a violation for its mine is refused');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.violations SET doc_no = 'forged' WHERE mine_id = 9103$$), 0::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.violations SET doc_no = 'forged' WHERE mine_id = 9103$$), 0::bigint,
   '… and its violations cannot be changed');
-SELECT is(pg_temp.changed($$DELETE FROM mineconsol.violations$$), 0::bigint,
+SELECT is(pg_temp.changed_rows($$DELETE FROM mineconsol.violations$$), 0::bigint,
   '… nor deleted');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.schemes SET county_code = county_code WHERE county_code = '140921'$$), 0::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.schemes SET county_code = county_code WHERE county_code = '140921'$$), 0::bigint,
   'its scheme cannot be changed');
 SELECT isnt(pg_temp.error_of(format($$SELECT mineconsol.advance('scheme', %s, 'hearing_held', '{"date": "2022-09-10", "doc_no": "x"}')$$,
   (SELECT id FROM schemes WHERE county_code = '140921'))), 'no error', 'its scheme cannot be advanced');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.units SET retained_mine_id = 9104 WHERE county_code = '140921'$$), 0::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.units SET retained_mine_id = 9104 WHERE county_code = '140921'$$), 0::bigint,
   'its units cannot be changed');
 SELECT is(pg_temp.error_of(format($$INSERT INTO mineconsol.unit_members VALUES (%s, 9104)$$,
   (SELECT id FROM units WHERE county_code = '140921'))),
   E'42501: new row violates row-level security policy for table "unit_members"\nDETAIL: \nHINT: ',
   'no member can be added to its units');
-SELECT is(pg_temp.changed($$DELETE FROM mineconsol.unit_members$$), 0::bigint, '… nor removed');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.closures SET unit_id = NULL$$), 0::bigint,
+SELECT is(pg_temp.changed_rows($$DELETE FROM mineconsol.unit_members$$), 0::bigint, '… nor removed');
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.closures SET unit_id = NULL$$), 0::bigint,
   'its closures cannot be changed');
 SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.closures (mine_id) VALUES (9103)$$),
   E'42501: new row violates row-level security policy for table "closures"\nDETAIL: \nHINT: ',
@@ -156,7 +147,7 @@ SELECT lives_ok(format($$SELECT mineconsol.advance('scheme', %s, 'hearing_held',
 RESET ROLE;
 
 SET LOCAL ROLE mc_cb_xinfu;
-SELECT is(pg_temp.changed($$UPDATE mineconsol.mines SET note = 'checked' WHERE id IN (9101, 9103)$$), 1::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.mines SET note = 'checked' WHERE id IN (9101, 9103)$$), 1::bigint,
   'the same clerk still writes its own county');
 RESET ROLE;
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines WHERE note = 'checked'), ARRAY[9101]::bigint[],
@@ -173,7 +164,7 @@ UPDATE mines SET note = NULL WHERE id = 9101;
 -- An inspector reads every county; an editor mapping gives it one to write.
 SET LOCAL ROLE mc_cb_inspector;
 SELECT is((SELECT count(*)::int FROM mines), 5, 'an inspector reads every county');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.mines SET note = 'inspected' WHERE true$$), 2::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.mines SET note = 'inspected' WHERE true$$), 2::bigint,
   'an inspector who is also a Xinfu editor writes Xinfu''s two mines, not every county''s');
 RESET ROLE;
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines WHERE note = 'inspected'), ARRAY[9101, 9102]::bigint[],
@@ -182,20 +173,9 @@ UPDATE mines SET note = NULL WHERE note = 'inspected';
 
 -- The policies' condition is inlined, and the sets it compares with are
 -- computed once per query (InitPlans), not once per row.
-CREATE FUNCTION pg_temp.plan_of(sql text) RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-	l text;
-	p text := '';
-BEGIN
-	FOR l IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || sql LOOP
-		p := p || l || E'\n';
-	END LOOP;
-	RETURN p;
-END
-$fn$;
-GRANT EXECUTE ON FUNCTION pg_temp.plan_of(text) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION pg_temp.plan_of(text, boolean) TO PUBLIC;
 SET LOCAL ROLE mc_cb_xinfu;
-SELECT pg_temp.plan_of('UPDATE mineconsol.mines SET note = note WHERE county_code = ''140902''') AS update_plan \gset
+SELECT pg_temp.plan_of('UPDATE mineconsol.mines SET note = note WHERE county_code = ''140902''', true) AS update_plan \gset
 RESET ROLE;
 SELECT is(regexp_count(:'update_plan', 'county_in'), 0, 'the policies'' county_in() is inlined into the plan');
 SELECT ok(regexp_count(:'update_plan', 'InitPlan') >= 4
@@ -305,9 +285,9 @@ SELECT is(pg_temp.error_of($$INSERT INTO mineconsol.mines (license_no, name, cou
   'DETAIL: A licence number belongs to one mine in the whole city; the mine that holds it may be in a county you do not work for.\n'
   'HINT: Check the number against the licence. If no mine you can see holds it, ask the city (mineconsol_admin) which county registered it.',
   '… or from the own county');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.mines SET license_no = license_no, name = name WHERE id = 9101$$), 1::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.mines SET license_no = license_no, name = name WHERE id = 9101$$), 1::bigint,
   'an update that keeps a mine''s own number is not refused');
-SELECT is(pg_temp.changed($$UPDATE mineconsol.mines SET license_no = 'C1409022019087110149002' WHERE id = 9102$$), 1::bigint,
+SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.mines SET license_no = 'C1409022019087110149002' WHERE id = 9102$$), 1::bigint,
   'a new number that nobody holds is taken');
 SELECT is(pg_temp.error_of($$SELECT nextval('mineconsol.mines_id_seq')$$),
   E'42501: permission denied for sequence mines_id_seq\nDETAIL: \nHINT: ',

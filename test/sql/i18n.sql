@@ -34,14 +34,14 @@ SELECT is((SELECT count(*) FROM en JOIN zh USING (code) WHERE en.disposition = z
 SELECT is((SELECT array_agg(code ORDER BY code) FROM zh, unnest(reasons) r WHERE r !~ '[一-龥]'), NULL,
   'zh_CN: every reason of every rule code is in Chinese');
 SELECT is((SELECT reasons[1] FROM zh WHERE code = 'C2'),
-  '采矿许可证已于 2022-01-21 到期，系矿业权人自身原因未办理延续：依法关闭', 'zh_CN: C2 in the plan''s words (依法关闭)');
+  '采矿许可证已于 2022-01-21 到期，属矿业权人自身原因导致过期失效：依法关闭', 'zh_CN: C2 in the plan''s words (依法关闭)');
 SELECT is((SELECT reasons[1] FROM zh WHERE code = 'C1'),
-  '2 年内（2021-01-10 至 2021-09-01）因非法采矿受到行政处罚 2 次，2022-05-01 仍非法开采：坚决予以取缔关闭',
+  '2022-05-01 又实施非法采矿行为，此前 2 年内（2021-01-10 至 2021-09-01）曾因非法采矿受过 2 次行政处罚：坚决予以取缔关闭',
   'zh_CN: C1 (坚决予以取缔关闭), its values reordered');
 SELECT is((SELECT reasons[1] FROM zh WHERE code = 'C3'),
-  '生态环境保护、安全生产条件不达标：责令停产，限期于 2023-12-31 前整顿', 'zh_CN: C3 (责令停产限期整顿), a list joined by 、');
+  '生态环境保护、安全生产条件不达标：责令停产限期整顿，整顿期限至 2023-12-31', 'zh_CN: C3 (责令停产限期整顿), a list joined by 、');
 SELECT is((SELECT reasons[1] FROM zh WHERE code = 'C5'),
-  '未纳入整合；矿业权按储量出让，尚余 300000 吨：按设计生产能力限期采完，不得扩大矿区范围，采完后退出', 'zh_CN: C5');
+  '未参与整合；采矿权按资源储量出让，剩余资源储量 300000 吨：按设计产能限期开采完毕后关闭退出，不得扩大矿区范围', 'zh_CN: C5');
 SELECT is((SELECT r FROM zh, unnest(rules, reasons) u(c, r) WHERE code = 'LX' AND c = 'LX'),
   '采矿许可证已于 2022-06-30 到期，非矿业权人自身原因（expiry_cause 为 other）：不适用 C2（依法关闭）；予以保留的，须由发证机关（县级自然资源部门）办理采矿许可证延续',
   'zh_CN: LX names the renewal (延续) and the issuing level in Chinese');
@@ -65,7 +65,7 @@ SELECT ok((SELECT mines FROM refresh_results(false)) > 0, 'a refresh in a Chines
 SELECT is((SELECT reasons[1] FROM disposition_results WHERE mine_id = 9901),
   'licence expired on 2022-01-21 through the holder''s own fault: close', 'the stored text is English, whoever refreshed');
 SELECT is((SELECT split_part(reasons, '；', 1) FROM v_dispositions WHERE id = 9901),
-  '采矿许可证已于 2022-01-21 到期，系矿业权人自身原因未办理延续：依法关闭', 'v_dispositions shows the stored verdict in Chinese to a zh_CN session');
+  '采矿许可证已于 2022-01-21 到期，属矿业权人自身原因导致过期失效：依法关闭', 'v_dispositions shows the stored verdict in Chinese to a zh_CN session');
 SET LOCAL lc_messages = 'C';
 SELECT is((SELECT split_part(reasons, '; ', 1) FROM v_dispositions WHERE id = 9901),
   'licence expired on 2022-01-21 through the holder''s own fault: close', '… and in English to another, for the same row');

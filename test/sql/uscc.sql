@@ -2,44 +2,8 @@
 BEGIN;
 SELECT plan(143);
 
--- Helpers: the detail / hint of the error a statement raises, and a plan.
-CREATE FUNCTION pg_temp.err_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  detail text;
-BEGIN
-  EXECUTE sql;
-  RETURN '(no error)';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-  RETURN detail;
-END
-$$;
-CREATE FUNCTION pg_temp.err_hint(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  hint text;
-BEGIN
-  EXECUTE sql;
-  RETURN '(no error)';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
-  RETURN nullif(hint, '');
-END
-$$;
-CREATE FUNCTION pg_temp.plan_of(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  line text;
-  result text := '';
-BEGIN
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || sql LOOP
-    result := result || line || E'\n';
-  END LOOP;
-  RETURN result;
-END
-$$;
--- A file in the server's data directory, for binary COPY.
-CREATE FUNCTION pg_temp.scratch(name text) RETURNS text LANGUAGE sql AS $$
-  SELECT current_setting('data_directory') || '/mineconsol_test_' || name
-$$;
+-- err_detail(), err_hint(), plan_of(), scratch(), byte_ordered_type_checks()
+\i test/lib/helpers.sql
 -- GB 32100-2015 check character, written independently of the C code.
 CREATE FUNCTION pg_temp.check_char(first17 text) RETURNS text LANGUAGE sql AS $$
   SELECT substr(a, (31 - sum((strpos(a, substr(first17, i, 1)) - 1)
@@ -50,47 +14,7 @@ $$;
 
 -- ---------------------------------------------------------------------------
 -- The type and its catalog entries
-SELECT has_type('mineconsol', 'uscc', 'type uscc exists');
-SELECT is(
-  (SELECT typlen::int FROM pg_type WHERE oid = 'uscc'::regtype), 18,
-  'uscc is stored in 18 bytes');
-SELECT is(
-  (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p
-    WHERE (p.prorettype = 'uscc'::regtype OR 'uscc'::regtype = ANY (p.proargtypes))
-      AND NOT (p.provolatile = 'i' AND p.proisstrict AND p.proparallel = 's')),
-  NULL, 'every uscc function is IMMUTABLE STRICT PARALLEL SAFE');
-SELECT is(
-  (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p
-    WHERE (p.prorettype = 'uscc'::regtype OR 'uscc'::regtype = ANY (p.proargtypes))
-      AND obj_description(p.oid, 'pg_proc') IS NULL),
-  NULL, 'every uscc function has a comment');
-SELECT is(
-  (SELECT array_agg(o.oid::regoperator::text ORDER BY 1) FROM pg_operator o
-    WHERE o.oprleft = 'uscc'::regtype
-      AND obj_description(o.oid, 'pg_operator') IS NULL),
-  NULL, 'every uscc operator has a comment');
-SELECT isnt(obj_description('uscc'::regtype, 'pg_type'), NULL, 'type uscc has a comment');
-SELECT is(
-  (SELECT count(*) FROM pg_cast c
-    WHERE (c.castsource = 'uscc'::regtype OR c.casttarget = 'uscc'::regtype)
-      AND c.castcontext = 'a' AND c.castmethod = 'i'
-      AND obj_description(c.oid, 'pg_cast') IS NOT NULL),
-  4::bigint, 'assignment casts to and from text and varchar, with comments');
-SELECT is(
-  (SELECT array_agg(am.amname::text ORDER BY 1) FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
-    WHERE oc.opcintype = 'uscc'::regtype AND oc.opcdefault),
-  ARRAY['btree', 'hash'], 'default btree and hash operator classes');
-SELECT is(
-  (SELECT amproc::text FROM pg_amproc
-    WHERE amproclefttype = 'uscc'::regtype AND amprocnum = 4
-      AND amprocfamily = (SELECT opcfamily FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
-                           WHERE oc.opcintype = 'uscc'::regtype AND am.amname = 'btree')),
-  'btequalimage', 'btree opclass allows deduplication (btequalimage)');
-SELECT is(
-  (SELECT string_agg(oprname || ':' || oprcanhash || oprcanmerge, ' ' ORDER BY oprname)
-     FROM pg_operator WHERE oprleft = 'uscc'::regtype),
-  '<:falsefalse <=:falsefalse <>:falsefalse =:truetrue >:falsefalse >=:falsefalse',
-  'only = is HASHES and MERGES');
+SELECT * FROM pg_temp.byte_ordered_type_checks('uscc', 18);
 
 -- ---------------------------------------------------------------------------
 -- Valid codes: real ones (docs/formats.md, "Unified social credit codes"), round trip, region, try_uscc

@@ -28,6 +28,13 @@ WITH ext AS (
 	SELECT 'function ' || p.oid::regprocedure || E'\n' || pg_get_functiondef(p.oid)
 	  FROM pg_proc p WHERE p.pronamespace = 'mineconsol'::regnamespace AND p.prokind <> 'a'
 	UNION ALL
+	-- a C function's library and symbol (in the definition above too, said
+	-- once more so that a function still on the legacy library or an old
+	-- name stands out in the diff)
+	SELECT 'c function ' || p.oid::regprocedure || ' library ' || p.probin || ' symbol ' || p.prosrc
+	  FROM pg_proc p WHERE p.pronamespace = 'mineconsol'::regnamespace
+	   AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
+	UNION ALL
 	SELECT 'aggregate ' || p.oid::regprocedure FROM pg_proc p
 	 WHERE p.pronamespace = 'mineconsol'::regnamespace AND p.prokind = 'a'
 	UNION ALL
