@@ -46,7 +46,10 @@ WITH p AS MATERIALIZED (
 		   param('small_reserves_t') AS small_reserves_t,
 		   param('penalty_count') AS penalty_count,
 		   param('penalty_window_years') AS penalty_window_years,
-		   param('very_small_fraction') AS very_small_fraction
+		   param('very_small_fraction') AS very_small_fraction,
+		   -- While refresh_results() runs: only the counties it recomputes
+		   -- (clusters never cross a county, so theirs are exact); else all.
+		   NULLIF(pg_catalog.current_setting('mineconsol.facts_counties', true), '')::text[] AS counties
 ),
 -- C1: the first illegal act (up to as_of) preceded, within the window, by at
 -- least penalty_count illegal-mining penalties imposed up to as_of.
@@ -101,6 +104,7 @@ l1 AS (
 	 CROSS JOIN p
 	  JOIN mines b ON b.holder_uscc = a.holder_uscc AND b.ore_body = a.ore_body AND b.id <> a.id
 	 WHERE a.holder_uscc IS NOT NULL AND a.ore_body IS NOT NULL
+	   AND (p.counties IS NULL OR a.county_code = ANY (p.counties))
 	   AND ST_DWithin(a.geom, b.geom, p.merge_distance_m::float8)
 	 GROUP BY a.id
 ),
@@ -160,6 +164,7 @@ reached AS MATERIALIZED (
 					ELSE 0 END::float8 AS merge_reach,
 			   NOT (COALESCE(k.m1_small, false) OR COALESCE(k.l2_small, false)) AS anchor
 	  ) r
+	 WHERE p.counties IS NULL OR m.county_code = ANY (p.counties)
 ),
 -- Only in-scope mines take part in clustering, per county.  The narrow rows
 -- are sorted into window order first and each geometry is then fetched by
@@ -259,7 +264,7 @@ SELECT f.id, f.license_no, f.name, f.holder, f.holder_uscc, f.county_code, f.lic
   LEFT JOIN cluster_info ci ON ci.id = f.id;
 
 COMMENT ON VIEW mine_facts IS
-  'One row per mine with every fact a rule needs, judged at as_of(): the mine''s own columns but its geometry (join mines for it: classify() does not need it, and leaving it out keeps rows small), then scope, C1 penalties, C4 protected-area overlaps, planned/concentrated/eco-fragile zones, scale class, M1/L2 smallness, merge reach and anchor flag, merge cluster (merge_cluster per county over in-scope mines), the cluster''s retained mine and scale, L1 same-holder licences, and the parameters in force. classify() reads it.';
+  'One row per mine with every fact a rule needs, judged at as_of(): the mine''s own columns but its geometry (join mines for it: classify() does not need it, and leaving it out keeps rows small), then scope, C1 penalties, C4 protected-area overlaps, planned/concentrated/eco-fragile zones, scale class, M1/L2 smallness, merge reach and anchor flag, merge cluster (merge_cluster per county over in-scope mines), the cluster''s retained mine and scale, L1 same-holder licences, and the parameters in force. classify() reads it. While refresh_results() runs it computes only the counties being refreshed (the internal setting mineconsol.facts_counties).';
 COMMENT ON COLUMN mine_facts.as_of IS 'The day the facts are judged at (mineconsol.as_of, default today)';
 COMMENT ON COLUMN mine_facts.in_scope IS 'Scope (三(一)): licensed by the city or a county, and S1 (licence valid at as_of with reserves > 0), S2, S3, or an expired licence (so that C2 can close it)';
 COMMENT ON COLUMN mine_facts.licence_valid IS 'valid_from <= as_of <= valid_to; NULL when valid_to is not recorded';

@@ -55,6 +55,7 @@ CREATE TABLE merge_plan_results (
 	reaches_medium   boolean,
 	as_of            date NOT NULL,
 	refreshed_at     timestamptz NOT NULL DEFAULT now(),
+	members_digest   text,  -- Availability: 0.2.0
 	PRIMARY KEY (county_code, cluster_id)
 );
 COMMENT ON TABLE merge_plan_results IS
@@ -73,6 +74,7 @@ COMMENT ON COLUMN merge_plan_results.scale_class IS 'Scale class of the merged m
 COMMENT ON COLUMN merge_plan_results.reaches_medium IS 'L3: large or medium';
 COMMENT ON COLUMN merge_plan_results.as_of IS 'The day the plan judged at';
 COMMENT ON COLUMN merge_plan_results.refreshed_at IS 'When refresh_results() computed it';
+COMMENT ON COLUMN merge_plan_results.members_digest IS 'MD5 of the members'' ids and areas and the merge distance: an incremental refresh keeps geom and gap_geom while it is unchanged';
 
 -- Stored results are facts about the registry, not about who computed them:
 -- only the extension writes them (refresh_requested_results(), as the
@@ -84,6 +86,34 @@ CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
 	USING ((SELECT sees_all_counties()) OR EXISTS (SELECT 1 FROM mines m WHERE m.id = disposition_results.mine_id));
 CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
 	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+
+-- Per-county counts of the stored verdicts, which v_county_progress reads
+-- instead of counting a million rows each time; written by the refresh in the
+-- transaction that stores the verdicts.
+-- Availability: 0.2.0
+CREATE TABLE county_results (
+	county_code         text PRIMARY KEY,
+	mines               bigint NOT NULL,
+	mines_before        bigint NOT NULL,
+	mines_after         bigint NOT NULL,
+	mines_exiting       bigint NOT NULL,
+	large_medium_after  bigint NOT NULL,
+	scale_unknown_after bigint NOT NULL
+);
+COMMENT ON TABLE county_results IS
+  'Per county, the counts of its stored sand, gravel, stone and clay verdicts (disposition_results) that v_county_progress shows; kept by refresh_results() in the same transaction, read by county.';
+COMMENT ON COLUMN county_results.county_code IS 'County';
+COMMENT ON COLUMN county_results.mines IS 'Stored verdicts of sand/gravel/clay mines';
+COMMENT ON COLUMN county_results.mines_before IS 'Of which in scope';
+COMMENT ON COLUMN county_results.mines_after IS 'Of which kept: merge_retain, retain, rectify';
+COMMENT ON COLUMN county_results.mines_exiting IS 'Of which exiting later under C5';
+COMMENT ON COLUMN county_results.large_medium_after IS 'Kept mines of large or medium scale';
+COMMENT ON COLUMN county_results.scale_unknown_after IS 'Kept mines of unknown scale';
+ALTER TABLE county_results ENABLE ROW LEVEL SECURITY;
+CREATE POLICY county_results_county ON county_results FOR SELECT
+	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+COMMENT ON POLICY county_results_county ON county_results IS 'A county''s counts for its county; all for the city and the inspectors. Only refresh_results() writes';
+GRANT SELECT ON county_results TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
 
 -- The day stored results judge at: one date for the whole city, set by the
 -- city (mineconsol_admin), never a session's mineconsol.as_of.  No row: today.
@@ -118,7 +148,8 @@ CREATE TABLE result_refreshes (
 	refreshed_at   timestamptz,
 	as_of          date,
 	requested      boolean NOT NULL DEFAULT false,
-	requested_xact xid8
+	requested_xact xid8,
+	requested_full boolean NOT NULL DEFAULT false  -- Availability: 0.2.0
 );
 COMMENT ON TABLE result_refreshes IS
   'Per county: when refresh_results() last stored its results and the day they judge at. A refresh flags its counties'' rows (requested; row-level security limits a role to its counties) and holds their row locks until it commits, so two refreshes of one county run one after the other.';
@@ -127,6 +158,7 @@ COMMENT ON COLUMN result_refreshes.refreshed_at IS 'When its results were last s
 COMMENT ON COLUMN result_refreshes.as_of IS 'The day they judge at (results_as_of())';
 COMMENT ON COLUMN result_refreshes.requested IS 'true while a refresh of this transaction is asked for';
 COMMENT ON COLUMN result_refreshes.requested_xact IS 'The transaction that wrote the row (set by trigger, whatever the writer gives)';
+COMMENT ON COLUMN result_refreshes.requested_full IS 'true while a full refresh (refresh_results(false)) is asked for: every cluster''s areas are computed again, none reused';
 
 -- Availability: 0.2.0
 CREATE FUNCTION result_refreshes_stamp() RETURNS trigger
@@ -346,9 +378,12 @@ CREATE FUNCTION refresh_requested_results(OUT mines bigint, OUT clusters bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET mineconsol.as_of = ''
 SET mineconsol.simulate_parameters = ''
+SET mineconsol.facts_counties = ''
 AS $fn$
 DECLARE
 	scope text[];
+	counted text[];
+	old_plans mineconsol.merge_plan_results[];
 	d date;
 BEGIN
 	-- Nobody but a superuser may own or create an operator or function where
@@ -364,6 +399,9 @@ BEGIN
 	END IF;
 	d := mineconsol.results_as_of();
 	PERFORM pg_catalog.set_config('mineconsol.as_of', pg_catalog.to_char(d, 'YYYY-MM-DD'), true);
+	-- mine_facts computes these counties only (a cluster never crosses a
+	-- county; zones, holders and neighbours still come from the whole registry).
+	PERFORM pg_catalog.set_config('mineconsol.facts_counties', scope::text, true);
 
 	-- The changes this refresh takes in: those its snapshot sees (deleted
 	-- before the registry is read, so that none is lost).
@@ -371,9 +409,21 @@ BEGIN
 
 	-- The scope's previous results: its clusters, and the verdicts of its
 	-- mines (also of a mine that has moved in since).
-	DELETE FROM mineconsol.disposition_results r
-	 WHERE r.county_code = ANY (scope)
-		OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope));
+	-- Their counties' counts are recounted below.
+	WITH gone AS (
+		DELETE FROM mineconsol.disposition_results r
+		 WHERE r.county_code = ANY (scope)
+			OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope))
+		RETURNING r.county_code)
+	SELECT ARRAY(SELECT g.county_code FROM gone g UNION SELECT s FROM unnest(scope) s ORDER BY 1) INTO counted;
+	-- An incremental refresh keeps the areas of a cluster whose members and
+	-- their geometries are unchanged (same members_digest): they would come
+	-- out the same.  A full refresh (refresh_results(false)) computes all.
+	IF NOT EXISTS (SELECT FROM mineconsol.result_refreshes r
+					WHERE r.county_code = ANY (scope) AND r.requested_full) THEN
+		old_plans := ARRAY(SELECT p FROM mineconsol.merge_plan_results p
+							WHERE p.county_code = ANY (scope) AND p.members_digest IS NOT NULL);
+	END IF;
 	DELETE FROM mineconsol.merge_plan_results p WHERE p.county_code = ANY (scope);
 
 	-- One classification for both tables: the facts are computed once.
@@ -407,31 +457,62 @@ BEGIN
 	), plan AS (
 		INSERT INTO mineconsol.merge_plan_results
 			(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
-			 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of)
+			 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of, members_digest)
 		SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
 			   CASE WHEN c.retained_mine_id IS NULL
 					THEN 'every member is banned, closed or referred: no mine can be retained' END,
-			   c.member_ids, ST_Multi(c.merged), mineconsol.gap_resources(c.merged, c.merge_distance),
-			   c.total_reserves_t, ST_Area(c.merged) / 1e6, c.scale_class,
+			   c.member_ids, COALESCE(o.geom, ST_Multi(u.merged)),
+			   COALESCE(o.gap_geom, mineconsol.gap_resources(u.merged, c.merge_distance)),
+			   c.total_reserves_t, COALESCE(o.total_area_km2, ST_Area(u.merged) / 1e6), c.scale_class,
 			   CASE WHEN c.scale_class = 'unknown' THEN NULL ELSE c.scale_class IN ('large', 'medium') END,
-			   c.as_of
+			   c.as_of, c.digest
 		  FROM (SELECT r.county_code, r.cluster_id, min(r.ore_body) AS ore_body,
 					   min(r.retained_mine_id) AS retained_mine_id,
 					   array_agg(r.id ORDER BY r.id) AS member_ids,
-					   ST_Union(m.geom) AS merged,
 					   sum(r.reserves_t) AS total_reserves_t,
 					   min(r.cluster_scale_class) AS scale_class,
 					   min(r.merge_distance_m)::float8 AS merge_distance,
-					   min(r.as_of) AS as_of
+					   min(r.as_of) AS as_of,
+					   -- the members and their areas, and the merge distance
+					   pg_catalog.md5(pg_catalog.string_agg(pg_catalog.int8send(r.id) OPERATOR(pg_catalog.||) ST_AsEWKB(m.geom), ''::bytea ORDER BY r.id)
+									  OPERATOR(pg_catalog.||) pg_catalog.float8send(min(r.merge_distance_m)::float8)) AS digest
 				  FROM f r JOIN mineconsol.mines m ON m.id = r.id
 				 WHERE r.cluster_id IS NOT NULL
 				 GROUP BY r.county_code, r.cluster_id) c
+		  LEFT JOIN unnest(old_plans) o ON o.county_code = c.county_code AND o.members_digest = c.digest
+		  -- The merged area, only where it is not kept.
+		 CROSS JOIN LATERAL (SELECT ST_Union(m.geom) AS merged FROM mineconsol.mines m
+							  WHERE o.geom IS NULL AND m.id = ANY (c.member_ids)) u
 		RETURNING 1
 	)
 	SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan) INTO mines, clusters;
 
+	-- The counts v_county_progress reads, of every county whose verdicts
+	-- changed here, in key order (two refreshes that both touch a county, for
+	-- a mine that moved, update its row one after the other).
+	INSERT INTO mineconsol.county_results AS c
+		(county_code, mines, mines_before, mines_after, mines_exiting, large_medium_after, scale_unknown_after)
+	SELECT u.code, n.mines, n.mines_before, n.mines_after, n.mines_exiting, n.large_medium_after, n.scale_unknown_after
+	  FROM unnest(counted) u(code)
+	 CROSS JOIN LATERAL (
+		SELECT count(*) AS mines,
+			   count(*) FILTER (WHERE r.in_scope) AS mines_before,
+			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
+			   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
+			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+								  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
+			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
+								  AND r.scale_class = 'unknown') AS scale_unknown_after
+		  FROM mineconsol.disposition_results r
+		 WHERE r.county_code = u.code AND r.mineral_group = 'sand_gravel_clay') n
+	 ORDER BY u.code
+	ON CONFLICT (county_code) DO UPDATE
+	   SET mines = EXCLUDED.mines, mines_before = EXCLUDED.mines_before, mines_after = EXCLUDED.mines_after,
+		   mines_exiting = EXCLUDED.mines_exiting, large_medium_after = EXCLUDED.large_medium_after,
+		   scale_unknown_after = EXCLUDED.scale_unknown_after;
+
 	UPDATE mineconsol.result_refreshes r
-	   SET requested = false, refreshed_at = pg_catalog.now(), as_of = d
+	   SET requested = false, requested_full = false, refreshed_at = pg_catalog.now(), as_of = d
 	 WHERE r.county_code = ANY (scope);
 END
 $fn$;
@@ -467,9 +548,9 @@ BEGIN
 	END IF;
 	-- Flag them (row-level security checks each one) in key order: the row
 	-- locks serialise two refreshes of a county, never deadlock.
-	INSERT INTO mineconsol.result_refreshes AS r (county_code, requested)
-	SELECT u, true FROM unnest(scope) u ORDER BY u
-	ON CONFLICT (county_code) DO UPDATE SET requested = true;
+	INSERT INTO mineconsol.result_refreshes AS r (county_code, requested, requested_full)
+	SELECT u, true, NOT only_stale FROM unnest(scope) u ORDER BY u
+	ON CONFLICT (county_code) DO UPDATE SET requested = true, requested_full = EXCLUDED.requested_full;
 	RETURN QUERY SELECT x.mines, x.clusters FROM mineconsol.refresh_requested_results() x;
 END
 $fn$;
@@ -713,17 +794,11 @@ COMMENT ON COLUMN v_overdue.mine_name IS 'Retained or closed mine';
 -- Availability: 0.1.0
 CREATE VIEW v_county_progress WITH (security_invoker = true) AS
 WITH counts AS (
-	SELECT r.county_code,
-		   count(*) FILTER (WHERE r.in_scope) AS mines_before,
-		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
-		   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
-		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-							  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
-		   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-							  AND r.scale_class = 'unknown') AS scale_unknown_after
-	  FROM disposition_results r
-	 WHERE r.mineral_group = 'sand_gravel_clay'
-	 GROUP BY r.county_code
+	-- Counted by the refresh that stored the verdicts (county_results).
+	SELECT n.county_code, n.mines_before, n.mines_after, n.mines_exiting,
+		   n.large_medium_after, n.scale_unknown_after
+	  FROM county_results n
+	 WHERE n.mines > 0
 ), next_due AS (
 	SELECT DISTINCT ON (d.county_code) d.county_code, d.due, d.track, d.due_stage
 	  FROM open_deadlines d
@@ -946,7 +1021,7 @@ GRANT SELECT ON disposition_results, merge_plan_results, duties, stage_order, tr
 GRANT SELECT ON results_as_of, result_refreshes
 	TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
 GRANT INSERT, UPDATE, DELETE ON results_as_of TO mineconsol_admin;
-GRANT INSERT (county_code, requested), UPDATE (requested) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
+GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, requested_full) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
 
 -- refresh_requested_results() runs as the owner: it finds only pg_catalog,
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask

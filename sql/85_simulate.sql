@@ -8,6 +8,7 @@ RETURNS TABLE (county_code text, mines_before bigint, mines_after bigint, mines_
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 SET mineconsol.simulate_parameters = ''
+SET mineconsol.facts_counties = ''
 SET mineconsol.as_of = ''
 AS $fn$
 DECLARE

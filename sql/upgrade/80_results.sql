@@ -12,6 +12,26 @@ COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored
 COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';
 -- @copy sql/80_results.sql COMMENT ON TABLE disposition_results IS
 
+-- What the merged areas were computed from, so that an incremental refresh
+-- can keep them.
+ALTER TABLE merge_plan_results ADD COLUMN members_digest text;
+-- @copy sql/80_results.sql COMMENT ON COLUMN merge_plan_results.members_digest IS
+
+-- Per-county counts of the stored verdicts, which v_county_progress reads.
+-- Availability: 0.2.0
+-- @copy sql/80_results.sql CREATE TABLE county_results ( .. GRANT SELECT ON county_results TO
+-- The counts of what 0.1.0 stored, so that v_county_progress shows them until the next refresh.
+INSERT INTO county_results (county_code, mines, mines_before, mines_after, mines_exiting, large_medium_after, scale_unknown_after)
+SELECT r.county_code, count(*),
+	   count(*) FILTER (WHERE r.in_scope),
+	   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')),
+	   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')),
+	   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify') AND r.scale_class IN ('large', 'medium')),
+	   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify') AND r.scale_class = 'unknown')
+  FROM disposition_results r
+ WHERE r.mineral_group = 'sand_gravel_clay'
+ GROUP BY r.county_code;
+
 -- Rows that are not what the extension computed (a county's forged verdict
 -- for another county's mine) go; the rest stay until the next refresh.
 DELETE FROM disposition_results r USING mines m WHERE m.id = r.mine_id AND r.county_code <> m.county_code;
@@ -40,7 +60,7 @@ COMMENT ON COLUMN results_as_of.as_of IS 'The day (2000-01-01 .. 2100-12-31)';
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE TABLE result_refreshes (
 -- @copy sql/80_results.sql COMMENT ON TABLE result_refreshes IS
--- @copy sql/80_results.sql COMMENT ON COLUMN result_refreshes.county_code IS .. COMMENT ON COLUMN result_refreshes.requested_xact IS
+-- @copy sql/80_results.sql COMMENT ON COLUMN result_refreshes.county_code IS .. COMMENT ON COLUMN result_refreshes.requested_full IS
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE FUNCTION result_refreshes_stamp(
@@ -70,7 +90,7 @@ COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff 
 
 -- @copy sql/80_results.sql GRANT SELECT ON results_as_of, result_refreshes
 GRANT INSERT, UPDATE, DELETE ON results_as_of TO mineconsol_admin;
-GRANT INSERT (county_code, requested), UPDATE (requested) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
+GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, requested_full) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
 
 -- refresh_requested_results() runs as the owner: it finds only pg_catalog,
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(47);
+SELECT plan(65);
 
 -- Staleness of stored results, as the real roles: a clerk of Xinfu
 -- (140902), a clerk of Dingxiang (140921), a reporting tool, the city.
@@ -29,6 +29,19 @@ CREATE FUNCTION pg_temp.mismatches() RETURNS bigint LANGUAGE sql AS $$
 	SELECT d.id, d.disposition::text, d.rules FROM mineconsol.dispositions d
 	EXCEPT SELECT r.mine_id, r.disposition::text, r.rules FROM mineconsol.disposition_results r) x $$;
 GRANT EXECUTE ON FUNCTION pg_temp.stale(text), pg_temp.mismatches() TO PUBLIC;
+-- The counts v_county_progress shows, counted afresh from the stored verdicts.
+CREATE TEMP VIEW recount AS
+  SELECT r.county_code, count(*) FILTER (WHERE r.in_scope) AS mines_before,
+		 count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
+		 count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting
+	FROM mineconsol.disposition_results r WHERE r.mineral_group = 'sand_gravel_clay' GROUP BY r.county_code;
+CREATE FUNCTION pg_temp.counts_match() RETURNS boolean LANGUAGE sql AS $$
+  SELECT NOT EXISTS (
+	(SELECT * FROM recount
+	 EXCEPT SELECT county_code, mines_before, mines_after, mines_exiting FROM mineconsol.v_county_progress)
+	UNION ALL
+	(SELECT c.county_code, c.mines_before, c.mines_after, c.mines_exiting FROM mineconsol.county_results c WHERE c.mines > 0
+	 EXCEPT SELECT * FROM recount)) $$;
 SET LOCAL mineconsol.as_of = '2023-07-15';
 
 -- ---------------------------------------------------------------- never computed
@@ -87,6 +100,37 @@ SELECT is((SELECT mines FROM refresh_results()), 1::bigint, 'Xinfu''s refresh: o
 RESET ROLE;
 SELECT is((SELECT count(*) FROM disposition_results WHERE mine_id = 9002), 1::bigint, 'the moved mine has one stored verdict');
 SELECT is((SELECT county_code FROM disposition_results WHERE mine_id = 9002), '140921', '… under its new county');
+SELECT ok(pg_temp.counts_match(), 'v_county_progress shows the stored verdicts'' counts for both counties');
+
+-- ---------------------------------------------------------------- stored counts; facts by county
+SELECT is((SELECT (mines, mines_before)::text FROM county_results WHERE county_code = '140902'), '(1,1)',
+  'Xinfu''s stored counts: one mine left');
+SELECT is((SELECT mines_before FROM v_county_progress WHERE county_code = '140921'), 3::bigint,
+  'Dingxiang''s, with the mine that moved in');
+-- L1 crosses counties: a county's refresh computes only its own mines, but
+-- finds the holder's licences in every county.
+SET LOCAL ROLE mc_fr_city;
+INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, valid_to, transfer_mode,
+                   mineral, capacity, capacity_unit, holder_uscc, geom) VALUES
+  (9005, 'x5', '140902', 'FL', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr',
+   '91350200776049653A', pg_temp.sq(0, 9000)),
+  (9006, 'd6', '140921', 'FL', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr',
+   '91350200776049653A', pg_temp.sq(300, 9000));
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+RESET ROLE;
+SET LOCAL ROLE mc_fr_xinfu;
+UPDATE mines SET reserves_t = 150000 WHERE id = 9005;
+SELECT is((SELECT mines FROM refresh_results()), 2::bigint, 'a clerk''s refresh recomputes its county''s mines only');
+RESET ROLE;
+SELECT ok((SELECT 'L1' = ANY (rules) FROM disposition_results WHERE mine_id = 9005),
+  '… and still finds the same holder''s licence in the next county (L1)');
+SELECT is(pg_temp.mismatches(), 0::bigint, 'every stored verdict is the live one');
+SELECT ok(pg_temp.counts_match(), 'and so are the counts');
+SELECT is(current_setting('mineconsol.facts_counties'), '', 'the refresh leaves no county restriction behind');
+SET LOCAL mineconsol.facts_counties = '{140921}';
+SELECT is((SELECT array_agg(DISTINCT county_code) FROM mine_facts), '{140921}',
+  'mine_facts computes only the counties mineconsol.facts_counties names (what a refresh sets)');
+RESET mineconsol.facts_counties;
 
 -- ---------------------------------------------------------------- zones
 SET LOCAL ROLE mc_fr_city;
@@ -99,7 +143,7 @@ SELECT is((SELECT count(*) FROM disposition_results WHERE disposition = 'refer' 
 UPDATE zones SET geom = ST_Multi(ST_MakeEnvelope(599000, 4349000, 601000, 4351000, 4547)) WHERE name = 'FR 红线';
 SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM st WHERE stale), '{140902,140921}',
   'a zone that shrinks away from Dingxiang makes it stale too (before and after)');
-SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(4,0)', 'the refresh recomputes both');
+SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(6,0)', 'the refresh recomputes both (their six mines)');
 SELECT is(pg_temp.mismatches(), 0::bigint, 'and the stored verdicts are the live ones');
 SELECT isnt((SELECT disposition::text FROM disposition_results WHERE mine_id = 9003), 'refer', 'Dingxiang''s mine 9003 is no longer referred');
 DELETE FROM zones WHERE name = 'FR 红线';
@@ -124,6 +168,38 @@ SELECT is((SELECT results_stale FROM v_county_progress WHERE county_code = '1409
 SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
 SELECT is((SELECT count(*) FROM st WHERE stale), 0::bigint, 'and nothing is stale');
 RESET ROLE;
+
+-- ---------------------------------------------------------------- merged areas kept or recomputed
+SET LOCAL ROLE mc_fr_city;
+INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, valid_to, transfer_mode,
+                   mineral, capacity, capacity_unit, geom) VALUES
+  (9007, 'k1', '140921', 'FK', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(0, 20000)),
+  (9008, 'k2', '140921', 'FK', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(300, 20000));
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+RESET ROLE;
+SELECT ok((SELECT NOT ST_IsEmpty(gap_geom) AND members_digest IS NOT NULL FROM merge_plan_results WHERE member_ids = '{9007,9008}'),
+  'mines 9007 and 9008 form a cluster with a gap between them, stored with its digest');
+-- A marker in the stored gap (as the owner): kept only if the refresh reuses it.
+UPDATE merge_plan_results SET gap_geom = ST_GeomFromText('MULTIPOLYGON EMPTY', 4547) WHERE member_ids = '{9007,9008}';
+SET LOCAL ROLE mc_fr_ding;
+UPDATE mines SET reserves_t = 100001 WHERE id = 9003;
+SELECT lives_ok($$SELECT refresh_results()$$, 'an edit elsewhere in the county, refreshed');
+RESET ROLE;
+SELECT ok((SELECT ST_IsEmpty(gap_geom) FROM merge_plan_results WHERE member_ids = '{9007,9008}'),
+  'an incremental refresh keeps the areas of a cluster whose members and areas did not change');
+SET LOCAL ROLE mc_fr_ding;
+UPDATE mines SET geom = pg_temp.sq(310, 20000) WHERE id = 9008;
+SELECT lives_ok($$SELECT refresh_results()$$, 'a member''s area edited, refreshed');
+RESET ROLE;
+SELECT ok((SELECT NOT ST_IsEmpty(gap_geom) FROM merge_plan_results WHERE member_ids = '{9007,9008}'),
+  '… its cluster''s areas are computed again');
+UPDATE merge_plan_results SET gap_geom = ST_GeomFromText('MULTIPOLYGON EMPTY', 4547) WHERE member_ids = '{9007,9008}';
+SET LOCAL ROLE mc_fr_city;
+SELECT lives_ok($$SELECT refresh_results(false)$$, 'a full refresh');
+RESET ROLE;
+SELECT ok((SELECT NOT ST_IsEmpty(p.gap_geom) AND NOT r.requested_full FROM merge_plan_results p JOIN result_refreshes r USING (county_code)
+            WHERE p.member_ids = '{9007,9008}'),
+  '… computes every area again');
 
 -- ---------------------------------------------------------------- readers, the trigger function
 SET LOCAL ROLE mc_fr_bi;

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(54);
+SELECT plan(60);
 
 -- Stored results and zone relations, attacked as the real roles: a clerk of
 -- Xinfu (140902), a clerk of Dingxiang (140921), a reporting tool of Xinfu,
@@ -140,6 +140,30 @@ SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results()$$, $$VALUES (
 RESET ROLE;
 SELECT is((SELECT county_code FROM stored WHERE mine_id = 8002), '140921', '… stored once, under its new county');
 UPDATE mines SET county_code = '140902' WHERE id = 8002;
+
+-- ---------------------------------------------------------------- stored counts
+CREATE TEMP TABLE counts_before AS SELECT * FROM county_results;
+SET LOCAL ROLE mc_rs_xinfu;
+SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM mineconsol.county_results WHERE mines > 0), ARRAY['140902'],
+  'a clerk reads its own county''s stored counts only');
+SELECT throws_ok($$UPDATE mineconsol.county_results SET mines_after = 0$$, '42501',
+  'permission denied for table county_results', '… cannot change them');
+SELECT throws_ok($$INSERT INTO mineconsol.county_results VALUES ('140921', 9, 9, 9, 0, 0, 0)$$, '42501',
+  'permission denied for table county_results', '… nor forge another county''s');
+RESET ROLE;
+SELECT is((SELECT count(*)::int FROM ((SELECT * FROM county_results EXCEPT SELECT * FROM counts_before)
+                                      UNION ALL (SELECT * FROM counts_before EXCEPT SELECT * FROM county_results)) d), 0,
+  'no stored count changed');
+SET LOCAL ROLE mc_rs_xinfu;
+-- A clerk's own mineconsol.facts_counties does not reach the refresh (it pins the setting).
+SET LOCAL mineconsol.facts_counties = '{140921}';
+SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results(false)$$, $$VALUES (2::bigint)$$,
+  'a clerk who names another county in mineconsol.facts_counties still refreshes its own two mines');
+RESET mineconsol.facts_counties;
+RESET ROLE;
+SELECT is((SELECT array_agg((county_code, mines)::text ORDER BY county_code) FROM county_results
+            WHERE county_code IN ('140902', '140921')), '{"(140902,2)","(140921,2)"}',
+  'Xinfu''s refresh took the mine that moved back out of Dingxiang''s counts too');
 
 -- ---------------------------------------------------------------- zone relations
 -- Issue: a SECURITY DEFINER trigger function attached by a reader to a temp
