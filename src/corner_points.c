@@ -839,10 +839,16 @@ cp_geos_notice(const char *message, void *userdata)
 
 static GEOSInterruptCallback *cp_prev_interrupt = NULL;
 
+/*
+ * Stops GEOS only for a cancel or a termination: InterruptPending alone is
+ * also raised by harmless signals (a cache catch-up, a barrier), which
+ * CHECK_FOR_INTERRUPTS() then handles without an error, and GEOS would have
+ * failed the parse for nothing.  PostGIS tests the same two flags.
+ */
 static void
 cp_geos_interrupt(void)
 {
-	if (InterruptPending)
+	if (QueryCancelPending || ProcDiePending)
 		GEOS_interruptRequest();
 	if (cp_prev_interrupt)
 		cp_prev_interrupt();
