@@ -1042,4 +1042,7 @@ GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mine
 
 SELECT pg_extension_config_dump('results_as_of', '');
 SELECT pg_extension_config_dump('result_refreshes', '');
+-- The counts v_county_progress reads go with the verdicts they count (both are
+-- dumped), so that a restored database reports what it stored.
+SELECT pg_extension_config_dump('county_results', '');
 GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;

@@ -31,6 +31,7 @@ SELECT r.county_code, count(*),
   FROM disposition_results r
  WHERE r.mineral_group = 'sand_gravel_clay'
  GROUP BY r.county_code;
+SELECT pg_extension_config_dump('county_results', '');
 
 -- Rows that are not what the extension computed (a county's forged verdict
 -- for another county's mine) go; the rest stay until the next refresh.

@@ -7,7 +7,7 @@ src=mineconsol_dump_src dst=mineconsol_dump_dst
 new_db $src $dst
 scratch dump dump
 
-plan 13
+plan 16
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null 2>&1 <<'SQL'
 CREATE EXTENSION mineconsol CASCADE;
 SET search_path = mineconsol, public;
@@ -24,6 +24,12 @@ INSERT INTO zones (kind, name, geom) VALUES ('eco_redline', '红线一',
         ST_GeomFromText('MULTIPOLYGON(((389000 4254000, 389100 4254000, 389100 4254100, 389000 4254000)))', 4547)),
        ('planned_mining', '规划区一',
         ST_GeomFromText('MULTIPOLYGON(((389000 4254000, 390000 4254000, 390000 4255000, 389000 4255000, 389000 4254000)))', 4547));
+SELECT * FROM refresh_results(false);
+-- A second mine in another county, refreshed; then an edit in 140902 that
+-- leaves that county stale when the dump is taken.
+INSERT INTO mines (name, county_code, ore_body, reserves_t) VALUES ('西山砂场', '140921', 'xishan', 50000);
+SELECT * FROM refresh_results(false);
+UPDATE mines SET reserves_t = 130000 WHERE county_code = '140902';
 SQL
 ok $? "source database set up with edits and data"
 pg_dump -Fc -d $src -f "$dump" 2>/dev/null
@@ -37,11 +43,24 @@ is "$(q $dst "SELECT count(*) FROM mineconsol.parameters")" "$(q $src "SELECT co
 is "$(q $dst "SELECT note FROM mineconsol.counties WHERE code = '140902'")" "checked by the city office" "an edited county survives"
 is "$(q $dst "SELECT certainty FROM mineconsol.scale_thresholds WHERE mineral = '建筑用砂'")" uncertain "an added scale row survives"
 is "$(q $dst "SELECT due FROM mineconsol.milestones WHERE track = 'closure'")" 2024-06-30 "an added milestone survives"
-is "$(q $dst "SELECT (SELECT count(*) FROM mineconsol.mines) || '/' || (SELECT count(*) FROM mineconsol.violations) || '/' || (SELECT count(*) FROM mineconsol.zones)")" "1/1/2" "registry rows survive"
-is "$(q $dst "SELECT license_no::text || ' ' || holder_uscc::text || ' ' || round(area_km2::numeric, 2) FROM mineconsol.mines")" \
+is "$(q $dst "SELECT (SELECT count(*) FROM mineconsol.mines) || '/' || (SELECT count(*) FROM mineconsol.violations) || '/' || (SELECT count(*) FROM mineconsol.zones)")" "2/1/2" "registry rows survive"
+is "$(q $dst "SELECT license_no::text || ' ' || holder_uscc::text || ' ' || round(area_km2::numeric, 2) FROM mineconsol.mines WHERE license_no IS NOT NULL")" \
    "C1409022019087110148436 91350200776049653A 0.09" "a mine comes back with its typed columns and derived area"
 rel="SELECT string_agg(r.mine_id || '~' || z.name, ',' ORDER BY r.mine_id, z.name)
        FROM mineconsol.mine_zone_relations r JOIN mineconsol.zones z ON z.id = r.zone_id"
 is "$(q $dst "$rel")" "$(q $src "SELECT min(id) FROM mineconsol.mines")~规划区一" "the mine-zone relations are rebuilt as the registry loads"
+# Stored results: the same verdicts and counts; what was stale stays stale.
+stored="SELECT string_agg(mine_id || ':' || disposition || ':' || array_to_string(rules, ','), ' ' ORDER BY mine_id)
+          FROM mineconsol.disposition_results"
+is "$(q $dst "$stored")" "$(q $src "$stored")" "stored verdicts survive"
+progress="SELECT string_agg(county_code || ':' || mines_before || '/' || mines_after, ' ' ORDER BY county_code)
+            FROM mineconsol.v_county_progress WHERE county_code IN ('140902', '140921')"
+is "$(q $dst "$progress")" "$(q $src "$progress")" "v_county_progress reads the same counts"
+# Loading the registry is an edit like any other: every county with
+# registry rows comes back stale (never silently fresh), 140902 included.
+stale="SELECT string_agg(county_code || ':' || stale, ' ' ORDER BY county_code)
+         FROM mineconsol.results_status WHERE county_code IN ('140902', '140921')"
+is "$(q $src "$stale") / $(q $dst "$stale")" "140902:true 140921:false / 140902:true 140921:true" \
+   "a county stale before the dump is stale after it; the restore's load marks the others stale too"
 q $dst "INSERT INTO mineconsol.mines (name, county_code) VALUES ('新矿', '140921')" >/dev/null 2>&1
 ok $? "ids continue after the restore (identity sequence restored)"
