@@ -101,11 +101,7 @@ ALTER TABLE violations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE zones ENABLE ROW LEVEL SECURITY;
 ALTER TABLE role_counties ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY mines_read ON mines FOR SELECT
-	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
-CREATE POLICY mines_write ON mines FOR ALL TO mineconsol_editor, mineconsol_admin
-	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
-	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+-- @template sql/templates/county_policies.sql TABLE=mines
 
 -- A violation belongs to the county of its mine.  The subqueries see only the
 -- mines the role may read; writing also needs the mine's county writable.
@@ -153,11 +149,7 @@ ALTER TABLE unit_members ENABLE ROW LEVEL SECURITY;
 ALTER TABLE closures ENABLE ROW LEVEL SECURITY;
 ALTER TABLE stage_events ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY schemes_read ON schemes FOR SELECT
-	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
-CREATE POLICY schemes_write ON schemes FOR ALL TO mineconsol_editor, mineconsol_admin
-	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
-	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())));
+-- @template sql/templates/county_policies.sql TABLE=schemes
 CREATE POLICY units_read ON units FOR SELECT
 	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
 CREATE POLICY units_write ON units FOR ALL TO mineconsol_editor, mineconsol_admin

@@ -316,6 +316,31 @@ put_int(StringInfo buf, bool set, int64 value)
 	put_field(buf, num, n);
 }
 
+/*
+ * A date or timestamp that is unset (N) or infinite ("infinity",
+ * "-infinity"): written, and true; a finite one is the caller's: false.
+ */
+static bool
+put_unset_or_infinite(StringInfo buf, bool set, bool finite, bool nobegin)
+{
+	if (!set)
+		put_null(buf);
+	else if (!finite)
+		put_text(buf, nobegin ? "-infinity" : "infinity");
+	return !set || !finite;
+}
+
+/* y-m-d (0 <= y <= 9999) as yyyy-mm-dd at out; returns the end. */
+static char *
+ymd_digits(char *out, int y, int m, int d)
+{
+	out = digits(out, y, 4);
+	*out++ = '-';
+	out = digits(out, m, 2);
+	*out++ = '-';
+	return digits(out, d, 2);
+}
+
 static void
 put_timestamptz(StringInfo buf, bool set, TimestampTz ts)
 {
@@ -323,16 +348,8 @@ put_timestamptz(StringInfo buf, bool set, TimestampTz ts)
 	fsec_t		fsec;
 	char		out[64];
 
-	if (!set)
-	{
-		put_null(buf);
+	if (put_unset_or_infinite(buf, set, !TIMESTAMP_NOT_FINITE(ts), TIMESTAMP_IS_NOBEGIN(ts)))
 		return;
-	}
-	if (TIMESTAMP_NOT_FINITE(ts))
-	{
-		put_text(buf, TIMESTAMP_IS_NOBEGIN(ts) ? "-infinity" : "infinity");
-		return;
-	}
 	/* No time zone pointer: the broken-down time is UTC. */
 	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		ereport(ERROR,
@@ -340,13 +357,8 @@ put_timestamptz(StringInfo buf, bool set, TimestampTz ts)
 				 errmsg("timestamp out of range")));
 	if (tm.tm_year >= 0 && tm.tm_year <= 9999)
 	{
-		char	   *p = out;
+		char	   *p = ymd_digits(out, tm.tm_year, tm.tm_mon, tm.tm_mday);
 
-		p = digits(p, tm.tm_year, 4);
-		*p++ = '-';
-		p = digits(p, tm.tm_mon, 2);
-		*p++ = '-';
-		p = digits(p, tm.tm_mday, 2);
 		*p++ = 'T';
 		p = digits(p, tm.tm_hour, 2);
 		*p++ = ':';
@@ -373,26 +385,13 @@ put_date(StringInfo buf, bool set, DateADT date)
 				d;
 	char		out[32];
 
-	if (!set)
-	{
-		put_null(buf);
+	if (put_unset_or_infinite(buf, set, !DATE_NOT_FINITE(date), DATE_IS_NOBEGIN(date)))
 		return;
-	}
-	if (DATE_NOT_FINITE(date))
-	{
-		put_text(buf, DATE_IS_NOBEGIN(date) ? "-infinity" : "infinity");
-		return;
-	}
 	j2date(date + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	if (y >= 0 && y <= 9999)
 	{
-		char	   *p = out;
+		char	   *p = ymd_digits(out, y, m, d);
 
-		p = digits(p, y, 4);
-		*p++ = '-';
-		p = digits(p, m, 2);
-		*p++ = '-';
-		p = digits(p, d, 2);
 		put_field(buf, out, p - out);
 		return;
 	}

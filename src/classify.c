@@ -535,55 +535,45 @@ fact_date_text(ClassifyCache *c, FactField f)
 	return FNULL(c, f) ? MSG0(V_NO_DATE) : mc_lit(iso_date(DatumGetDateADT(FDATUM(c, f))));
 }
 
-/* The elements of a text[] field as a list (NULL or empty: NULL). */
+/*
+ * The non-NULL elements of a text[] or bigint[] field as a list of their
+ * texts (NULL when the field is NULL or has none); *count, when asked for,
+ * is how many.
+ */
 static McMsg *
-fact_text_list(ClassifyCache *c, FactField f)
+fact_list(ClassifyCache *c, FactField f, int *count)
 {
 	ArrayType  *arr;
+	bool		ids;
 	Datum	   *elems;
 	bool	   *enulls;
 	int			n,
 				i;
 	McMsg	   *list;
 
+	if (count != NULL)
+		*count = 0;
 	if (FNULL(c, f))
 		return NULL;
 	arr = DatumGetArrayTypeP(FDATUM(c, f));
-	deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
-					  &elems, &enulls, &n);
-	list = mc_list();
-	for (i = 0; i < n; i++)
-		if (!enulls[i])
-			mc_list_add(list, mc_lit(TextDatumGetCString(elems[i])));
-	return list->nargs > 0 ? list : NULL;
-}
-
-/* The elements of a bigint[] field as a list (NULL or empty: NULL). */
-static McMsg *
-fact_id_list(ClassifyCache *c, FactField f, int *count)
-{
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *enulls;
-	int			n,
-				i;
-	McMsg	   *list;
-
-	*count = 0;
-	if (FNULL(c, f))
-		return NULL;
-	arr = DatumGetArrayTypeP(FDATUM(c, f));
-	deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-					  &elems, &enulls, &n);
+	ids = ARR_ELEMTYPE(arr) == INT8OID;
+	if (ids)
+		deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &elems, &enulls, &n);
+	else
+		deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
+						  &elems, &enulls, &n);
 	list = mc_list();
 	for (i = 0; i < n; i++)
 	{
 		if (enulls[i])
 			continue;
-		mc_list_add(list, mc_lit(psprintf(INT64_FORMAT, DatumGetInt64(elems[i]))));
-		(*count)++;
+		mc_list_add(list, mc_lit(ids ? psprintf(INT64_FORMAT, DatumGetInt64(elems[i]))
+								 : TextDatumGetCString(elems[i])));
 	}
-	return *count > 0 ? list : NULL;
+	if (count != NULL)
+		*count = list->nargs;
+	return list->nargs > 0 ? list : NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -691,7 +681,7 @@ rule_c2(Verdict *v, ClassifyCache *c, DateADT as_of)
 static void
 rule_c4(Verdict *v, ClassifyCache *c)
 {
-	McMsg	   *zones = fact_text_list(c, F_C4_ZONES);
+	McMsg	   *zones = fact_list(c, F_C4_ZONES, NULL);
 	int			hit;
 
 	if (zones == NULL)
@@ -889,7 +879,7 @@ static void
 rule_l1(Verdict *v, ClassifyCache *c)
 {
 	int			n;
-	McMsg	   *ids = fact_id_list(c, F_L1_SAME_HOLDER_IDS, &n);
+	McMsg	   *ids = fact_list(c, F_L1_SAME_HOLDER_IDS, &n);
 	bool		flagged = fact_bool(c, F_FAKE_CONSOLIDATION_SUSPECTED, false);
 
 	if (ids == NULL && !flagged)
@@ -907,7 +897,7 @@ rule_l1(Verdict *v, ClassifyCache *c)
 static void
 rule_kept_warnings(Verdict *v, ClassifyCache *c)
 {
-	McMsg	   *fragile = fact_text_list(c, F_ECO_FRAGILE_ZONES);
+	McMsg	   *fragile = fact_list(c, F_ECO_FRAGILE_ZONES, NULL);
 
 	if (FNULL(c, F_PLANNED_ZONE))
 		add_hit(v, "S4", MSG0(R_S4));

@@ -21,14 +21,31 @@
 static SPIPlanPtr advance_plans[NTRACKS];
 static SPIPlanPtr revert_plans[NTRACKS];
 
-static char *
-text_arg(FunctionCallInfo fcinfo, int n, const char *name)
+/* Argument n, which must not be NULL (name: the argument's SQL name). */
+static void
+require_arg(FunctionCallInfo fcinfo, int n, const char *name)
 {
 	if (PG_ARGISNULL(n))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be null", name)));
+}
+
+static char *
+text_arg(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	require_arg(fcinfo, n, name);
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* The arguments advance() and revert_stage() begin with: track, id, to_stage. */
+static void
+move_args(FunctionCallInfo fcinfo, Track *t, int64 *row_id, char **to)
+{
+	*t = mc_track_of_name(text_arg(fcinfo, 0, "track"), false);
+	require_arg(fcinfo, 1, "id");
+	*row_id = PG_GETARG_INT64(1);
+	*to = text_arg(fcinfo, 2, "to_stage");
 }
 
 /*
@@ -108,8 +125,7 @@ PG_FUNCTION_INFO_V1(mc_advance);
 Datum
 mc_advance(PG_FUNCTION_ARGS)
 {
-	char	   *track = text_arg(fcinfo, 0, "track");
-	Track		t = mc_track_of_name(track, false);
+	Track		t;
 	int64		row_id;
 	char	   *to;
 	Datum		values[3];
@@ -117,13 +133,7 @@ mc_advance(PG_FUNCTION_ARGS)
 	Datum		result;
 	MemoryContext fn_cxt;
 
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("id must not be null")));
-	row_id = PG_GETARG_INT64(1);
-	to = text_arg(fcinfo, 2, "to_stage");
-
+	move_args(fcinfo, &t, &row_id, &to);
 	fn_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -176,8 +186,7 @@ PG_FUNCTION_INFO_V1(mc_revert_stage);
 Datum
 mc_revert_stage(PG_FUNCTION_ARGS)
 {
-	char	   *track = text_arg(fcinfo, 0, "track");
-	Track		t = mc_track_of_name(track, false);
+	Track		t;
 	int64		row_id;
 	char	   *to;
 	char	   *reason;
@@ -187,15 +196,11 @@ mc_revert_stage(PG_FUNCTION_ARGS)
 	int			fi,
 				ti;
 	Datum		values[3];
-	Datum		result = (Datum) 0;
+	/* set inside PG_TRY, read after it: volatile, as setjmp requires */
+	volatile Datum result = (Datum) 0;
 	MemoryContext fn_cxt;
 
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("id must not be null")));
-	row_id = PG_GETARG_INT64(1);
-	to = text_arg(fcinfo, 2, "to_stage");
+	move_args(fcinfo, &t, &row_id, &to);
 	reason = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 
 	if (!mc_user_is_city())

@@ -122,17 +122,26 @@ append_event(Track t, StageEvent *ev, int64 last_id)
 		event_wait->event = stored;
 }
 
-static const char *
-tuple_text(HeapTuple tuple, TupleDesc desc, const char *column)
+/* The attribute number of a column the trigger needs, which must exist. */
+static int
+tuple_attnum(TupleDesc desc, const char *column)
 {
 	int			attnum = SPI_fnumber(desc, column);
-	bool		isnull;
-	Datum		d;
 
 	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" does not exist", column)));
+	return attnum;
+}
+
+static const char *
+tuple_text(HeapTuple tuple, TupleDesc desc, const char *column)
+{
+	int			attnum = tuple_attnum(desc, column);
+	bool		isnull;
+	Datum		d;
+
 	if (TupleDescAttr(desc, attnum - 1)->atttypid != TEXTOID)
 		return SPI_getvalue(tuple, desc, attnum);
 	/* text, as the tracks' tables have it: no output function to look up */
@@ -143,14 +152,10 @@ tuple_text(HeapTuple tuple, TupleDesc desc, const char *column)
 static Jsonb *
 tuple_jsonb(HeapTuple tuple, TupleDesc desc, const char *column)
 {
-	int			attnum = SPI_fnumber(desc, column);
+	int			attnum = tuple_attnum(desc, column);
 	bool		isnull;
 	Datum		d;
 
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" does not exist", column)));
 	d = SPI_getbinval(tuple, desc, attnum, &isnull);
 	return isnull ? NULL : DatumGetJsonbP(d);
 }
@@ -158,13 +163,9 @@ tuple_jsonb(HeapTuple tuple, TupleDesc desc, const char *column)
 static int64
 tuple_int8(HeapTuple tuple, TupleDesc desc, const char *column, bool *isnull)
 {
-	int			attnum = SPI_fnumber(desc, column);
+	int			attnum = tuple_attnum(desc, column);
 	Datum		d;
 
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" does not exist", column)));
 	d = SPI_getbinval(tuple, desc, attnum, isnull);
 	return *isnull ? 0 : DatumGetInt64(d);
 }
@@ -197,18 +198,13 @@ heads_differ(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
 
 	for (i = 0; i < (int) lengthof(cols); i++)
 	{
-		int			attnum = SPI_fnumber(desc, cols[i]);
-		Form_pg_attribute att;
+		int			attnum = tuple_attnum(desc, cols[i]);
+		Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
 		bool		oldnull,
 					newnull;
 		Datum		o,
 					n;
 
-		if (attnum <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" does not exist", cols[i])));
-		att = TupleDescAttr(desc, attnum - 1);
 		o = heap_getattr(oldtup, attnum, desc, &oldnull);
 		n = heap_getattr(newtup, attnum, desc, &newnull);
 		if (oldnull != newnull)

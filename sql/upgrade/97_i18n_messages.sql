@@ -6,10 +6,4 @@
 -- created.
 
 -- parse_corner_points() names what it checks in the reader's language.
-CREATE OR REPLACE FUNCTION parse_corner_points(corner_points text, zone integer DEFAULT NULL)
-RETURNS geometry
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path FROM CURRENT
-AS $fn$
-	SELECT mineconsol.working_geometry(mineconsol.parse_corner_points_raw($1, $2), mineconsol.tr('corner points'))
-$fn$;
+-- @replace sql/50_ingest.sql CREATE FUNCTION parse_corner_points(

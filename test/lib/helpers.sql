@@ -103,3 +103,44 @@ BEGIN
     'only = is HASHES and MERGES');
 END
 $$;
+
+-- How many pairs of the temp table samples (v of type t, a byte-ordered type)
+-- one of the six operators or t's _cmp function orders otherwise than the
+-- values' texts in byte order (COLLATE "C"); 0 when they all agree.
+CREATE FUNCTION pg_temp.byte_order_disagreements(t regtype) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+BEGIN
+  EXECUTE format($q$
+    SELECT count(*) FROM samples a, samples b
+     WHERE (a.v = b.v) IS DISTINCT FROM (a.v::text = b.v::text)
+        OR (a.v <> b.v) IS DISTINCT FROM (a.v::text <> b.v::text)
+        OR (a.v < b.v) IS DISTINCT FROM (a.v::text < b.v::text COLLATE "C")
+        OR (a.v <= b.v) IS DISTINCT FROM (a.v::text <= b.v::text COLLATE "C")
+        OR (a.v > b.v) IS DISTINCT FROM (a.v::text > b.v::text COLLATE "C")
+        OR (a.v >= b.v) IS DISTINCT FROM (a.v::text >= b.v::text COLLATE "C")
+        OR sign(mineconsol.%I(a.v, b.v)) IS DISTINCT FROM
+           sign((a.v::text > b.v::text COLLATE "C")::int - (a.v::text < b.v::text COLLATE "C")::int)$q$,
+    (SELECT typname || '_cmp' FROM pg_type WHERE oid = t))
+  INTO n;
+  RETURN n;
+END
+$$;
+
+-- The casts of a byte-ordered type t with varchar and text (two
+-- assertions): text a through varchar to t and back, and a and b assigned,
+-- a as text to a column of t, b as t to a text column.
+CREATE FUNCTION pg_temp.text_cast_checks(t regtype, a text, b text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  got text;
+BEGIN
+  EXECUTE format('SELECT $1::varchar::%s::varchar', t) USING a INTO got;
+  RETURN NEXT is(got::varchar, a::varchar, 'casts from and to varchar');
+  EXECUTE format('CREATE TEMP TABLE assigned (v %s, t text)', t);
+  EXECUTE format('INSERT INTO assigned VALUES ($1, $2::%s)', t) USING a, b;
+  RETURN NEXT is((SELECT v::text || ' ' || assigned.t FROM assigned), a || ' ' || b,
+                 format('text is assignable to %s and %s to text', t, t));
+END
+$$;

@@ -49,3 +49,17 @@ scratch() { # scratch VAR NAME [-d]: a new file (directory with -d) /tmp/minecon
 	_tap_paths+=("$p")
 	printf -v "$1" '%s' "$p"
 }
+
+# approved_scheme DB UNITS: mineconsol created in DB, county 140902's scheme
+# walked to approved, and units 1 … UNITS of that county at their first
+# stage: the start of the stage workflow's shell tests.
+approved_scheme() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$1" >/dev/null 2>&1 <<SQL
+CREATE EXTENSION mineconsol CASCADE;
+SET search_path = mineconsol, public;
+INSERT INTO schemes (county_code) VALUES ('140902');
+SELECT advance('scheme', (SELECT id FROM schemes), s, jsonb_build_object('date', '2022-10-01', 'doc_no', 'd-' || s, 'media', '忻州日报'))
+  FROM unnest(ARRAY['drafted', 'hearing_held', 'noticed', 'submitted', 'approved']) WITH ORDINALITY AS u(s, n) ORDER BY n;
+INSERT INTO units (id, county_code) SELECT g, '140902' FROM generate_series(1, $2) g;
+SQL
+}

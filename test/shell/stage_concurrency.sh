@@ -13,14 +13,7 @@ scratch work stage-conc -d
 CLIENTS=8 PER_CLIENT=500 UNITS_PER_CLIENT=72 RACE_ROWS=200
 
 plan 15
-psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<SQL
-CREATE EXTENSION mineconsol CASCADE;
-SET search_path = mineconsol, public;
-INSERT INTO schemes (county_code) VALUES ('140902');
-SELECT advance('scheme', (SELECT id FROM schemes), s, jsonb_build_object('date', '2022-10-01', 'doc_no', 'd-' || s, 'media', '忻州日报'))
-  FROM unnest(ARRAY['drafted', 'hearing_held', 'noticed', 'submitted', 'approved']) WITH ORDINALITY AS u(s, n) ORDER BY n;
-INSERT INTO units (id, county_code) SELECT g, '140902' FROM generate_series(1, $CLIENTS * $UNITS_PER_CLIENT + $RACE_ROWS) g;
-SQL
+approved_scheme $db $((CLIENTS * UNITS_PER_CLIENT + RACE_ROWS))
 ok $? "one approved county scheme and $((CLIENTS * UNITS_PER_CLIENT + RACE_ROWS)) units at planned"
 
 # Client c works on units (c-1)*72+1 … c*72 in turn: every statement moves

@@ -27,14 +27,7 @@ scratch work stage-crash -d
 
 UNITS=300
 plan 8
-psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<SQL
-CREATE EXTENSION mineconsol CASCADE;
-SET search_path = mineconsol, public;
-INSERT INTO schemes (county_code) VALUES ('140902');
-SELECT advance('scheme', (SELECT id FROM schemes), s, jsonb_build_object('date', '2022-10-01', 'doc_no', 'd-' || s, 'media', '忻州日报'))
-  FROM unnest(ARRAY['drafted', 'hearing_held', 'noticed', 'submitted', 'approved']) WITH ORDINALITY AS u(s, n) ORDER BY n;
-INSERT INTO units (id, county_code) SELECT g, '140902' FROM generate_series(1, $UNITS) g;
-SQL
+approved_scheme $db $UNITS
 ok $? "an approved scheme and $UNITS units"
 
 # The batch: every unit walked to plans_approved, alternating single

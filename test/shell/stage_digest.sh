@@ -10,14 +10,7 @@ db=mineconsol_stage_digest
 new_db $db
 
 plan 7
-psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'
-CREATE EXTENSION mineconsol CASCADE;
-SET search_path = mineconsol, public;
-INSERT INTO schemes (county_code) VALUES ('140902');
-SELECT advance('scheme', (SELECT id FROM schemes), s, jsonb_build_object('date', '2022-10-01', 'doc_no', 'd-' || s, 'media', '忻州日报'))
-  FROM unnest(ARRAY['drafted', 'hearing_held', 'noticed', 'submitted', 'approved']) WITH ORDINALITY AS u(s, n) ORDER BY n;
-INSERT INTO units (id, county_code) VALUES (1, '140902'), (2, '140902');
-SQL
+approved_scheme $db 2
 ok $? "an approved scheme and two units"
 
 # A moves unit 1 and keeps its transaction open for two seconds; then B
