@@ -137,6 +137,7 @@ mc_msg_render(StringInfo buf, const McMsg *m, bool translate)
 	int			next = 0;
 	int			i;
 
+	check_stack_depth();
 	switch (m->kind)
 	{
 		case MC_MSG_LITERAL:
@@ -148,6 +149,7 @@ mc_msg_render(StringInfo buf, const McMsg *m, bool translate)
 		case MC_MSG_LIST:
 			for (i = 0; i < m->nargs; i++)
 			{
+				CHECK_FOR_INTERRUPTS();
 				if (i > 0)
 					appendStringInfoString(buf, list_separator(translate));
 				mc_msg_render(buf, m->args[i], translate);
@@ -275,6 +277,7 @@ msg_args_from_jsonb(McMsg *m, JsonbValue *arr, const McTemplate *table, int ntab
 		JsonbValue *elem = getIthJsonbValueFromContainer(arr->val.binary.data, i);
 		McMsg	   *arg;
 
+		CHECK_FOR_INTERRUPTS();
 		if (elem == NULL || (arg = mc_msg_from_jsonb(elem, table, ntable)) == NULL)
 			return false;
 		msg_add_arg(m, arg);

@@ -10,6 +10,12 @@
 -- comment) with the module and the new name; a function already named mc_
 -- only changes library.  Afterwards nothing refers to the legacy library or
 -- to an old name, and the block refuses to finish otherwise.
+--
+-- The script's search path holds PostGIS's schema (often public), where
+-- other roles may be able to create functions: a format(text, text, text)
+-- there would match the call better than pg_catalog's variadic one and run
+-- as the superuser updating the extension.  So every function this block
+-- calls is qualified.
 DO $symbols$
 DECLARE
 	f record;
@@ -67,8 +73,8 @@ BEGIN
 		 WHERE p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
 		 ORDER BY p.oid
 	LOOP
-		EXECUTE regexp_replace(pg_get_functiondef(f.oid), '\nAS .*$',
-							   format(E'\nAS %L, %L', 'MODULE_PATHNAME', f.symbol));
+		EXECUTE pg_catalog.regexp_replace(pg_catalog.pg_get_functiondef(f.oid), '\nAS .*$',
+										  pg_catalog.format(E'\nAS %L, %L', 'MODULE_PATHNAME', f.symbol::text));
 	END LOOP;
 	PERFORM 1
 	   FROM pg_proc p

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# An attacker's review, the parts that need their own database or process:
+# ALTER EXTENSION UPDATE with a function planted in PostGIS's schema (a
+# writable public, as databases older than PostgreSQL 15 have it), and
+# test/demo.sh's MINECONSOL_DEMO_LANG with shell in it.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+db=mineconsol_attack_review_i18n
+more_cleanup() { psql -X -q -d postgres -c "DROP ROLE IF EXISTS mc_ai_planter" >/dev/null 2>&1; }
+new_db $db
+
+plan 4
+# A role that may create in public plants format(text, text, text): it
+# matches a call format(unknown, unknown, text) better than pg_catalog's
+# variadic format, and would run as the superuser who updates.
+psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'
+GRANT CREATE ON SCHEMA public TO PUBLIC;
+CREATE EXTENSION mineconsol VERSION '0.1.0' CASCADE;
+CREATE ROLE mc_ai_planter;
+SET ROLE mc_ai_planter;
+CREATE FUNCTION public.format(text, text, text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('is_superuser') = 'on' THEN
+		EXECUTE 'ALTER ROLE mc_ai_planter SUPERUSER';
+	END IF;
+	RETURN pg_catalog.format($1, $2, $3);
+END $$;
+CREATE FUNCTION public.regexp_replace(text, varchar, text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('is_superuser') = 'on' THEN
+		EXECUTE 'ALTER ROLE mc_ai_planter SUPERUSER';
+	END IF;
+	RETURN pg_catalog.regexp_replace($1, $2, $3);
+END $$;
+RESET ROLE;
+ALTER EXTENSION mineconsol UPDATE;
+SQL
+ok $? "0.1.0 -> 0.2.0 with functions planted in public: the update runs"
+is "$(q $db "SELECT extversion FROM pg_extension WHERE extname = 'mineconsol'")" "0.2.0" "the extension is at 0.2.0"
+is "$(q $db "SELECT rolsuper FROM pg_roles WHERE rolname = 'mc_ai_planter'")" "f" \
+   "the planted format() and regexp_replace() never ran as the superuser who updated"
+
+# The demo's language is one of two words, checked before anything runs.
+marker=/tmp/mineconsol-attack-review-i18n.$$
+rm -f "$marker"
+MINECONSOL_DEMO_LANG="zh\$(touch $marker);\`touch $marker\`" bash test/demo.sh >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$marker" ]
+ok $? "test/demo.sh: MINECONSOL_DEMO_LANG with \$(…) and \`…\` in it is refused (exit 2) and runs nothing"
+rm -f "$marker"
