@@ -16,6 +16,13 @@
 -- there would match the call better than pg_catalog's variadic one and run
 -- as the superuser updating the extension.  So every function this block
 -- calls is qualified.
+-- The same guard as the install script: no role but superusers may create
+-- objects where this script looks names up.  tr() first, for its messages.
+-- Availability: 0.2.0
+-- @copy sql/03_i18n.sql CREATE FUNCTION tr(
+-- @copy sql/03_i18n.sql COMMENT ON FUNCTION tr(
+-- @copy sql/03_i18n.sql DO $guard$
+
 DO $symbols$
 DECLARE
 	f record;

@@ -4,9 +4,7 @@
 -- are their last definition.  Verdicts stored by 0.1.0 keep their text
 -- (reason_args NULL) and are shown as stored until the next refresh.
 
--- Availability: 0.2.0
--- @copy sql/03_i18n.sql CREATE FUNCTION tr(
--- @copy sql/03_i18n.sql COMMENT ON FUNCTION tr(
+-- tr() is created by 01_symbols.sql, for the guard's messages.
 
 -- Availability: 0.2.0
 -- @copy sql/03_i18n.sql CREATE FUNCTION label(

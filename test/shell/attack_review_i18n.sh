@@ -9,7 +9,7 @@ db=mineconsol_attack_review_i18n
 more_cleanup() { psql -X -q -d postgres -c "DROP ROLE IF EXISTS mc_ai_planter" >/dev/null 2>&1; }
 new_db $db
 
-plan 4
+plan 7
 # A role that may create in public plants format(text, text, text): it
 # matches a call format(unknown, unknown, text) better than pg_catalog's
 # variadic format, and would run as the superuser who updates.
@@ -33,9 +33,19 @@ BEGIN
 	RETURN pg_catalog.regexp_replace($1, $2, $3);
 END $$;
 RESET ROLE;
-ALTER EXTENSION mineconsol UPDATE;
 SQL
-ok $? "0.1.0 -> 0.2.0 with functions planted in public: the update runs"
+ok $? "0.1.0 installed; a role planted format() and regexp_replace() in a public every role may write"
+err=$(psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d $db -c "ALTER EXTENSION mineconsol UPDATE" 2>&1)
+like "$err" 'ERROR:  55000: schema "public" is writable by every role \(PUBLIC\)' \
+   "the update refuses (55000) while every role may create in PostGIS's schema"
+# The DBA revokes the privilege: what was planted before is still there.
+q $db "REVOKE CREATE ON SCHEMA public FROM PUBLIC" >/dev/null
+err=$(psql -X -q -v ON_ERROR_STOP=1 -d $db -c "ALTER EXTENSION mineconsol UPDATE" 2>&1)
+like "$err" 'ERROR:  (format|regexp_replace)\(.* in schema "public" belongs to role "mc_ai_planter", which is not a superuser' \
+   "… and while a function planted there before the revoke is still there"
+q $db "DROP FUNCTION public.format(text, text, text); DROP FUNCTION public.regexp_replace(text, varchar, text)" >/dev/null
+q $db "ALTER EXTENSION mineconsol UPDATE" >/dev/null
+ok $? "once they are gone, the update runs"
 is "$(q $db "SELECT extversion FROM pg_extension WHERE extname = 'mineconsol'")" "0.2.0" "the extension is at 0.2.0"
 is "$(q $db "SELECT rolsuper FROM pg_roles WHERE rolname = 'mc_ai_planter'")" "f" \
    "the planted format() and regexp_replace() never ran as the superuser who updated"
