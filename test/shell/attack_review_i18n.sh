@@ -9,7 +9,7 @@ db=mineconsol_attack_review_i18n
 more_cleanup() { psql -X -q -d postgres -c "DROP ROLE IF EXISTS mc_ai_planter" >/dev/null 2>&1; }
 new_db $db
 
-plan 7
+plan 9
 # A role that may create in public plants format(text, text, text): it
 # matches a call format(unknown, unknown, text) better than pg_catalog's
 # variadic format, and would run as the superuser who updates.
@@ -49,6 +49,17 @@ ok $? "once they are gone, the update runs"
 is "$(q $db "SELECT extversion FROM pg_extension WHERE extname = 'mineconsol'")" "0.2.0" "the extension is at 0.2.0"
 is "$(q $db "SELECT rolsuper FROM pg_roles WHERE rolname = 'mc_ai_planter'")" "f" \
    "the planted format() and regexp_replace() never ran as the superuser who updated"
+
+# The same guard at install time: a database whose public every role may
+# write gets no mineconsol until that is revoked.
+db2=mineconsol_attack_review_i18n_install
+new_db $db2
+q $db2 "GRANT CREATE ON SCHEMA public TO PUBLIC; CREATE EXTENSION postgis" >/dev/null 2>&1
+err=$(psql -X -q -v ON_ERROR_STOP=1 -d $db2 -c "CREATE EXTENSION mineconsol" 2>&1)
+like "$err" 'ERROR:  schema "public" is writable by every role \(PUBLIC\)' \
+   "CREATE EXTENSION refuses (55000) while every role may create in PostGIS's schema"
+is "$(q $db2 "SELECT count(*) FROM pg_extension WHERE extname = 'mineconsol'")/$(q $db2 "SELECT count(*) FROM pg_namespace WHERE nspname = 'mineconsol'")" \
+   "0/0" "… and installs nothing"
 
 # The demo's language is one of two words, checked before anything runs.
 marker=/tmp/mineconsol-attack-review-i18n.$$
