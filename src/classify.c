@@ -1068,11 +1068,13 @@ verdict_datum(Verdict *v, ClassifyCache *c)
 	int			i,
 				n;
 
+	bool		translate = mc_translating();
+
 	n = verdict_order(v, order);
 	for (i = 0; i < n; i++)
 	{
 		codes[i] = code_datum(c, v->hits[order[i]].code);
-		reasons[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(v->hits[order[i]].reason, true)));
+		reasons[i] = PointerGetDatum(cstring_to_text(mc_msg_render_cstring(v->hits[order[i]].reason, translate)));
 	}
 	values[0] = ObjectIdGetDatum(c->dispositionOid[v->disposition]);
 	values[1] = PointerGetDatum(construct_array(codes, n, TEXTOID, -1, false, TYPALIGN_INT));

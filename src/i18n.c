@@ -23,6 +23,8 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/pg_locale.h"
 
 #include "i18n.h"
 #include "mineconsol.h"
@@ -31,13 +33,29 @@
  * Structured messages
  * ------------------------------------------------------------------------
  */
+/*
+ * A node, with room for nargs arguments in the same allocation (classify()
+ * builds a few dozen nodes per row: one allocation each, no zeroing).
+ */
+static McMsg *
+msg_new_with_room(McMsgKind kind, int nargs)
+{
+	McMsg	   *m = palloc(MAXALIGN(sizeof(McMsg)) + sizeof(McMsg *) * nargs);
+
+	m->kind = kind;
+	m->tmpl = NULL;
+	m->text = NULL;
+	m->ctx = NULL;
+	m->nargs = 0;
+	m->maxargs = nargs;
+	m->args = nargs > 0 ? (McMsg **) ((char *) m + MAXALIGN(sizeof(McMsg))) : NULL;
+	return m;
+}
+
 static McMsg *
 msg_new(McMsgKind kind)
 {
-	McMsg	   *m = palloc0(sizeof(McMsg));
-
-	m->kind = kind;
-	return m;
+	return msg_new_with_room(kind, 0);
 }
 
 static void
@@ -45,9 +63,13 @@ msg_add_arg(McMsg *m, McMsg *arg)
 {
 	if (m->nargs == m->maxargs)
 	{
+		/* grown out of its node's room (or had none): a separate array */
+		McMsg	  **args = palloc(sizeof(McMsg *) * (m->maxargs ? m->maxargs * 2 : 4));
+
+		if (m->nargs > 0)
+			memcpy(args, m->args, sizeof(McMsg *) * m->nargs);
 		m->maxargs = m->maxargs ? m->maxargs * 2 : 4;
-		m->args = m->args ? repalloc(m->args, sizeof(McMsg *) * m->maxargs)
-			: palloc(sizeof(McMsg *) * m->maxargs);
+		m->args = args;
 	}
 	m->args[m->nargs++] = arg;
 }
@@ -56,7 +78,7 @@ msg_add_arg(McMsg *m, McMsg *arg)
 McMsg *
 mc_msg(const McTemplate *tmpl, int nargs,...)
 {
-	McMsg	   *m = msg_new(MC_MSG_TEMPLATE);
+	McMsg	   *m = msg_new_with_room(MC_MSG_TEMPLATE, nargs);
 	va_list		ap;
 	int			i;
 
@@ -120,7 +142,23 @@ list_separator(bool translate)
 bool
 mc_translating(void)
 {
-	return mc_gettext(list_separator_msgid) != list_separator_msgid;
+	/*
+	 * Cached on purpose, per value of lc_messages: classify() asks for every
+	 * row, and a catalogue lookup per row cost more than the rules (an
+	 * English session then renders its reasons without any lookup).
+	 */
+	static char *cached_for = NULL;
+	static bool cached = false;
+	const char *lc = locale_messages ? locale_messages : "";
+
+	if (cached_for == NULL || strcmp(cached_for, lc) != 0)
+	{
+		cached = mc_gettext(list_separator_msgid) != list_separator_msgid;
+		if (cached_for != NULL)
+			pfree(cached_for);
+		cached_for = MemoryContextStrdup(TopMemoryContext, lc);
+	}
+	return cached;
 }
 
 /*
@@ -159,20 +197,26 @@ mc_msg_render(StringInfo buf, const McMsg *m, bool translate)
 			break;
 	}
 
-	for (p = translate ? mc_gettext(m->tmpl->msgid) : m->tmpl->msgid; *p; p++)
+	p = translate ? mc_gettext(m->tmpl->msgid) : m->tmpl->msgid;
+	while (*p)
 	{
+		const char *pct = strchr(p, '%');
 		const char *q;
 		int			n;
 
-		if (*p != '%')
+		/* the text up to the next directive, at once */
+		if (pct == NULL)
 		{
-			appendStringInfoChar(buf, *p);
-			continue;
+			appendStringInfoString(buf, p);
+			break;
 		}
+		if (pct > p)
+			appendBinaryStringInfo(buf, p, pct - p);
+		p = pct;
 		if (p[1] == '%')
 		{
 			appendStringInfoChar(buf, '%');
-			p++;
+			p += 2;
 			continue;
 		}
 		if (p[1] == 's')
@@ -180,20 +224,21 @@ mc_msg_render(StringInfo buf, const McMsg *m, bool translate)
 			if (next < m->nargs)
 				mc_msg_render(buf, m->args[next], translate);
 			next++;
-			p++;
+			p += 2;
 			continue;
 		}
 		/* %N$s */
 		n = 0;
-		for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+		for (q = p + 1; *q >= '0' && *q <= '9' && n < 1000; q++)
 			n = n * 10 + (*q - '0');
 		if (q > p + 1 && q[0] == '$' && q[1] == 's' && n >= 1 && n <= m->nargs)
 		{
 			mc_msg_render(buf, m->args[n - 1], translate);
-			p = q + 1;
+			p = q + 2;
 			continue;
 		}
-		appendStringInfoChar(buf, *p);
+		appendStringInfoChar(buf, '%');
+		p++;
 	}
 }
 
