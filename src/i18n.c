@@ -23,8 +23,8 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
-#include "utils/pg_locale.h"
 
 #include "i18n.h"
 #include "mineconsol.h"
@@ -149,8 +149,12 @@ mc_translating(void)
 	 */
 	static char *cached_for = NULL;
 	static bool cached = false;
-	const char *lc = locale_messages ? locale_messages : "";
+	const char *lc;
 
+	/* (not locale_messages: pg_locale.h needs ICU's headers from 16 on) */
+	lc = GetConfigOption("lc_messages", true, false);
+	if (lc == NULL)
+		lc = "";
 	if (cached_for == NULL || strcmp(cached_for, lc) != 0)
 	{
 		cached = mc_gettext(list_separator_msgid) != list_separator_msgid;
