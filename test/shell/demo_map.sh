@@ -98,7 +98,7 @@ zh=$work/out/map_zh.html
 PGOPTIONS="-c lc_messages=zh_CN.UTF-8" psql -X -q -d "$db" -v out="$zh" -v as_of=2023-07-15 -f test/demo/map.sql >"$work/map_zh.log" 2>&1
 ok $? "map.sql runs under lc_messages zh_CN.UTF-8"
 like "$(grep -o '<html lang="[^"]*"' "$zh")" '<html lang="zh-CN"' "Chinese: <html lang=\"zh-CN\">"
-like "$(grep -o '<title>[^<]*</title>' "$zh" | head -n 1)" '<title>忻州市矿山整合——截至 2023-07-15 的处置意见</title>' "Chinese: the page's title"
+like "$(grep -o '<title>[^<]*</title>' "$zh" | head -n 1)" '<title>忻州市矿山资源整合——截至 2023-07-15 的处置意见</title>' "Chinese: the page's title"
 grep -q '<h2>处置意见（矿山数）</h2>' "$zh" && grep -q '<td>取缔关闭（C1：非法采矿）</td>' "$zh" \
 	&& grep -q '<td>整合保留矿山</td>' "$zh" && grep -q '<h2>区域</h2>' "$zh"
 ok $? "Chinese: the legend's headings and labels"

@@ -52,7 +52,7 @@ INSERT INTO cases VALUES
  (6, 'a refresh refused to a reader (80_results, 42501)',
   $$SELECT mineconsol.refresh_results()$$, 'mc_i18n_bi',
   E'42501: permission denied to refresh stored results\nThe city (mineconsol_admin) and county staff (mineconsol_editor) refresh the results of their counties; other roles read them.',
-  E'42501: 无权刷新存储结果\n存储结果由市级（mineconsol_admin）和县级工作人员（mineconsol_editor）刷新其负责的县（市、区）；其他角色只能查阅。'),
+  E'42501: 无权刷新存储结果\n市级（mineconsol_admin）和县级工作人员（mineconsol_editor）可刷新其负责县（市、区）的存储结果；其他角色只能查阅。'),
  (7, '05_roles: apply_role_settings(NULL) (22004)',
   $$SELECT mineconsol.apply_role_settings(NULL)$$, NULL,
   '22004: login_role must not be NULL', '22004: login_role 不得为空'),
