@@ -148,49 +148,5 @@ COMMENT ON POLICY result_changes_mark ON result_changes IS 'An edit marks only c
 COMMENT ON COLUMN v_county_progress.results_stale IS 'The stored results the counts come from are stale (results_status.stale)';
 COMMENT ON COLUMN v_county_progress.refreshed_at IS 'When they were computed';
 
--- v_department_tasks: a C5 mine whose term has ended exits now (natural
--- resources); a kept mine whose licence expired for another reason needs it renewed.
-CREATE OR REPLACE VIEW v_department_tasks WITH (security_invoker = true) AS
-WITH tasks AS (
-	-- Each workflow row's next stage, by the department that must reach it.
-	SELECT du.department, r.track || ': ' || nx.to_stage AS task, r.county_code,
-		   r.track, r.row_id, r.mine_id, d.due,
-		   format('%s %s is at %s; next: %s', r.track, r.row_id, r.stage, nx.to_stage) AS detail
-	  FROM track_rows r
-	  JOIN stage_transitions nx ON nx.track = r.track AND nx.from_stage = r.stage
-	  LEFT JOIN duties du ON du.track = r.track AND du.stage = nx.to_stage
-	  LEFT JOIN open_deadlines d ON d.track = r.track AND d.row_id = r.row_id AND d.due_stage = nx.to_stage
-	 WHERE du.department IS NOT NULL
-	UNION ALL
-	-- Verdicts that call a department in (五(二)).
-	SELECT dep, task, x.county_code, 'mine', x.mine_id, x.mine_id, NULL::date, detail
-	  FROM (SELECT r.county_code, r.mine_id, m.safety_ok, m.eco_ok, m.mineral, r.rules, r.disposition,
-				   r.reasons, m.valid_to, r.as_of, m.licensed_by
-			  FROM disposition_results r JOIN mines m ON m.id = r.mine_id) x
-	 CROSS JOIN LATERAL (VALUES
-		('emergency management', 'unsafe mine: rectify or propose closure (C3)',
-		 NOT x.safety_ok AND x.disposition IN ('rectify', 'close')),
-		('emergency management', 'mines closer than the safety distance: propose the merge (L2)',
-		 'L2' = ANY (x.rules)),
-		('ecology and environment', 'mine that damages ecology or pollutes: rectify or propose closure (C3)',
-		 NOT x.eco_ok AND x.disposition IN ('rectify', 'close')),
-		('water resources', 'river-sand mine: survey and public sale within the river channel',
-		 x.mineral ~ '河砂|河道'),
-		('discipline inspection', 'suspected fake consolidation or one ore body under several licences (L1)',
-		 'L1' = ANY (x.rules)),
-		('natural resources', 'refer to the protected area''s authority (C4)',
-		 x.disposition = 'refer'),
-		('natural resources', 'licence term ended: close the mine and see it exit now (C5)',
-		 x.disposition = 'exit_at_term' AND x.valid_to < x.as_of),
-		('natural resources', format('renew the expired licence (延续): issued by the %s', x.licensed_by),
-		 'LX' = ANY (x.rules) AND x.disposition IN ('merge_retain', 'retain', 'rectify'))
-	 ) AS t(dep, task, applies)
-	 CROSS JOIN LATERAL (SELECT array_to_string(x.reasons, '; ') AS detail) dd
-	 WHERE t.applies
-)
-SELECT row_number() OVER (ORDER BY t.department, t.county_code, t.due NULLS LAST, t.track, t.row_id) AS id,
-	   t.department, t.task, t.county_code, c.name AS county_name, t.track, t.row_id,
-	   t.mine_id, m.name AS mine_name, t.due, t.detail
-  FROM tasks t
-  JOIN counties c ON c.code = t.county_code
-  LEFT JOIN mines m ON m.id = t.mine_id;
+-- v_department_tasks (the expired-licence tasks of C5 and renewal) is
+-- replaced once, in its final form, by 96_i18n.sql.
