@@ -394,17 +394,6 @@ COMMENT ON FUNCTION rebuild_zone_relations() IS
 -- mineconsol and PostGIS (wherever it is installed; pg_temp last); none is
 -- executable by PUBLIC.  rebuild_zone_relations() is granted to the city in
 -- 70_security.sql.
-DO $pin$
-DECLARE
-	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
-							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-							 WHERE e.extname = 'postgis');
-	f text;
-BEGIN
-	FOREACH f IN ARRAY ARRAY['mineconsol.mines_zone_relations()', 'mineconsol.zones_zone_relations()',
-							 'mineconsol.rebuild_zone_relations()', 'mineconsol.zone_relation_lock(text[], boolean)'] LOOP
-		EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, mineconsol, %I, pg_temp', f, postgis_schema);
-		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
-	END LOOP;
-END
-$pin$;
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.mines_zone_relations();mineconsol.zones_zone_relations();mineconsol.rebuild_zone_relations();mineconsol.zone_relation_lock(text[], boolean)"
+REVOKE ALL ON FUNCTION mines_zone_relations(), zones_zone_relations(), rebuild_zone_relations(),
+	zone_relation_lock(text[], boolean) FROM PUBLIC;

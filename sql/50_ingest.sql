@@ -455,13 +455,4 @@ COMMENT ON FUNCTION import_mines(regclass) IS
 
 -- import_mines() finds only pg_catalog, mineconsol and PostGIS (pg_temp
 -- last): no operator or function a staging table's owner could plant.
-DO $pin$
-DECLARE
-	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
-							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-							 WHERE e.extname = 'postgis');
-BEGIN
-	EXECUTE pg_catalog.format('ALTER FUNCTION mineconsol.import_mines(regclass) SET search_path = pg_catalog, mineconsol, %I, pg_temp',
-							  postgis_schema);
-END
-$pin$;
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.import_mines(regclass)"

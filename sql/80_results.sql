@@ -1026,16 +1026,7 @@ GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, reques
 -- refresh_requested_results() runs as the owner: it finds only pg_catalog,
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask
 -- for a refresh may call it.
-DO $pin$
-DECLARE
-	postgis_schema text := (SELECT n.nspname FROM pg_catalog.pg_extension e
-							  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-							 WHERE e.extname = 'postgis');
-BEGIN
-	EXECUTE pg_catalog.format('ALTER FUNCTION mineconsol.refresh_requested_results() SET search_path = pg_catalog, mineconsol, %I, pg_temp',
-							  postgis_schema);
-END
-$pin$;
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.refresh_requested_results()"
 REVOKE ALL ON FUNCTION refresh_requested_results() FROM PUBLIC;
 REVOKE ALL ON FUNCTION result_refreshes_stamp() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mineconsol_admin;

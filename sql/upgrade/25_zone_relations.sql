@@ -24,7 +24,8 @@ COMMENT ON FUNCTION zones_zone_relations() IS
 
 -- @copy sql/25_zone_relations.sql COMMENT ON FUNCTION rebuild_zone_relations(
 
--- @copy sql/25_zone_relations.sql DO $pin$
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.mines_zone_relations();mineconsol.zones_zone_relations();mineconsol.rebuild_zone_relations();mineconsol.zone_relation_lock(text[], boolean)"
+-- @copy sql/25_zone_relations.sql REVOKE ALL ON FUNCTION mines_zone_relations(), zones_zone_relations(
 
 -- A county's zone no longer relates to another county's mines.
 DELETE FROM mine_zone_relations r

@@ -24,4 +24,4 @@ REVOKE ALL ON FUNCTION owner_search_path_check() FROM PUBLIC;
 -- @replace sql/25_zone_relations.sql CREATE FUNCTION rebuild_zone_relations(
 
 -- CREATE OR REPLACE dropped their SET clauses: pin them again.
--- @copy sql/25_zone_relations.sql DO $pin$
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.mines_zone_relations();mineconsol.zones_zone_relations();mineconsol.rebuild_zone_relations();mineconsol.zone_relation_lock(text[], boolean)"

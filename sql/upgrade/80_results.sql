@@ -96,7 +96,7 @@ GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, reques
 -- refresh_requested_results() runs as the owner: it finds only pg_catalog,
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask
 -- for a refresh may call it.
--- @copy sql/80_results.sql DO $pin$
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.refresh_requested_results()"
 -- @copy sql/80_results.sql REVOKE ALL ON FUNCTION refresh_requested_results( .. GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
 
 -- Freshness: what made a county's results stale, and the view that says so.
