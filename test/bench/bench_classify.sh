@@ -17,7 +17,6 @@ OUT=test/bench/out/classify.md
 . test/bench/lib.sh
 
 DISPOSITIONS="SELECT disposition, count(*) FROM mineconsol.dispositions GROUP BY 1"
-DBSCAN="SELECT count(c) FROM (SELECT ST_ClusterDBSCAN(geom, 500, 1) OVER (PARTITION BY ore_body) c FROM mineconsol.mines) s"
 # classify() over stored facts rows (a table of mine_facts values), and over a
 # table of the same columns, where PostgreSQL first forms each row argument.
 CLASSIFY="SELECT count(*) FROM bench.facts_rows r WHERE (mineconsol.classify(r.f)).disposition IS NOT NULL"

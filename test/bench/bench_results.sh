@@ -20,7 +20,6 @@ OUT=test/bench/out/results.md
 . test/bench/lib.sh
 
 FULL="SELECT * FROM mineconsol.refresh_results(false)"
-DBSCAN="SELECT count(c) FROM (SELECT ST_ClusterDBSCAN(geom, 500, 1) OVER (PARTITION BY ore_body) c FROM mineconsol.mines) s"
 EDIT="UPDATE mineconsol.mines SET reserves_t = reserves_t + 1 WHERE id = 1"
 # The same edit in the largest county (stale results are recomputed per county).
 EDIT_BIG="UPDATE mineconsol.mines SET reserves_t = reserves_t + 1 WHERE id = (SELECT min(id) FROM mineconsol.mines WHERE county_code = (SELECT county_code FROM mineconsol.mines GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1))"
