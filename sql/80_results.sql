@@ -20,9 +20,11 @@ CREATE TABLE disposition_results (
 	scale_class      text NOT NULL,
 	as_of            date NOT NULL,
 	refreshed_at     timestamptz NOT NULL DEFAULT now(),
-	reason_args      jsonb  -- Availability: 0.2.0
+	reason_args      jsonb, -- Availability: 0.2.0
+	ore_body         text   -- Availability: 0.2.0
 );
-CREATE INDEX disposition_results_county_idx ON disposition_results (county_code);
+-- A refresh replaces the verdicts of a county's ore body (0.2.0: ore_body).
+CREATE INDEX disposition_results_county_idx ON disposition_results (county_code, ore_body);
 COMMENT ON TABLE disposition_results IS
   'Every mine''s verdict as of the last refresh_results() of its county, computed from the whole registry at results_as_of(); written only by the extension, read by county (with the mine). Read by the v_* views.';
 COMMENT ON COLUMN disposition_results.mine_id IS 'The mine, mineconsol.mines';
@@ -38,6 +40,7 @@ COMMENT ON COLUMN disposition_results.scale_class IS 'Scale class after consolid
 COMMENT ON COLUMN disposition_results.as_of IS 'The day the verdict judged at';
 COMMENT ON COLUMN disposition_results.refreshed_at IS 'When refresh_results() computed it';
 COMMENT ON COLUMN disposition_results.reason_args IS 'What each reason says, language-free (reason_args()): rendered at read time; NULL for a verdict stored by 0.1.0';
+COMMENT ON COLUMN disposition_results.ore_body IS 'The mine''s ore body when the verdict was computed: a refresh that recomputes an ore body replaces these rows';
 
 -- Availability: 0.1.0
 CREATE TABLE merge_plan_results (
@@ -203,6 +206,7 @@ COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff 
 -- Availability: 0.2.0
 CREATE TABLE result_changes (
 	county_code text NOT NULL,
+	ore_body    text,
 	cause       text NOT NULL,
 	changed_at  timestamptz NOT NULL DEFAULT now(),
 	changed_by  name NOT NULL DEFAULT current_user
@@ -211,6 +215,7 @@ CREATE INDEX result_changes_county_idx ON result_changes (county_code);
 COMMENT ON TABLE result_changes IS
   'Changes since the last refresh_results() of a county that can change its verdicts: one row per edited table and statement, written by triggers in the edit''s transaction, deleted by the refresh that recomputes the county.';
 COMMENT ON COLUMN result_changes.county_code IS 'The county whose results the change makes stale';
+COMMENT ON COLUMN result_changes.ore_body IS 'The ore body of that county whose mines it makes stale; NULL: every mine of the county';
 COMMENT ON COLUMN result_changes.cause IS 'What changed, e.g. ''mines update'' or ''parameters update''';
 COMMENT ON COLUMN result_changes.changed_at IS 'Start of the changing transaction';
 COMMENT ON COLUMN result_changes.changed_by IS 'The role that made the change';
@@ -240,56 +245,58 @@ BEGIN
 				  DETAIL = format(mineconsol.tr('It was fired %1$s %2$s on %3$s.'), TG_WHEN, TG_LEVEL, TG_RELID::regclass);
 	END IF;
 	IF TG_TABLE_NAME IN ('parameters', 'scale_thresholds') OR TG_OP = 'TRUNCATE' THEN
-		-- Every county judges with them.
-		INSERT INTO mineconsol.result_changes (county_code, cause)
-		SELECT c.code, cause FROM mineconsol.counties c;
+		-- Every county judges with them: every mine of it.
+		INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+		SELECT c.code, NULL, cause FROM mineconsol.counties c;
 	ELSIF TG_TABLE_NAME = 'mines' THEN
-		-- The mine's county, before and after (a mine that moves county).
+		-- The mine's county and ore body, before and after (a mine that
+		-- moves); a mine without ore body, its whole county (NULL).
 		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT n.county_code, cause FROM new_rows n;
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT DISTINCT n.county_code, n.ore_body, cause FROM new_rows n;
 		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT o.county_code, cause FROM old_rows o;
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT DISTINCT o.county_code, o.ore_body, cause FROM old_rows o;
 		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT o.county_code, cause FROM old_rows o UNION SELECT n.county_code, cause FROM new_rows n;
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT o.county_code, o.ore_body, cause FROM old_rows o
+			UNION SELECT n.county_code, n.ore_body, cause FROM new_rows n;
 		END IF;
 	ELSIF TG_TABLE_NAME = 'violations' THEN
-		-- The county of the violation's mine (a violation deleted with its
-		-- mine leaves that to the mine's own mark).
+		-- The county and ore body of the violation's mine (a violation
+		-- deleted with its mine leaves that to the mine's own mark).
 		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT DISTINCT m.county_code, m.ore_body, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
 		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT DISTINCT m.county_code, m.ore_body, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
 		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT m.county_code, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id
-			UNION SELECT m.county_code, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT m.county_code, m.ore_body, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id
+			UNION SELECT m.county_code, m.ore_body, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
 		END IF;
 	ELSE
-		-- A zone: the counties of the mines its area meets, before and after
-		-- (a superset of those mine_zone_relations relates it to); only the
-		-- city writes zones, and it sees every mine.
+		-- A zone: the counties and ore bodies of the mines its area meets,
+		-- before and after (a superset of those mine_zone_relations relates
+		-- it to); only the city writes zones, and it sees every mine.
 		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT DISTINCT m.county_code, m.ore_body, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
 		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT DISTINCT m.county_code, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT DISTINCT m.county_code, m.ore_body, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
 		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, cause)
-			SELECT m.county_code, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom)
-			UNION SELECT m.county_code, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
+			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+			SELECT m.county_code, m.ore_body, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom)
+			UNION SELECT m.county_code, m.ore_body, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
 		END IF;
 	END IF;
 	RETURN NULL;
 END
 $fn$;
 COMMENT ON FUNCTION mark_results_stale() IS
-  'Statement trigger on mines, violations, zones, parameters and scale_thresholds: records in result_changes, as the editor and in its transaction, the counties whose stored results the statement can change.';
+  'Statement trigger on mines, violations, zones, parameters and scale_thresholds: records in result_changes, as the editor and in its transaction, the counties and ore bodies whose stored results the statement can change.';
 CREATE TRIGGER mines_results_stale_insert AFTER INSERT ON mines
 	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
 CREATE TRIGGER mines_results_stale_update AFTER UPDATE ON mines
@@ -334,7 +341,7 @@ COMMENT ON TRIGGER parameters_results_stale ON parameters IS 'Marks the stored r
 COMMENT ON TRIGGER scale_thresholds_results_stale ON scale_thresholds IS 'Marks the stored results this statement can change as stale (result_changes)';
 REVOKE ALL ON FUNCTION mark_results_stale() FROM PUBLIC;
 GRANT SELECT ON result_changes TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
-GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
+GRANT INSERT (county_code, ore_body, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
 
 -- Availability: 0.2.0
 CREATE VIEW results_status WITH (security_invoker = true) AS
@@ -346,18 +353,22 @@ SELECT c.code AS county_code, r.refreshed_at, r.as_of,
 				THEN format('judged at %s, results are now judged at %s', to_char(r.as_of, 'YYYY-MM-DD'), to_char(results_as_of(), 'YYYY-MM-DD')) END],
 		   NULL) || COALESCE(ch.causes, '{}') AS stale_because,
 	   ch.changes,
-	   ch.first_change AS changed_since
+	   ch.first_change AS changed_since,
+	   CASE WHEN r.refreshed_at IS NOT NULL AND r.as_of = results_as_of() AND ch.changes > 0 AND NOT ch.whole
+			THEN ch.ore_bodies END AS stale_ore_bodies
   FROM counties c
   LEFT JOIN result_refreshes r ON r.county_code = c.code
  CROSS JOIN LATERAL (
 	SELECT count(*) AS changes, array_agg(DISTINCT x.cause ORDER BY x.cause) AS causes,
-		   min(x.changed_at) AS first_change
+		   min(x.changed_at) AS first_change,
+		   COALESCE(bool_or(x.ore_body IS NULL), false) AS whole,
+		   array_agg(DISTINCT x.ore_body ORDER BY x.ore_body) AS ore_bodies
 	  FROM result_changes x
 	 WHERE x.county_code = c.code
  ) ch
  WHERE county_in(c.code, (SELECT sees_all_counties()), (SELECT my_counties()));
 COMMENT ON VIEW results_status IS
-  'Per county the caller may see: when its stored results were computed, the day they judge at, whether they are stale (never computed, judged at another day than results_as_of(), or changed since) and why. refresh_results() recomputes the stale ones.';
+  'Per county the caller may see: when its stored results were computed, the day they judge at, whether they are stale (never computed, judged at another day than results_as_of(), or changed since), why, and which ore bodies a refresh recomputes. refresh_results() recomputes the stale ones.';
 COMMENT ON COLUMN results_status.county_code IS 'County';
 COMMENT ON COLUMN results_status.refreshed_at IS 'When its results were last stored; NULL when never';
 COMMENT ON COLUMN results_status.as_of IS 'The day they judge at';
@@ -365,6 +376,7 @@ COMMENT ON COLUMN results_status.stale IS 'true when the stored results may diff
 COMMENT ON COLUMN results_status.stale_because IS 'What made them stale: ''never computed'', the day, and the kinds of change (e.g. ''mines update'')';
 COMMENT ON COLUMN results_status.changes IS 'Number of changing statements since the last refresh';
 COMMENT ON COLUMN results_status.changed_since IS 'When the first of them ran';
+COMMENT ON COLUMN results_status.stale_ore_bodies IS 'The ore bodies whose mines the next refresh recomputes, when the changes name them all; NULL when it recomputes the whole county (or nothing is stale)';
 GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
 
 -- Computes and stores the results of the counties this transaction flagged
@@ -373,18 +385,32 @@ GRANT SELECT ON results_status TO mineconsol_admin, mineconsol_editor, mineconso
 -- same whoever asks, and no county role may write the result tables.  It
 -- judges at results_as_of(), whatever the caller's mineconsol.as_of (the SET
 -- clause keeps the change inside the function).
+--
+-- County by county, in key order.  A county whose changes all name an ore
+-- body (an edit of mines, violations or zones) recomputes the mines of
+-- those ore bodies only: a mine's verdict depends on its own facts, its
+-- zones, its holder's other licences and its county's clusters of its ore
+-- body, and mine_facts_in() computes exactly those mines.  Anything else
+-- (never computed, another day, parameters, a full refresh, a mine without
+-- ore body) recomputes the whole county.
 -- Availability: 0.2.0
 CREATE FUNCTION refresh_requested_results(OUT mines bigint, OUT clusters bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET mineconsol.as_of = ''
 SET mineconsol.simulate_parameters = ''
-SET mineconsol.facts_counties = ''
 AS $fn$
 DECLARE
 	scope text[];
-	counted text[];
+	counted text[] := '{}';
+	whole text[] := '{}';		-- the counties recomputed whole
+	this_county text;
+	counties text[];			-- what one pass of the loop stores: these counties,
+	ore_bodies text[];			-- their mines of these ore bodies (NULL: all),
+	facts mineconsol.mine_facts[];	-- with these facts (NULL: from mine_facts_in())
 	old_plans mineconsol.merge_plan_results[];
 	d date;
+	stored_mines bigint;
+	stored_clusters bigint;
 BEGIN
 	-- Nobody but a superuser may own or create an operator or function where
 	-- this search path looks (see owner_search_path_check()).
@@ -394,98 +420,173 @@ BEGIN
 					ORDER BY r.county_code);
 	mines := 0;
 	clusters := 0;
-	IF pg_catalog.cardinality(scope) OPERATOR(pg_catalog.=) 0 THEN
-		RETURN;
-	END IF;
 	d := mineconsol.results_as_of();
 	PERFORM pg_catalog.set_config('mineconsol.as_of', pg_catalog.to_char(d, 'YYYY-MM-DD'), true);
-	-- mine_facts computes these counties only (a cluster never crosses a
-	-- county; zones, holders and neighbours still come from the whole registry).
-	PERFORM pg_catalog.set_config('mineconsol.facts_counties', scope::text, true);
 
-	-- The changes this refresh takes in: those its snapshot sees (deleted
-	-- before the registry is read, so that none is lost).
-	DELETE FROM mineconsol.result_changes c WHERE c.county_code = ANY (scope);
+	-- One pass per county that recomputes some ore bodies, then one pass for
+	-- every county recomputed whole.
+	FOR i IN 1 .. pg_catalog.cardinality(scope) OPERATOR(pg_catalog.+) 1 LOOP
+		IF i OPERATOR(pg_catalog.<=) pg_catalog.cardinality(scope) THEN
+			this_county := scope[i];
+			-- The changes this refresh takes in: those its snapshot sees
+			-- (deleted before the registry is read, so that none is lost),
+			-- and from them the ore bodies to recompute.
+			WITH taken AS (
+				DELETE FROM mineconsol.result_changes c WHERE c.county_code = this_county
+				RETURNING c.ore_body)
+			SELECT CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.>) 0 AND NOT pg_catalog.bool_or(t.ore_body IS NULL)
+						THEN ARRAY(SELECT DISTINCT u.ore_body FROM taken u ORDER BY 1) END
+			  INTO ore_bodies
+			  FROM taken t;
+			IF NOT EXISTS (SELECT FROM mineconsol.result_refreshes r
+							WHERE r.county_code = this_county AND r.refreshed_at IS NOT NULL
+							  AND r.as_of = d AND NOT r.requested_full) THEN
+				ore_bodies := NULL;
+			END IF;
+			IF ore_bodies IS NOT NULL THEN
+				-- The facts of those ore bodies (a few mines: kept in memory).
+				EXECUTE 'SELECT ARRAY(SELECT f FROM mineconsol.mine_facts_in($1, $2) f)'
+				   INTO facts USING ARRAY[this_county], ore_bodies;
+				-- Cluster numbers run across the county's ore bodies, in order
+				-- of each cluster's first (lowest) mine id.  While the
+				-- recomputed clusters begin at the same mines as the stored
+				-- ones, every number stands, and each recomputed cluster takes
+				-- the stored number of its first mine; otherwise the numbers
+				-- move, and the whole county is recomputed.
+				IF ARRAY(SELECT pg_catalog.min(f.id) FROM unnest(facts) f
+						  WHERE f.cluster_id IS NOT NULL GROUP BY f.cluster_id ORDER BY 1)
+				   IS DISTINCT FROM
+				   ARRAY(SELECT p.member_ids[1] FROM mineconsol.merge_plan_results p
+						  WHERE p.county_code = this_county AND p.ore_body = ANY (ore_bodies) ORDER BY 1) THEN
+					ore_bodies := NULL;
+				ELSE
+					facts := ARRAY(
+						SELECT CASE WHEN f.cluster_id IS NULL THEN f
+									ELSE pg_catalog.jsonb_populate_record(f, pg_catalog.jsonb_build_object('cluster_id', p.cluster_id)) END
+						  FROM unnest(facts) f
+						  LEFT JOIN (SELECT g.cluster_id, pg_catalog.min(g.id) AS first_id
+									   FROM unnest(facts) g WHERE g.cluster_id IS NOT NULL GROUP BY g.cluster_id) l
+							ON l.cluster_id = f.cluster_id
+						  LEFT JOIN mineconsol.merge_plan_results p
+							ON p.county_code = this_county AND p.ore_body = ANY (ore_bodies) AND p.member_ids[1] = l.first_id);
+				END IF;
+			END IF;
+			IF ore_bodies IS NULL THEN
+				whole := whole || this_county;
+				CONTINUE;
+			END IF;
+			counties := ARRAY[this_county];
+		ELSE
+			EXIT WHEN pg_catalog.cardinality(whole) OPERATOR(pg_catalog.=) 0;
+			counties := whole;
+			ore_bodies := NULL;
+			facts := NULL;
+		END IF;
 
-	-- The scope's previous results: its clusters, and the verdicts of its
-	-- mines (also of a mine that has moved in since).
-	-- Their counties' counts are recounted below.
-	WITH gone AS (
-		DELETE FROM mineconsol.disposition_results r
-		 WHERE r.county_code = ANY (scope)
-			OR r.mine_id IN (SELECT m.id FROM mineconsol.mines m WHERE m.county_code = ANY (scope))
-		RETURNING r.county_code)
-	SELECT ARRAY(SELECT g.county_code FROM gone g UNION SELECT s FROM unnest(scope) s ORDER BY 1) INTO counted;
-	-- An incremental refresh keeps the areas of a cluster whose members and
-	-- their geometries are unchanged (same members_digest): they would come
-	-- out the same.  A full refresh (refresh_results(false)) computes all.
-	IF NOT EXISTS (SELECT FROM mineconsol.result_refreshes r
-					WHERE r.county_code = ANY (scope) AND r.requested_full) THEN
-		old_plans := ARRAY(SELECT p FROM mineconsol.merge_plan_results p
-							WHERE p.county_code = ANY (scope) AND p.members_digest IS NOT NULL);
-	END IF;
-	DELETE FROM mineconsol.merge_plan_results p WHERE p.county_code = ANY (scope);
+		-- The previous results of what is recomputed: the verdicts of its
+		-- mines (also of a mine that has moved in since, or moved away), and
+		-- its clusters.  The counts of every county whose verdicts change
+		-- here are recounted below.
+		-- (EXECUTE: planned for these counties and ore bodies, so that one
+		-- ore body's rows are found by index.)
+		EXECUTE $q$
+		WITH gone AS (
+			DELETE FROM mineconsol.disposition_results r
+			 WHERE r.mine_id IN (SELECT x.mine_id FROM mineconsol.disposition_results x
+								  WHERE x.county_code = ANY ($1) AND ($2 IS NULL OR x.ore_body = ANY ($2))
+								 UNION ALL
+								 SELECT m.id FROM mineconsol.mines m
+								  WHERE m.county_code = ANY ($1) AND ($2 IS NULL OR m.ore_body = ANY ($2)))
+			RETURNING r.county_code)
+		SELECT ARRAY(SELECT g.county_code FROM gone g UNION SELECT s FROM unnest($3 || $1) s ORDER BY 1)
+		$q$ INTO counted USING counties, ore_bodies, counted;
+		-- An incremental refresh keeps the areas of a cluster whose members
+		-- and their geometries are unchanged (same members_digest): they would
+		-- come out the same.  A full refresh (refresh_results(false))
+		-- computes all.
+		EXECUTE $q$
+		WITH gone AS (
+			DELETE FROM mineconsol.merge_plan_results p
+			 WHERE p.county_code = ANY ($1) AND ($2 IS NULL OR p.ore_body = ANY ($2))
+			RETURNING p)
+		SELECT ARRAY(SELECT g.p FROM gone g WHERE (g.p).members_digest IS NOT NULL)
+		$q$ INTO old_plans USING counties, ore_bodies;
+		IF EXISTS (SELECT FROM mineconsol.result_refreshes r WHERE r.county_code = ANY (counties) AND r.requested_full) THEN
+			old_plans := '{}';
+		END IF;
 
-	-- One classification for both tables: the facts are computed once.
-	WITH f AS MATERIALIZED (
-		SELECT f.id, f.county_code, f.in_scope, f.mineral_group, f.cluster_id, f.retained_mine_id,
-			   f.ore_body, f.reserves_t, f.merge_distance_m, f.as_of,
-			   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
-			   f.cluster_scale_class, v.disposition, v.rules, mineconsol.reason_args(f) AS reason_args
-		  FROM mineconsol.mine_facts f
-		 CROSS JOIN LATERAL mineconsol.classify(f) v
-		 WHERE f.county_code = ANY (scope)
-	), verdicts AS (
-		INSERT INTO mineconsol.disposition_results
-			(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
-			 cluster_id, retained_mine_id, scale_class, as_of, reason_args)
-		SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules,
-			   mineconsol.render_reasons(r.reason_args, NULL, true),
-			   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of, r.reason_args
-		  FROM f r
-		-- A mine that moved county while both counties refresh: the refresh
-		-- of the county it is in now keeps it.
-		ON CONFLICT (mine_id) DO UPDATE
-		   SET county_code = EXCLUDED.county_code, in_scope = EXCLUDED.in_scope,
-			   mineral_group = EXCLUDED.mineral_group, disposition = EXCLUDED.disposition,
-			   rules = EXCLUDED.rules, reasons = EXCLUDED.reasons, cluster_id = EXCLUDED.cluster_id,
-			   retained_mine_id = EXCLUDED.retained_mine_id, scale_class = EXCLUDED.scale_class,
-			   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at,
-			   reason_args = EXCLUDED.reason_args
-		 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
-		RETURNING 1
-	), plan AS (
-		INSERT INTO mineconsol.merge_plan_results
-			(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
-			 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of, members_digest)
-		SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
-			   CASE WHEN c.retained_mine_id IS NULL
-					THEN 'every member is banned, closed or referred: no mine can be retained' END,
-			   c.member_ids, COALESCE(o.geom, ST_Multi(u.merged)),
-			   COALESCE(o.gap_geom, mineconsol.gap_resources(u.merged, c.merge_distance)),
-			   c.total_reserves_t, COALESCE(o.total_area_km2, ST_Area(u.merged) / 1e6), c.scale_class,
-			   CASE WHEN c.scale_class = 'unknown' THEN NULL ELSE c.scale_class IN ('large', 'medium') END,
-			   c.as_of, c.digest
-		  FROM (SELECT r.county_code, r.cluster_id, min(r.ore_body) AS ore_body,
-					   min(r.retained_mine_id) AS retained_mine_id,
-					   array_agg(r.id ORDER BY r.id) AS member_ids,
-					   sum(r.reserves_t) AS total_reserves_t,
-					   min(r.cluster_scale_class) AS scale_class,
-					   min(r.merge_distance_m)::float8 AS merge_distance,
-					   min(r.as_of) AS as_of,
-					   -- the members and their areas, and the merge distance
-					   pg_catalog.md5(pg_catalog.string_agg(pg_catalog.int8send(r.id) OPERATOR(pg_catalog.||) ST_AsEWKB(m.geom), ''::bytea ORDER BY r.id)
-									  OPERATOR(pg_catalog.||) pg_catalog.float8send(min(r.merge_distance_m)::float8)) AS digest
-				  FROM f r JOIN mineconsol.mines m ON m.id = r.id
-				 WHERE r.cluster_id IS NOT NULL
-				 GROUP BY r.county_code, r.cluster_id) c
-		  LEFT JOIN unnest(old_plans) o ON o.county_code = c.county_code AND o.members_digest = c.digest
-		  -- The merged area, only where it is not kept.
-		 CROSS JOIN LATERAL (SELECT ST_Union(m.geom) AS merged FROM mineconsol.mines m
-							  WHERE o.geom IS NULL AND m.id = ANY (c.member_ids)) u
-		RETURNING 1
-	)
-	SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan) INTO mines, clusters;
+		-- One classification for both tables: the facts are computed once,
+		-- those of whole counties straight from mine_facts_in().  EXECUTE
+		-- plans it with the counties as constants (mine_facts_in() is inlined).
+		EXECUTE pg_catalog.format($q$
+		WITH f AS MATERIALIZED (
+			SELECT f.id, f.county_code, f.ore_body, f.in_scope, f.mineral_group, f.cluster_id, f.retained_mine_id,
+				   f.reserves_t, f.merge_distance_m, f.as_of,
+				   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
+				   f.cluster_scale_class, v.disposition, v.rules, mineconsol.reason_args(f) AS reason_args
+			  FROM %s f
+			 CROSS JOIN LATERAL mineconsol.classify(f) v
+		), verdicts AS (
+			INSERT INTO mineconsol.disposition_results
+				(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
+				 cluster_id, retained_mine_id, scale_class, as_of, reason_args, ore_body)
+			SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules,
+				   mineconsol.render_reasons(r.reason_args, NULL, true),
+				   r.cluster_id, r.retained_mine_id, r.scale_class, r.as_of, r.reason_args, r.ore_body
+			  FROM f r
+			-- A mine that moved county while both counties refresh: the
+			-- refresh of the county it is in now keeps it.
+			ON CONFLICT (mine_id) DO UPDATE
+			   SET county_code = EXCLUDED.county_code, in_scope = EXCLUDED.in_scope,
+				   mineral_group = EXCLUDED.mineral_group, disposition = EXCLUDED.disposition,
+				   rules = EXCLUDED.rules, reasons = EXCLUDED.reasons, cluster_id = EXCLUDED.cluster_id,
+				   retained_mine_id = EXCLUDED.retained_mine_id, scale_class = EXCLUDED.scale_class,
+				   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at,
+				   reason_args = EXCLUDED.reason_args, ore_body = EXCLUDED.ore_body
+			 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
+			RETURNING 1
+		), plan AS (
+			INSERT INTO mineconsol.merge_plan_results
+				(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
+				 total_reserves_t, total_area_km2, scale_class, reaches_medium, as_of, members_digest)
+			SELECT c.county_code, c.cluster_id, c.ore_body, c.retained_mine_id,
+				   CASE WHEN c.retained_mine_id IS NULL
+						THEN 'every member is banned, closed or referred: no mine can be retained' END,
+				   c.member_ids, COALESCE(o.geom, ST_Multi(u.merged)),
+				   COALESCE(o.gap_geom, mineconsol.gap_resources(u.merged, c.merge_distance)),
+				   c.total_reserves_t, COALESCE(o.total_area_km2, ST_Area(u.merged) / 1e6), c.scale_class,
+				   CASE WHEN c.scale_class = 'unknown' THEN NULL ELSE c.scale_class IN ('large', 'medium') END,
+				   c.as_of, c.digest
+			  FROM (SELECT r.county_code, r.cluster_id, min(r.ore_body) AS ore_body,
+						   min(r.retained_mine_id) AS retained_mine_id,
+						   array_agg(r.id ORDER BY r.id) AS member_ids,
+						   sum(r.reserves_t) AS total_reserves_t,
+						   min(r.cluster_scale_class) AS scale_class,
+						   min(r.merge_distance_m)::float8 AS merge_distance,
+						   min(r.as_of) AS as_of,
+						   -- the members and their areas, and the merge distance
+						   pg_catalog.md5(pg_catalog.string_agg(pg_catalog.int8send(r.id) OPERATOR(pg_catalog.||) ST_AsEWKB(m.geom), ''::bytea ORDER BY r.id)
+										  OPERATOR(pg_catalog.||) pg_catalog.float8send(min(r.merge_distance_m)::float8)) AS digest
+					  FROM f r JOIN mineconsol.mines m ON m.id = r.id
+					 WHERE r.cluster_id IS NOT NULL
+					 GROUP BY r.county_code, r.cluster_id) c
+			  LEFT JOIN unnest($3) o ON o.county_code = c.county_code AND o.members_digest = c.digest
+			  -- The merged area, only where it is not kept.
+			 CROSS JOIN LATERAL (SELECT ST_Union(m.geom) AS merged FROM mineconsol.mines m
+								  WHERE o.geom IS NULL AND m.id = ANY (c.member_ids)) u
+			RETURNING 1
+		)
+		SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan)
+		$q$, CASE WHEN facts IS NULL THEN 'mineconsol.mine_facts_in($1)' ELSE 'unnest($2)' END)
+		   INTO stored_mines, stored_clusters
+		  -- Every county: NULL, and mine_facts_in() plans as mine_facts does.
+		  USING CASE WHEN NOT EXISTS (SELECT FROM mineconsol.counties c WHERE NOT c.code = ANY (counties))
+					 THEN NULL ELSE counties END,
+				facts, old_plans;
+		mines := mines OPERATOR(pg_catalog.+) stored_mines;
+		clusters := clusters OPERATOR(pg_catalog.+) stored_clusters;
+		facts := NULL;
+	END LOOP;
 
 	-- The counts v_county_progress reads, of every county whose verdicts
 	-- changed here, in key order (two refreshes that both touch a county, for

@@ -8,7 +8,6 @@ RETURNS TABLE (county_code text, mines_before bigint, mines_after bigint, mines_
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 SET mineconsol.simulate_parameters = ''
-SET mineconsol.facts_counties = ''
 SET mineconsol.as_of = ''
 AS $fn$
 DECLARE
@@ -39,7 +38,7 @@ BEGIN
 	PERFORM set_config('mineconsol.as_of', to_char(mineconsol.results_as_of(), 'YYYY-MM-DD'), true);
 	RETURN QUERY
 	WITH f AS MATERIALIZED (
-		-- As refresh_requested_results() reads mine_facts (the same plan).
+		-- The facts refresh_requested_results() reads (mine_facts_in()), of every county.
 		SELECT f.county_code, f.in_scope, f.mineral_group,
 			   CASE WHEN f.retained_mine_id = f.id THEN f.cluster_scale_class ELSE f.scale_class END AS scale_class,
 			   v.disposition

@@ -5,9 +5,8 @@
  * Each area of the extension lives in its own files (docs/architecture.md
  * lists them); this file only registers, when the library is loaded, the
  * message catalogue's text domain and the stage graph's cache invalidation
- * (once per library) and the settings mineconsol.as_of,
- * mineconsol.simulate_parameters and mineconsol.facts_counties (once per
- * backend).
+ * (once per library) and the settings mineconsol.as_of and
+ * mineconsol.simulate_parameters (once per backend).
  */
 #include "postgres.h"
 
@@ -25,9 +24,6 @@ extern PGDLLEXPORT void _PG_init(void);
 
 /* Read by param() through current_setting(); set by simulate() alone. */
 static char *mc_simulate_parameters = NULL;
-
-/* Read by mine_facts; set by refresh_requested_results() alone. */
-static char *mc_facts_counties = NULL;
 
 /*
  * The same objects make two libraries (the module, and the legacy library of
@@ -47,14 +43,6 @@ _PG_init(void)
 							   "Parameter overrides (a JSON object) that simulate() sets for its own duration.",
 							   "param() reads them; refresh_results() never does. Empty: none.",
 							   &mc_simulate_parameters,
-							   "",
-							   PGC_USERSET,
-							   GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL,
-							   NULL, NULL, NULL);
-	DefineCustomStringVariable("mineconsol.facts_counties",
-							   "Counties (a text[] literal) mine_facts computes while refresh_results() runs.",
-							   "Set by refresh_requested_results() for its own duration; empty: every county.",
-							   &mc_facts_counties,
 							   "",
 							   PGC_USERSET,
 							   GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL,

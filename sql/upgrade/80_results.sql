@@ -136,7 +136,7 @@ COMMENT ON POLICY result_changes_mark ON result_changes IS 'An edit marks only c
 -- @copy sql/80_results.sql CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
 -- @copy sql/80_results.sql CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
 -- @copy sql/80_results.sql CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
--- @copy sql/80_results.sql COMMENT ON TRIGGER mines_results_stale_insert ON mines IS .. GRANT INSERT (county_code, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
+-- @copy sql/80_results.sql COMMENT ON TRIGGER mines_results_stale_insert ON mines IS .. GRANT INSERT (county_code, ore_body, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE VIEW results_status WITH (

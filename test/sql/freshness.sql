@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(65);
+SELECT plan(83);
 
 -- Staleness of stored results, as the real roles: a clerk of Xinfu
 -- (140902), a clerk of Dingxiang (140921), a reporting tool, the city.
@@ -28,7 +28,22 @@ CREATE FUNCTION pg_temp.mismatches() RETURNS bigint LANGUAGE sql AS $$
   SELECT count(*) FROM (
 	SELECT d.id, d.disposition::text, d.rules FROM mineconsol.dispositions d
 	EXCEPT SELECT r.mine_id, r.disposition::text, r.rules FROM mineconsol.disposition_results r) x $$;
-GRANT EXECUTE ON FUNCTION pg_temp.stale(text), pg_temp.mismatches() TO PUBLIC;
+-- The same with reasons (they name the cluster's number), and the clusters.
+CREATE FUNCTION pg_temp.reason_mismatches() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM (
+	SELECT d.id, d.reasons FROM mineconsol.dispositions d
+	EXCEPT SELECT r.mine_id, mineconsol.render_reasons(r.reason_args, r.reasons) FROM mineconsol.disposition_results r) x $$;
+CREATE FUNCTION pg_temp.plan_mismatches() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM (
+	(SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan
+	 EXCEPT SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan_results)
+	UNION ALL
+	(SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan_results
+	 EXCEPT SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan)) x $$;
+GRANT EXECUTE ON FUNCTION pg_temp.stale(text), pg_temp.mismatches(), pg_temp.reason_mismatches(), pg_temp.plan_mismatches() TO PUBLIC;
+CREATE TEMP VIEW st2 WITH (security_invoker = true) AS
+  SELECT county_code, stale_ore_bodies FROM mineconsol.results_status;
+GRANT SELECT ON st2 TO PUBLIC;
 -- The counts v_county_progress shows, counted afresh from the stored verdicts.
 CREATE TEMP VIEW recount AS
   SELECT r.county_code, count(*) FILTER (WHERE r.in_scope) AS mines_before,
@@ -92,7 +107,7 @@ SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM st WHERE stal
   'a mine that moves county makes both counties stale');
 RESET ROLE;
 SET LOCAL ROLE mc_fr_ding;
-SELECT is((SELECT mines FROM refresh_results()), 3::bigint, 'Dingxiang''s refresh takes the mine in');
+SELECT is((SELECT mines FROM refresh_results()), 2::bigint, 'Dingxiang''s refresh takes the mine in (recomputing its ore body FR: 9002, 9003)');
 RESET ROLE;
 SELECT is(pg_temp.stale('140902'), true, 'Dingxiang''s refresh leaves Xinfu stale');
 SET LOCAL ROLE mc_fr_xinfu;
@@ -120,17 +135,23 @@ SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
 RESET ROLE;
 SET LOCAL ROLE mc_fr_xinfu;
 UPDATE mines SET reserves_t = 150000 WHERE id = 9005;
-SELECT is((SELECT mines FROM refresh_results()), 2::bigint, 'a clerk''s refresh recomputes its county''s mines only');
+SELECT is((SELECT mines FROM refresh_results()), 1::bigint, 'a clerk''s refresh recomputes its county''s mines of the edited ore body only (FL: 9005)');
 RESET ROLE;
 SELECT ok((SELECT 'L1' = ANY (rules) FROM disposition_results WHERE mine_id = 9005),
   '… and still finds the same holder''s licence in the next county (L1)');
 SELECT is(pg_temp.mismatches(), 0::bigint, 'every stored verdict is the live one');
 SELECT ok(pg_temp.counts_match(), 'and so are the counts');
-SELECT is(current_setting('mineconsol.facts_counties'), '', 'the refresh leaves no county restriction behind');
-SET LOCAL mineconsol.facts_counties = '{140921}';
-SELECT is((SELECT array_agg(DISTINCT county_code) FROM mine_facts), '{140921}',
-  'mine_facts computes only the counties mineconsol.facts_counties names (what a refresh sets)');
-RESET mineconsol.facts_counties;
+-- What a refresh reads: mine_facts_in(), the rows of mine_facts for some
+-- counties and ore bodies, computed for them alone.
+SELECT set_eq($$SELECT f FROM mine_facts_in('{140921}') f$$, $$SELECT f FROM mine_facts f WHERE county_code = '140921'$$,
+  'mine_facts_in(counties) gives exactly the rows mine_facts has for them');
+SELECT set_eq($$SELECT f FROM mine_facts_in('{140902,140921}', '{FL}') f$$,
+              $$SELECT f FROM mine_facts f WHERE county_code IN ('140902', '140921') AND ore_body = 'FL'$$,
+  '… and mine_facts_in(counties, ore_bodies) those of the ore bodies (the holder''s licence in the next county too: L1)');
+SELECT set_eq($$SELECT f FROM mine_facts_in(NULL) f$$, $$SELECT f FROM mine_facts f$$, '… and with NULL every row');
+SET LOCAL ROLE mc_fr_xinfu;
+SELECT is((SELECT count(*) FROM mine_facts_in('{140921}')), 0::bigint, 'a clerk asking for another county''s facts gets none');
+RESET ROLE;
 
 -- ---------------------------------------------------------------- zones
 SET LOCAL ROLE mc_fr_city;
@@ -143,7 +164,8 @@ SELECT is((SELECT count(*) FROM disposition_results WHERE disposition = 'refer' 
 UPDATE zones SET geom = ST_Multi(ST_MakeEnvelope(599000, 4349000, 601000, 4351000, 4547)) WHERE name = 'FR 红线';
 SELECT is((SELECT array_agg(county_code ORDER BY county_code) FROM st WHERE stale), '{140902,140921}',
   'a zone that shrinks away from Dingxiang makes it stale too (before and after)');
-SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(6,0)', 'the refresh recomputes both (their six mines)');
+SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(4,0)',
+  'the refresh recomputes the ore bodies under it in both counties (their four mines, not 9005 and 9006 on FL)');
 SELECT is(pg_temp.mismatches(), 0::bigint, 'and the stored verdicts are the live ones');
 SELECT isnt((SELECT disposition::text FROM disposition_results WHERE mine_id = 9003), 'refer', 'Dingxiang''s mine 9003 is no longer referred');
 DELETE FROM zones WHERE name = 'FR 红线';
@@ -200,6 +222,49 @@ RESET ROLE;
 SELECT ok((SELECT NOT ST_IsEmpty(p.gap_geom) AND NOT r.requested_full FROM merge_plan_results p JOIN result_refreshes r USING (county_code)
             WHERE p.member_ids = '{9007,9008}'),
   '… computes every area again');
+
+-- ---------------------------------------------------------------- one ore body at a time
+-- Dingxiang now holds FR (9002, 9003), FS (9004), FL (9006) and FK (9007,
+-- 9008, one cluster).  Two more mines on FS form a second cluster there.
+-- The live view judges at the city's day (reasons quote dates).
+SET LOCAL mineconsol.as_of = '2023-08-01';
+SET LOCAL ROLE mc_fr_city;
+INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, valid_to, transfer_mode,
+                   mineral, capacity, capacity_unit, geom) VALUES
+  (9010, 's1', '140921', 'FS', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(0, 30000)),
+  (9011, 's2', '140921', 'FS', 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(300, 30000)),
+  (9012, 'n1', '140921', NULL, 100000, '2020-01-01', '2026-12-31', 'term', '建筑石料用灰岩', 20000, 'm3/yr', pg_temp.sq(0, 40000));
+SELECT is((SELECT stale_ore_bodies FROM st2 WHERE county_code = '140921'), NULL,
+  'a new mine without ore body makes the whole county stale (stale_ore_bodies NULL)');
+SELECT is((SELECT mines FROM refresh_results()), (SELECT count(*) FROM mines WHERE county_code = '140921'),
+  '… and the refresh recomputes every mine of it');
+SELECT is((SELECT array_agg(cluster_id ORDER BY cluster_id) FROM merge_plan_results WHERE county_code = '140921'), '{1,2}',
+  'Dingxiang has two clusters, numbered across its ore bodies (FK first: 9007 < 9010)');
+UPDATE mines SET reserves_t = 100002 WHERE id = 9011;
+SELECT is((SELECT stale_ore_bodies FROM st2 WHERE county_code = '140921'), '{FS}', 'an edit on FS makes FS stale, nothing else');
+SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(3,1)', 'the refresh recomputes FS: three mines, one cluster');
+SELECT is(pg_temp.mismatches(), 0::bigint, 'every stored verdict is the live one');
+SELECT is(pg_temp.reason_mismatches(), 0::bigint, '… with the same reasons (the cluster keeps its number 2)');
+SELECT is(pg_temp.plan_mismatches(), 0::bigint, '… and every stored cluster is the live one');
+UPDATE mines SET ore_body = 'FK' WHERE id = 9004;
+SELECT is((SELECT stale_ore_bodies FROM st2 WHERE county_code = '140921'), '{FK,FS}', 'a mine that moves ore body makes both stale');
+SELECT is((SELECT (mines, clusters)::text FROM refresh_results()), '(5,2)', 'the refresh recomputes both ore bodies');
+SELECT is(pg_temp.mismatches() + pg_temp.reason_mismatches() + pg_temp.plan_mismatches(), 0::bigint,
+  'stored verdicts, reasons and clusters are the live ones');
+-- 9003 (not small: an anchor) moves to FS beside 9011, and FS's cluster
+-- now begins at 9003, before FK's (9007): the numbers move, so the whole
+-- county is recomputed.
+UPDATE mines SET ore_body = 'FS', geom = pg_temp.sq(300, 30500) WHERE id = 9003;
+SELECT is((SELECT mines FROM refresh_results()), (SELECT count(*) FROM mines WHERE county_code = '140921'),
+  'a cluster that takes a lower number recomputes the whole county');
+SELECT is((SELECT array_agg(member_ids[1] ORDER BY cluster_id) FROM merge_plan_results WHERE county_code = '140921'), '{9003,9007}',
+  '… and the clusters are numbered by their first mine again');
+SELECT is(pg_temp.mismatches() + pg_temp.reason_mismatches() + pg_temp.plan_mismatches(), 0::bigint,
+  'stored verdicts, reasons and clusters are the live ones');
+DELETE FROM mines WHERE id = 9012;
+SELECT is((SELECT stale_ore_bodies FROM st2 WHERE county_code = '140921'), NULL, 'deleting a mine without ore body: the whole county');
+SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
+RESET ROLE;
 
 -- ---------------------------------------------------------------- readers, the trigger function
 SET LOCAL ROLE mc_fr_bi;

@@ -117,6 +117,8 @@ INSERT INTO intended VALUES
   ('mineconsol.import_mines(regclass)', 'PUBLIC'),
   ('mineconsol.as_of()', 'PUBLIC'),
   ('mineconsol.classify(mineconsol.mine_facts)', 'PUBLIC'),
+  -- mine_facts for some counties: the caller's rights, like the view.
+  ('mineconsol.mine_facts_in(text[],text[])', 'PUBLIC'),
   -- Messages in the reader's language: views and functions call them as the reader.
   ('mineconsol.tr(text)', 'PUBLIC'),
   ('mineconsol.label(text,text)', 'PUBLIC'),

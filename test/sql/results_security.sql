@@ -136,7 +136,8 @@ SET LOCAL ROLE mc_rs_xinfu;
 SELECT is((SELECT count(*)::int FROM stored WHERE mine_id = 8002), 0, 'a verdict is read with its mine: gone with the mine that moved');
 RESET ROLE;
 SET LOCAL ROLE mc_rs_ding;
-SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results()$$, $$VALUES (3::bigint)$$, 'the new county refreshes it');
+SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results()$$, $$VALUES (1::bigint)$$,
+  'the new county refreshes it (the ore body it moved onto: that one mine)');
 RESET ROLE;
 SELECT is((SELECT county_code FROM stored WHERE mine_id = 8002), '140921', '… stored once, under its new county');
 UPDATE mines SET county_code = '140902' WHERE id = 8002;
@@ -155,11 +156,14 @@ SELECT is((SELECT count(*)::int FROM ((SELECT * FROM county_results EXCEPT SELEC
                                       UNION ALL (SELECT * FROM counts_before EXCEPT SELECT * FROM county_results)) d), 0,
   'no stored count changed');
 SET LOCAL ROLE mc_rs_xinfu;
--- A clerk's own mineconsol.facts_counties does not reach the refresh (it pins the setting).
-SET LOCAL mineconsol.facts_counties = '{140921}';
+-- A clerk's own mine_facts_in() (in pg_temp, which a caller's search_path
+-- may put first) does not reach the refresh: it calls mineconsol's, by name.
+CREATE FUNCTION pg_temp.mine_facts_in(counties text[], ore_bodies text[] DEFAULT NULL)
+  RETURNS SETOF mineconsol.mine_facts LANGUAGE sql AS $$ SELECT * FROM mineconsol.mine_facts WHERE false $$;
+SET LOCAL search_path = pg_temp, mineconsol, public;
 SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results(false)$$, $$VALUES (2::bigint)$$,
-  'a clerk who names another county in mineconsol.facts_counties still refreshes its own two mines');
-RESET mineconsol.facts_counties;
+  'a clerk with its own mine_facts_in() first in its search path still refreshes its own two mines');
+SET LOCAL search_path = mineconsol, public;
 RESET ROLE;
 SELECT is((SELECT array_agg((county_code, mines)::text ORDER BY county_code) FROM county_results
             WHERE county_code IN ('140902', '140921')), '{"(140902,2)","(140921,2)"}',
