@@ -32,6 +32,8 @@ CREATE FUNCTION uscc_send(uscc) RETURNS bytea
 COMMENT ON FUNCTION uscc_send(uscc) IS
   'binary output of uscc: the code as text';
 
+-- (The I/O functions above are alike to 01_license_no.sql's in shape only:
+-- each type's own names and texts; their C is one macro, typeinput.h.)
 -- Stored as its 18 characters (see src/uscc.c).
 -- Availability: 0.1.0
 CREATE TYPE uscc (

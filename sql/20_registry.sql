@@ -138,6 +138,7 @@ CREATE INDEX mines_county_idx ON mines (county_code, id);
 CREATE INDEX mines_ore_body_idx ON mines (ore_body);
 COMMENT ON TABLE mines IS
   'One row per mining right (or pending application) licensed in the city: the registry every rule reads.';
+-- (Column comments alike in shape across pieces: each says what its column holds.)
 COMMENT ON COLUMN mines.id IS 'Key';
 COMMENT ON COLUMN mines.license_no IS 'Mining licence number (采矿许可证号); NULL for a pending application';
 COMMENT ON COLUMN mines.name IS 'Name of the mine';
@@ -188,6 +189,7 @@ CREATE TABLE violations (
 CREATE INDEX violations_mine_idx ON violations (mine_id);
 COMMENT ON TABLE violations IS
   'Violations of a mine and the penalties imposed for them (C1 counts illegal-mining penalties).';
+-- (Column comments alike in shape across pieces: each says what its column holds.)
 COMMENT ON COLUMN violations.id IS 'Key';
 COMMENT ON COLUMN violations.mine_id IS 'The mine, mineconsol.mines';
 COMMENT ON COLUMN violations.kind IS '''illegal_mining'' (非法采矿) or ''other''';

@@ -269,6 +269,9 @@ $fn$;
 COMMENT ON FUNCTION mines_zone_relations() IS
   'Statement trigger on mines only (refuses any other table, timing or level: 39P01): computes mine_zone_relations for the mines inserted or whose geometry or county an update changed, drops those of the mines deleted. Runs as the owner (every zone counts); not executable by PUBLIC.';
 
+-- Alike to mines_zone_relations() in shape, not shared: its scopes ('*' for a
+-- city-wide zone) and the columns it compares differ, and each guard's message
+-- (translated on its own) names its own table.
 -- Availability: 0.1.0
 CREATE FUNCTION zones_zone_relations() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER

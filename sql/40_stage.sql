@@ -56,7 +56,8 @@ CREATE TRIGGER stage_transitions_replaces_seed BEFORE INSERT OR UPDATE ON stage_
 -- the issuing authority and of the police.  The city government approves
 -- the schemes (四(三), 四(五)): only the city records "approved", the step
 -- that lets a county sell its units.  clause cites the section of the plan
--- that names the step (docs/rules.md, "Stage tracks", quotes them).
+-- that names the step (docs/rules.md, "Stage tracks", quotes them).  The
+-- rows are alike in shape only: one step of the graph each.
 INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param, clause, description, seeded, recorded_by) VALUES
 	('scheme', 'survey', 'drafted', '{date,doc_no}', NULL, NULL, '四(一)',
 	 'The county has surveyed its mines and drafted the consolidation scheme', true, 'county'),
@@ -119,11 +120,7 @@ COMMENT ON TABLE schemes IS
   'One consolidation scheme (整合方案) per county, moving survey → drafted → hearing_held → noticed → submitted → approved (track ''scheme'').';
 COMMENT ON COLUMN schemes.id IS 'Key';
 COMMENT ON COLUMN schemes.county_code IS 'The county, mineconsol.counties (one scheme each)';
-COMMENT ON COLUMN schemes.stage IS 'Current stage; changes only one step forward with evidence (advance() or UPDATE … SET stage, stage_evidence), backward only through revert_stage()';
-COMMENT ON COLUMN schemes.stage_evidence IS 'Evidence (JSON object) of the step that reached the current stage; a direct UPDATE of stage sets it in the same statement';
-COMMENT ON COLUMN schemes.note IS 'Free text';
-COMMENT ON COLUMN schemes.last_event_id IS 'The event of stage_events that brought the row to its current stage (NULL before the first); maintained by the stage trigger, read-only for everyone else';
-COMMENT ON COLUMN schemes.last_event_hash IS 'hash of that event: the head of the row''s hash chain, which verify_audit() compares with stage_events (a removed or added last event shows); maintained by the stage trigger';
+-- stage … last_event_hash: commented after closures, alike in the three tables.
 
 -- Availability: 0.1.0
 CREATE TABLE units (
@@ -144,11 +141,7 @@ COMMENT ON COLUMN units.id IS 'Key';
 COMMENT ON COLUMN units.county_code IS 'The county, mineconsol.counties';
 COMMENT ON COLUMN units.retained_mine_id IS 'The retained mine (整合主体), mineconsol.mines; NULL while none qualifies';
 COMMENT ON COLUMN units.cluster_id IS 'The merge_plan cluster the unit was adopted from';
-COMMENT ON COLUMN units.stage IS 'Current stage; changes only one step forward with evidence (advance() or UPDATE … SET stage, stage_evidence), backward only through revert_stage()';
-COMMENT ON COLUMN units.stage_evidence IS 'Evidence (JSON object) of the step that reached the current stage; a direct UPDATE of stage sets it in the same statement';
-COMMENT ON COLUMN units.note IS 'Free text';
-COMMENT ON COLUMN units.last_event_id IS 'The event of stage_events that brought the row to its current stage (NULL before the first); maintained by the stage trigger, read-only for everyone else';
-COMMENT ON COLUMN units.last_event_hash IS 'hash of that event: the head of the row''s hash chain, which verify_audit() compares with stage_events (a removed or added last event shows); maintained by the stage trigger';
+-- stage … last_event_hash: commented after closures, alike in the three tables.
 
 -- Availability: 0.1.0
 CREATE TABLE unit_members (
@@ -176,11 +169,27 @@ COMMENT ON TABLE closures IS
   'Mines being closed, moving to_close → closure_decided → license_cancelled → announced → explosives_disposed → restored (track ''closure'').';
 COMMENT ON COLUMN closures.mine_id IS 'The mine, mineconsol.mines (key: a mine is closed once)';
 COMMENT ON COLUMN closures.unit_id IS 'The unit the mine is merged into, when it closes because of a merge (C6); NULL otherwise';
-COMMENT ON COLUMN closures.stage IS 'Current stage; changes only one step forward with evidence (advance() or UPDATE … SET stage, stage_evidence), backward only through revert_stage()';
-COMMENT ON COLUMN closures.stage_evidence IS 'Evidence (JSON object) of the step that reached the current stage; a direct UPDATE of stage sets it in the same statement';
-COMMENT ON COLUMN closures.note IS 'Free text';
-COMMENT ON COLUMN closures.last_event_id IS 'The event of stage_events that brought the row to its current stage (NULL before the first); maintained by the stage trigger, read-only for everyone else';
-COMMENT ON COLUMN closures.last_event_hash IS 'hash of that event: the head of the row''s hash chain, which verify_audit() compares with stage_events (a removed or added last event shows); maintained by the stage trigger';
+
+-- The stage columns of the three tracked tables mean the same in each: one
+-- comment each, set on schemes, units and closures.
+DO $stage_columns$
+DECLARE
+	t text;
+	c record;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['schemes', 'units', 'closures'] LOOP
+		FOR c IN SELECT * FROM (VALUES
+			('stage', 'Current stage; changes only one step forward with evidence (advance() or UPDATE … SET stage, stage_evidence), backward only through revert_stage()'),
+			('stage_evidence', 'Evidence (JSON object) of the step that reached the current stage; a direct UPDATE of stage sets it in the same statement'),
+			('note', 'Free text'),
+			('last_event_id', 'The event of stage_events that brought the row to its current stage (NULL before the first); maintained by the stage trigger, read-only for everyone else'),
+			('last_event_hash', 'hash of that event: the head of the row''s hash chain, which verify_audit() compares with stage_events (a removed or added last event shows); maintained by the stage trigger')) AS v(col, note)
+		LOOP
+			EXECUTE pg_catalog.format('COMMENT ON COLUMN mineconsol.%I.%I IS %L', t, c.col, c.note);
+		END LOOP;
+	END LOOP;
+END
+$stage_columns$;
 
 -- Availability: 0.1.0
 CREATE TABLE stage_events (

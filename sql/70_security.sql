@@ -65,6 +65,9 @@ $fn$;
 COMMENT ON FUNCTION my_counties() IS
   'The counties the current role reads: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of a mineconsol role.';
 
+-- Alike to my_counties() but for the roles it counts (editors and the city only);
+-- not shared: a function over a role list would be one more SECURITY-relevant
+-- object for the policies and the 0.2.0 upgrade, which copies both from here.
 -- Availability: 0.2.0
 CREATE FUNCTION my_write_counties() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE

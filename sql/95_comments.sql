@@ -18,16 +18,28 @@ BEGIN
 END
 $comments$;
 
--- Triggers.
-COMMENT ON TRIGGER counties_replaces_seed ON counties IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
-COMMENT ON TRIGGER parameters_replaces_seed ON parameters IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
-COMMENT ON TRIGGER scale_thresholds_replaces_seed ON scale_thresholds IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
-COMMENT ON TRIGGER milestones_replaces_seed ON milestones IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
-COMMENT ON TRIGGER stage_transitions_replaces_seed ON stage_transitions IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
-COMMENT ON TRIGGER duties_replaces_seed ON duties IS 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)';
+-- Triggers.  Those that do the same on several tables (TABLE_SUFFIX): one
+-- comment for each kind, set on each of its triggers.
+DO $trigger_comments$
+DECLARE
+	k record;
+	t text;
+BEGIN
+	FOR k IN SELECT * FROM (VALUES
+		('replaces_seed', ARRAY['counties', 'parameters', 'scale_thresholds', 'milestones', 'stage_transitions', 'duties'],
+		 'An edited row stops being a seed row; an inserted row replaces an untouched seed row with the same key (keeps DBA edits across pg_dump/pg_restore)'),
+		('normalize_geom', ARRAY['mines', 'zones'],
+		 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid'),
+		('stage_guard', ARRAY['schemes', 'units', 'closures'],
+		 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted')) AS v(suffix, tables, note)
+	LOOP
+		FOREACH t IN ARRAY k.tables LOOP
+			EXECUTE pg_catalog.format('COMMENT ON TRIGGER %I ON mineconsol.%I IS %L', t || '_' || k.suffix, t, k.note);
+		END LOOP;
+	END LOOP;
+END
+$trigger_comments$;
 COMMENT ON TRIGGER parameters_check_working_srid ON parameters IS 'working_srid must be a projected SRID in metres and cannot change after installation';
-COMMENT ON TRIGGER mines_normalize_geom ON mines IS 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid';
-COMMENT ON TRIGGER zones_normalize_geom ON zones IS 'Stores geom through working_geometry(): MultiPolygon in the working SRID, refused with the reason when it has no SRID, is empty, not an area or invalid';
 COMMENT ON TRIGGER mines_zone_relations_insert ON mines IS 'Relates the new mines to the zones (mine_zone_relations)';
 COMMENT ON TRIGGER mines_zone_relations_update ON mines IS 'Relates the updated mines to the zones again (mine_zone_relations)';
 COMMENT ON TRIGGER mines_zone_relations_delete ON mines IS 'Drops the relations of the deleted mines (mine_zone_relations)';
@@ -38,13 +50,11 @@ COMMENT ON TRIGGER zones_zone_relations_delete ON zones IS 'Drops the relations 
 COMMENT ON TRIGGER zones_zone_relations_truncate ON zones IS 'Empties mine_zone_relations with zones';
 COMMENT ON TRIGGER stage_transitions_invalidate ON stage_transitions IS 'Drops every backend''s cached stage graph when the graph changes';
 COMMENT ON TRIGGER milestones_stage_cache_invalidate ON milestones IS 'Drops every backend''s cached deadlines when a milestone changes';
-COMMENT ON TRIGGER schemes_stage_guard ON schemes IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted';
-COMMENT ON TRIGGER units_stage_guard ON units IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted';
-COMMENT ON TRIGGER closures_stage_guard ON closures IS 'Checks every change of stage: one step forward, the evidence it needs, cross-track prerequisites; records the event in the row''s audit chain and keeps a row with a history from being deleted';
 COMMENT ON TRIGGER stage_events_append ON stage_events IS 'An inserted event must extend its row''s chain (a later id, the previous event''s hash, a correct hash)';
 COMMENT ON TRIGGER stage_events_append_only ON stage_events IS 'Refuses UPDATE, DELETE and TRUNCATE of the audit trail (55000)';
 
 -- Row-level security policies.
+-- (Alike in shape only: each policy's comment says what that policy lets through.)
 COMMENT ON POLICY mines_read ON mines IS 'Everyone reads the mines of their counties (role_counties); the city and the inspectors read all';
 COMMENT ON POLICY mines_write ON mines IS 'County staff write only the mines of the counties an editor mapping gives them (my_write_counties()); the city writes all';
 COMMENT ON POLICY violations_read ON violations IS 'A violation is visible with its mine';

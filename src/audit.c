@@ -141,6 +141,10 @@ typedef struct EventAttnums
 	int			hash;
 } EventAttnums;
 
+/*
+ * Alike to stage_trigger.c's tuple_attnum() but not shared: each error names
+ * what it looked in (a stage event here, a tracked row's table there).
+ */
 static int
 event_attnum(TupleDesc tupdesc, const char *name)
 {
@@ -170,6 +174,7 @@ event_attnum_at(TupleDesc tupdesc, const char *name, int guess)
 	return event_attnum(tupdesc, name);
 }
 
+/* One line per column: each sets another field, a list, not a repetition. */
 static void
 event_attnums(TupleDesc tupdesc, EventAttnums *a)
 {
@@ -751,6 +756,7 @@ row_last_event(const char *track, int64 row_id, int64 *id, uint8 *hash)
 	bool		isnull;
 	bool		hash_ok;
 
+	/* Prepared once, as in stage_rules.c (mc_prepare_kept is shared). */
 	if (row_last_event_plan == NULL)
 	{
 		Oid			types[2] = {TEXTOID, INT8OID};

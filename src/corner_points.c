@@ -389,26 +389,35 @@ typedef enum CpNumber
 	CP_NUMBER_TOO_LONG			/* one, with too many digits */
 } CpNumber;
 
+/* Move *i past the ASCII digits of t that start there; how many they were. */
+static int
+cp_skip_digits(const CpToken *t, int *i)
+{
+	int			n = 0;
+
+	while (*i < t->len && isdigit((unsigned char) t->s[*i]))
+		(*i)++, n++;
+	return n;
+}
+
 /* An unsigned decimal coordinate, of at most CP_MAX_COORD_*_DIGITS digits. */
 static CpNumber
 cp_coordinate(const CpToken *t, double *v)
 {
 	int			i = 0;
-	int			digits = 0;
+	int			digits;
 	int			frac = 0;
 	char		buf[CP_MAX_COORD_INT_DIGITS + CP_MAX_COORD_FRAC_DIGITS + 3];
 
 	if (i < t->len && t->s[i] == '+')
 		i++;
-	while (i < t->len && isdigit((unsigned char) t->s[i]))
-		i++, digits++;
+	digits = cp_skip_digits(t, &i);
 	if (digits == 0)
 		return CP_NUMBER_BAD;
 	if (i < t->len && t->s[i] == '.')
 	{
 		i++;
-		while (i < t->len && isdigit((unsigned char) t->s[i]))
-			i++, frac++;
+		frac = cp_skip_digits(t, &i);
 		if (frac == 0)
 			return CP_NUMBER_BAD;
 	}

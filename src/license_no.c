@@ -96,17 +96,6 @@ typedef struct LicenseNoCheck
 	int			atlen;			/* its length in bytes */
 } LicenseNoCheck;
 
-static bool
-license_no_fault(LicenseNoCheck *chk, LicenseNoFault fault,
-				 int pos, const char *at, int atlen)
-{
-	chk->fault = fault;
-	chk->pos = pos;
-	chk->at = at;
-	chk->atlen = atlen;
-	return false;
-}
-
 /* Check the YYYYMM field at 1-based position pos of chk->value. */
 static bool
 license_no_check_month(LicenseNoCheck *chk, int pos)
@@ -117,9 +106,9 @@ license_no_check_month(LicenseNoCheck *chk, int pos)
 	int			m = mc_digits_value(month, 2);
 
 	if (y < LICENSE_NO_MIN_YEAR || y > LICENSE_NO_MAX_YEAR)
-		return license_no_fault(chk, LICENSE_NO_BAD_YEAR, pos, year, 4);
+		return MC_INPUT_FAULT(chk, LICENSE_NO_BAD_YEAR, pos, year, 4);
 	if (m < 1 || m > 12)
-		return license_no_fault(chk, LICENSE_NO_BAD_MONTH, pos + 4, month, 2);
+		return MC_INPUT_FAULT(chk, LICENSE_NO_BAD_MONTH, pos + 4, month, 2);
 	return true;
 }
 
@@ -144,9 +133,9 @@ license_no_check(const char *str, LicenseNoCheck *chk)
 	end = p + chk->len;
 
 	if (chk->len == 0)
-		return license_no_fault(chk, LICENSE_NO_EMPTY, 0, NULL, 0);
+		return MC_INPUT_FAULT(chk, LICENSE_NO_EMPTY, 0, NULL, 0);
 	if (*p != 'C' && *p != 'T')
-		return license_no_fault(chk, LICENSE_NO_BAD_PREFIX, 1, p, pg_mblen(p));
+		return MC_INPUT_FAULT(chk, LICENSE_NO_BAD_PREFIX, 1, p, pg_mblen(p));
 
 	/*
 	 * Only digits after the prefix.  Up to the first non-digit every
@@ -155,26 +144,26 @@ license_no_check(const char *str, LicenseNoCheck *chk)
 	for (p++, pos = 2; p < end; p++, pos++)
 	{
 		if (!mc_is_digit(*p))
-			return license_no_fault(chk, LICENSE_NO_NOT_DIGIT, pos, p, pg_mblen(p));
+			return MC_INPUT_FAULT(chk, LICENSE_NO_NOT_DIGIT, pos, p, pg_mblen(p));
 	}
 
 	if (chk->len == LICENSE_NO_LEN)
 		return license_no_check_month(chk, CURRENT_YEAR_POS);
 
 	if (chk->len != LICENSE_NO_LEGACY_LEN || chk->value[0] != 'T')
-		return license_no_fault(chk, LICENSE_NO_BAD_LENGTH, 0, NULL, 0);
+		return MC_INPUT_FAULT(chk, LICENSE_NO_BAD_LENGTH, 0, NULL, 0);
 
 	p = chk->value + LEGACY_TRANSFER_POS - 1;
 	if (*p < '1' || *p > '5')
-		return license_no_fault(chk, LICENSE_NO_BAD_TRANSFER,
-								LEGACY_TRANSFER_POS, p, 1);
+		return MC_INPUT_FAULT(chk, LICENSE_NO_BAD_TRANSFER,
+									  LEGACY_TRANSFER_POS, p, 1);
 	if (!license_no_check_month(chk, LEGACY_YEAR_POS))
 		return false;
 	p = chk->value + LEGACY_MINERAL_POS - 1;
 	mineral = mc_digits_value(p, 2);
 	if (mineral < 1 || mineral > 4)
-		return license_no_fault(chk, LICENSE_NO_BAD_MINERAL,
-								LEGACY_MINERAL_POS, p, 2);
+		return MC_INPUT_FAULT(chk, LICENSE_NO_BAD_MINERAL,
+									  LEGACY_MINERAL_POS, p, 2);
 	return true;
 }
 
@@ -277,16 +266,6 @@ license_no_make(const LicenseNoCheck *chk)
 	return result;
 }
 
-/* Parse str, raising 22P02 with input in the message if it is invalid. */
-static LicenseNo *
-license_no_parse(const char *str, const char *input)
-{
-	LicenseNoCheck chk;
-
-	if (!license_no_check(str, &chk))
-		license_no_report(input, &chk);
-	return license_no_make(&chk);
-}
 
 static int
 license_no_strlen(const LicenseNo *ln)
@@ -300,64 +279,11 @@ license_no_is_legacy(const LicenseNo *ln)
 	return ln->data[LICENSE_NO_LEGACY_LEN] == '\0';
 }
 
-PG_FUNCTION_INFO_V1(mc_license_no_in);
-Datum
-mc_license_no_in(PG_FUNCTION_ARGS)
-{
-	char	   *str = PG_GETARG_CSTRING(0);
-
-	PG_RETURN_POINTER(license_no_parse(str, str));
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_out);
-Datum
-mc_license_no_out(PG_FUNCTION_ARGS)
-{
-	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
-
-	PG_RETURN_CSTRING(pnstrdup(ln->data, license_no_strlen(ln)));
-}
-
 /*
- * The binary form is the canonical text.  It is validated exactly like text
- * input; pq_getmsgtext() has already refused bytes that are not valid in the
- * server encoding, zero bytes included.
+ * mc_license_no_in, _out, _recv, _send, mc_try_license_no, mc_license_no_hash
+ * and _hash_extended: the text without its zero padding.
  */
-PG_FUNCTION_INFO_V1(mc_license_no_recv);
-Datum
-mc_license_no_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			nbytes;
-	char	   *str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
-
-	PG_RETURN_POINTER(license_no_parse(str, str));
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_send);
-Datum
-mc_license_no_send(PG_FUNCTION_ARGS)
-{
-	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendtext(&buf, ln->data, license_no_strlen(ln));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/* NULL instead of an error: for loading dirty registers. */
-PG_FUNCTION_INFO_V1(mc_try_license_no);
-Datum
-mc_try_license_no(PG_FUNCTION_ARGS)
-{
-	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	LicenseNoCheck chk;
-
-	if (!license_no_check(str, &chk))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(license_no_make(&chk));
-}
+MC_TEXT_TYPE_FUNCTIONS(license_no, LicenseNo, license_no_strlen);
 
 /*
  * Comparison: the text in byte order (zero padding sorts below every digit):
@@ -365,27 +291,6 @@ mc_try_license_no(PG_FUNCTION_ARGS)
  * mc_license_no_le, mc_license_no_gt and mc_license_no_ge.
  */
 MC_BYTE_ORDER_FUNCTIONS(license_no, LicenseNo);
-
-/* Hashing the text without its padding: equal values hash alike. */
-
-PG_FUNCTION_INFO_V1(mc_license_no_hash);
-Datum
-mc_license_no_hash(PG_FUNCTION_ARGS)
-{
-	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
-
-	return hash_any((unsigned char *) ln->data, license_no_strlen(ln));
-}
-
-PG_FUNCTION_INFO_V1(mc_license_no_hash_extended);
-Datum
-mc_license_no_hash_extended(PG_FUNCTION_ARGS)
-{
-	LicenseNo  *ln = PG_GETARG_LICENSE_NO_P(0);
-
-	return hash_any_extended((unsigned char *) ln->data, license_no_strlen(ln),
-							 PG_GETARG_INT64(1));
-}
 
 /* Fields */
 

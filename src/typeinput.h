@@ -1,7 +1,7 @@
 /*
  * typeinput.h
  *		Small helpers shared by the text input of mineconsol's base types
- *		(license_no.c, uscc.c), and their comparison functions.
+ *		(license_no.c, uscc.c), and their I/O, hash and comparison functions.
  *
  * Both types read identifiers typed or pasted by people: the value is
  * trimmed of surrounding ASCII white space and nothing else is changed.
@@ -13,7 +13,10 @@
 
 #include "postgres.h"
 
+#include "common/hashfn.h"
 #include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
 
 /* ASCII white space: space, tab, newline, vertical tab, form feed, return. */
 static inline bool
@@ -61,6 +64,17 @@ mc_digits_value(const char *p, int n)
 }
 
 /*
+ * MC_INPUT_FAULT(chk, fault, pos, at, atlen)
+ *		Record in *chk (a <type>Check of license_no.c or uscc.c: fault, pos,
+ *		at, atlen) the first fault that <type>_check() found: the fault, its
+ *		1-based position and the offending bytes.  Evaluates to false, for
+ *		"return MC_INPUT_FAULT(…)".
+ */
+#define MC_INPUT_FAULT(chk, fault_, pos_, at_, atlen_) \
+	((chk)->fault = (fault_), (chk)->pos = (pos_), (chk)->at = (at_), \
+	 (chk)->atlen = (atlen_), false)
+
+/*
  * MC_BYTE_ORDER_FUNCTIONS(type, Struct)
  *		The btree support function and the functions of the six comparison
  *		operators of a base type whose values (a Struct holding char
@@ -97,5 +111,102 @@ MC_BYTE_ORDER_FUNCTION(type, Struct, lt, <); \
 MC_BYTE_ORDER_FUNCTION(type, Struct, le, <=); \
 MC_BYTE_ORDER_FUNCTION(type, Struct, gt, >); \
 MC_BYTE_ORDER_FUNCTION(type, Struct, ge, >=)
+
+/*
+ * MC_TEXT_TYPE_FUNCTIONS(type, Struct, textlen)
+ *		The input, output, binary receive and send, try_<type>, hash and
+ *		extended hash functions of a base type whose value (a Struct holding
+ *		char data[], passed by reference) is its canonical text, the first
+ *		textlen(value) bytes of data: mc_<type>_in, mc_<type>_out,
+ *		mc_<type>_recv, mc_<type>_send, mc_try_<type>, mc_<type>_hash and
+ *		mc_<type>_hash_extended, and the static <type>_parse(str, input).  The
+ *		including file defines <type>_check(str, Struct##Check *) (describes
+ *		the first fault, raises nothing), <type>_report(input, const
+ *		Struct##Check *) (raises 22P02 naming input) and <type>_make(const
+ *		Struct##Check *) (a new value from an accepted check).
+ *
+ * The binary form is the canonical text.  It is validated exactly like text
+ * input; pq_getmsgtext() has already refused bytes that are not valid in the
+ * server encoding, zero bytes included.  try_<type> gives NULL instead of an
+ * error: for loading dirty registers.  Hashing covers the text only (not a
+ * padding after it), so equal values hash alike.  (The functions below are
+ * alike in shape only: the V1 calling convention around a different call.)
+ */
+#define MC_TEXT_TYPE_FUNCTIONS(type, Struct, textlen) \
+static Struct * \
+type##_parse(const char *str, const char *input) \
+{ \
+	Struct##Check chk; \
+\
+	if (!type##_check(str, &chk)) \
+		type##_report(input, &chk); \
+	return type##_make(&chk); \
+} \
+PG_FUNCTION_INFO_V1(mc_##type##_in); \
+Datum \
+mc_##type##_in(PG_FUNCTION_ARGS) \
+{ \
+	char	   *str = PG_GETARG_CSTRING(0); \
+\
+	PG_RETURN_POINTER(type##_parse(str, str)); \
+} \
+PG_FUNCTION_INFO_V1(mc_##type##_out); \
+Datum \
+mc_##type##_out(PG_FUNCTION_ARGS) \
+{ \
+	const Struct *v = (const Struct *) PG_GETARG_POINTER(0); \
+\
+	PG_RETURN_CSTRING(pnstrdup(v->data, textlen(v))); \
+} \
+PG_FUNCTION_INFO_V1(mc_##type##_recv); \
+Datum \
+mc_##type##_recv(PG_FUNCTION_ARGS) \
+{ \
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0); \
+	int			nbytes; \
+	char	   *str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes); \
+\
+	PG_RETURN_POINTER(type##_parse(str, str)); \
+} \
+PG_FUNCTION_INFO_V1(mc_##type##_send); \
+Datum \
+mc_##type##_send(PG_FUNCTION_ARGS) \
+{ \
+	const Struct *v = (const Struct *) PG_GETARG_POINTER(0); \
+	StringInfoData buf; \
+\
+	pq_begintypsend(&buf); \
+	pq_sendtext(&buf, v->data, textlen(v)); \
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf)); \
+} \
+PG_FUNCTION_INFO_V1(mc_try_##type); \
+Datum \
+mc_try_##type(PG_FUNCTION_ARGS) \
+{ \
+	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0)); \
+	Struct##Check chk; \
+\
+	if (!type##_check(str, &chk)) \
+		PG_RETURN_NULL(); \
+	PG_RETURN_POINTER(type##_make(&chk)); \
+} \
+PG_FUNCTION_INFO_V1(mc_##type##_hash); \
+Datum \
+mc_##type##_hash(PG_FUNCTION_ARGS) \
+{ \
+	const Struct *v = (const Struct *) PG_GETARG_POINTER(0); \
+\
+	return hash_any((const unsigned char *) v->data, textlen(v)); \
+} \
+PG_FUNCTION_INFO_V1(mc_##type##_hash_extended); \
+Datum \
+mc_##type##_hash_extended(PG_FUNCTION_ARGS) \
+{ \
+	const Struct *v = (const Struct *) PG_GETARG_POINTER(0); \
+\
+	return hash_any_extended((const unsigned char *) v->data, textlen(v), \
+							 PG_GETARG_INT64(1)); \
+} \
+extern int no_such_variable
 
 #endif							/* MINECONSOL_TYPEINPUT_H */

@@ -7,7 +7,9 @@
 -- The C functions (mc_TYPE_eq … mc_TYPE_cmp) come from typeinput.h's
 -- MC_BYTE_ORDER_FUNCTIONS; hashing and try_TYPE are each type's own.
 
--- Comparison: the text in byte order.
+-- Comparison: the text in byte order.  (The functions below are alike in shape
+-- only: each is its own catalog entry with its own comment, written out so that
+-- the template shows every definition; the C behind them is one macro.)
 
 -- Availability: 0.1.0
 CREATE FUNCTION @TYPE@_eq(@TYPE@, @TYPE@) RETURNS boolean

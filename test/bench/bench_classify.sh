@@ -41,6 +41,8 @@ for n in $MINECONSOL_BENCH_N; do
 		-c "ALTER TABLE bench.facts_rows ALTER COLUMN f SET STORAGE PLAIN" \
 		-c "INSERT INTO bench.facts_rows SELECT f FROM mineconsol.mine_facts f" -c "VACUUM ANALYZE bench.facts_rows"
 	machine_line=$(machine)
+	# One line per query timed (lib.sh best/measure do the work): a list like
+	# bench_cluster.sh's, not a repetition.
 	read -r d_ms s_ms < <(best_pair "$DISPOSITIONS" "$DBSCAN")
 	read -r c_ms _ < <(best "$CLASSIFY")
 	read -r f_ms _ < <(best "$SCAN")

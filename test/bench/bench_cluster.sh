@@ -61,6 +61,8 @@ SQL
 	floor_part="SELECT count(c) FROM (SELECT first_value(geom) OVER (PARTITION BY ore_body) IS NULL AS c FROM bench_mines) AS s"
 	floor_all="SELECT count(c) FROM (SELECT first_value(geom) OVER () IS NULL AS c FROM bench_mines) AS s"
 
+	# One line per query timed (lib.sh best does the work): a list like
+	# bench_classify.sh's, not a repetition.
 	read -r t_scan m_scan < <(best "$scan")
 	read -r t_db m_db < <(best "$dbscan")
 	read -r t_mp m_mp < <(best "$mc_part")

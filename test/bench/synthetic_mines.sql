@@ -54,6 +54,8 @@ WITH districts AS (
 		   1500 + 4500 * synthetic_mines_u(-1002 - d * 8, seed) AS radius,
 		   floor(n_ore_bodies * synthetic_mines_u(-1003 - d * 8, seed))::int AS ore
 	  FROM generate_series(0, n_districts - 1) AS d
+-- draws: one named uniform draw per property, each from its own slot of
+-- the row's 16 (i * 16 + k): a list read by name below, not a repetition.
 ), draws AS (
 	SELECT i,
 		   synthetic_mines_u(i * 16 + 0, seed) AS u_place,

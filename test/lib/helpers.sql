@@ -2,28 +2,33 @@
 -- (pg_temp: they go with the session; a test that calls one under SET ROLE
 -- grants it to PUBLIC).
 
--- The detail / hint of the error a statement raises ('(no error)' if none).
-CREATE FUNCTION pg_temp.err_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  detail text;
+-- The SQLSTATE (code), message, detail and hint of the error a statement raises
+-- (all NULL if none; detail and hint '' when the error has none).
+CREATE FUNCTION pg_temp.error_fields(sql text, OUT code text, OUT message text, OUT detail text, OUT hint text)
+LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE sql;
-  RETURN '(no error)';
 EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-  RETURN detail;
+  GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                          detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
 END
 $$;
-CREATE FUNCTION pg_temp.err_hint(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  hint text;
-BEGIN
-  EXECUTE sql;
-  RETURN '(no error)';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
-  RETURN nullif(hint, '');
-END
+
+-- The detail / hint of the error a statement raises ('(no error)' if none;
+-- NULL for no hint).
+CREATE FUNCTION pg_temp.err_detail(sql text) RETURNS text LANGUAGE sql AS $$
+  SELECT CASE WHEN e.code IS NULL THEN '(no error)' ELSE e.detail END FROM pg_temp.error_fields(sql) e
+$$;
+CREATE FUNCTION pg_temp.err_hint(sql text) RETURNS text LANGUAGE sql AS $$
+  SELECT CASE WHEN e.code IS NULL THEN '(no error)' ELSE nullif(e.hint, '') END FROM pg_temp.error_fields(sql) e
+$$;
+
+-- 'SQLSTATE | message | detail' of the error a statement raises ('no error'
+-- if none); with in_hint, its hint in place of the detail.
+CREATE FUNCTION pg_temp.error_text(sql text, in_hint boolean DEFAULT false) RETURNS text LANGUAGE sql AS $$
+  SELECT CASE WHEN e.code IS NULL THEN 'no error'
+              ELSE e.code || ' | ' || e.message || ' | ' || CASE WHEN in_hint THEN e.hint ELSE e.detail END END
+    FROM pg_temp.error_fields(sql) e
 $$;
 
 -- How many rows a data-modifying statement reports.
@@ -142,5 +147,83 @@ BEGIN
   EXECUTE format('INSERT INTO assigned VALUES ($1, $2::%s)', t) USING a, b;
   RETURN NEXT is((SELECT v::text || ' ' || assigned.t FROM assigned), a || ' ' || b,
                  format('text is assignable to %s and %s to text', t, t));
+END
+$$;
+
+-- The refusals by the input of a byte-ordered type t of the inputs of the
+-- temp table bad (n, input, what, detail, hint): four assertions a row, in
+-- four passes over bad in the order of n — 22P02 with a message that names
+-- the value as given, the detail, the hint, and try_<t> giving NULL.  Each
+-- names the row's case (what).
+CREATE FUNCTION pg_temp.invalid_input_checks(t regtype) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  b record;
+  got text;
+BEGIN
+  FOR b IN SELECT * FROM bad ORDER BY n LOOP
+    RETURN NEXT throws_ok(format('SELECT %L::%s', b.input, t), '22P02',
+                          format('invalid input syntax for type %s: "%s"', t, b.input),
+                          b.what || ': message names the value as given');
+  END LOOP;
+  FOR b IN SELECT * FROM bad ORDER BY n LOOP
+    RETURN NEXT is(pg_temp.err_detail(format('SELECT %L::%s', b.input, t)), b.detail, b.what || ': detail');
+  END LOOP;
+  FOR b IN SELECT * FROM bad ORDER BY n LOOP
+    RETURN NEXT is(pg_temp.err_hint(format('SELECT %L::%s', b.input, t)), b.hint, b.what || ': hint');
+  END LOOP;
+  FOR b IN SELECT * FROM bad ORDER BY n LOOP
+    EXECUTE format('SELECT mineconsol.try_%s($1)::text', t) USING b.input INTO got;
+    RETURN NEXT is(got, NULL, format('%s: try_%s gives NULL', b.what, t));
+  END LOOP;
+END
+$$;
+
+-- The values of the temp table samples (v of type t) through binary COPY to
+-- the scratch file file and back (three assertions), into the temp tables
+-- wire and wire_back (v t) that it creates.
+CREATE FUNCTION pg_temp.binary_copy_checks(t regtype, file text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE TEMP TABLE wire (v %s)', t);
+  INSERT INTO wire SELECT v FROM samples;
+  RETURN NEXT lives_ok(format('COPY wire TO %L (FORMAT binary)', pg_temp.scratch(file)), 'binary COPY out');
+  EXECUTE format('CREATE TEMP TABLE wire_back (v %s)', t);
+  RETURN NEXT lives_ok(format('COPY wire_back FROM %L (FORMAT binary)', pg_temp.scratch(file)), 'binary COPY in');
+  RETURN NEXT results_eq('SELECT v FROM wire_back ORDER BY v', 'SELECT v FROM samples ORDER BY v',
+                         'binary round trip keeps every value');
+END
+$$;
+
+-- The join sql planned with only a hash join, then with only a merge join
+-- allowed (sequential scans, no index or bitmap scan, no nested loop):
+-- 'Hash Join', then 'Merge Join' in its plan, each followed, when rows is
+-- given, by the number of rows the join returns under that plan (four
+-- assertions, or two).  The enable_* settings are reset afterwards.
+CREATE FUNCTION pg_temp.join_checks(sql text, rows bigint DEFAULT NULL) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  j text;
+  n bigint;
+BEGIN
+  SET LOCAL enable_seqscan = on;
+  SET LOCAL enable_bitmapscan = off;
+  SET LOCAL enable_indexscan = off;
+  SET LOCAL enable_nestloop = off;
+  FOREACH j IN ARRAY ARRAY['Hash', 'Merge'] LOOP
+    PERFORM set_config('enable_hashjoin', (j = 'Hash')::text, true),
+            set_config('enable_mergejoin', (j = 'Merge')::text, true);
+    RETURN NEXT matches(pg_temp.plan_of(sql), j || ' Join', lower(j) || ' join possible');
+    IF rows IS NOT NULL THEN
+      EXECUTE format('SELECT count(*) FROM (%s) s', sql) INTO n;
+      RETURN NEXT is(n, rows, lower(j) || ' join matches every row once');
+    END IF;
+  END LOOP;
+  RESET enable_seqscan;
+  RESET enable_bitmapscan;
+  RESET enable_indexscan;
+  RESET enable_mergejoin;
+  RESET enable_nestloop;
+  RESET enable_hashjoin;
 END
 $$;

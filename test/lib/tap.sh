@@ -18,20 +18,26 @@ like() { # like GOT REGEX DESCRIPTION
 # q DB SQL: one value, no alignment, errors to stderr.
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 
-# The databases and scratch paths of a test, removed when it exits (and the
-# databases also first, when an earlier run left them), with whatever the
-# test's own function more_cleanup, if it defines one, removes.
-_tap_dbs=() _tap_paths=()
+# The databases, roles and scratch paths of a test, removed when it exits
+# (the databases and roles also first, when an earlier run left them), with
+# whatever the test's own function more_cleanup, if it defines one, removes.
+_tap_dbs=() _tap_roles=() _tap_paths=()
 _tap_drop_dbs() {
 	local d
 	for d in "${_tap_dbs[@]}"; do
 		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1
+	done
+	for d in "${_tap_roles[@]}"; do
+		psql -X -q -d postgres -c "DROP ROLE IF EXISTS $d" >/dev/null 2>&1
 	done
 	if declare -F more_cleanup >/dev/null; then more_cleanup; fi
 }
 _tap_cleanup() {
 	_tap_drop_dbs
 	[ ${#_tap_paths[@]} -eq 0 ] || rm -rf "${_tap_paths[@]}"
+}
+roles_of_test() { # roles_of_test ROLE…: roles the test creates, dropped with its databases (call before new_db)
+	_tap_roles+=("$@")
 }
 new_db() { # new_db NAME…: new empty databases for this test
 	local d

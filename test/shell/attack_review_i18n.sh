@@ -6,34 +6,31 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_attack_review_i18n
-more_cleanup() { psql -X -q -d postgres -c "DROP ROLE IF EXISTS mc_ai_planter" >/dev/null 2>&1; }
+roles_of_test mc_ai_planter
 new_db $db
 
 plan 9
 # A role that may create in public plants format(text, text, text): it
 # matches a call format(unknown, unknown, text) better than pg_catalog's
 # variadic format, and would run as the superuser who updates.
-psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'
-GRANT CREATE ON SCHEMA public TO PUBLIC;
-CREATE EXTENSION mineconsol VERSION '0.1.0' CASCADE;
-CREATE ROLE mc_ai_planter;
-SET ROLE mc_ai_planter;
-CREATE FUNCTION public.format(text, text, text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	IF current_setting('is_superuser') = 'on' THEN
-		EXECUTE 'ALTER ROLE mc_ai_planter SUPERUSER';
-	END IF;
-	RETURN pg_catalog.format($1, $2, $3);
-END $$;
-CREATE FUNCTION public.regexp_replace(text, varchar, text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	IF current_setting('is_superuser') = 'on' THEN
-		EXECUTE 'ALTER ROLE mc_ai_planter SUPERUSER';
-	END IF;
-	RETURN pg_catalog.regexp_replace($1, $2, $3);
-END $$;
-RESET ROLE;
-SQL
+# plant SIGNATURE CALL: public.SIGNATURE, which makes mc_ai_planter a
+# superuser when a superuser calls it, then returns CALL.
+plant() {
+	printf '%s\n' "CREATE FUNCTION public.$1 RETURNS text LANGUAGE plpgsql AS \$\$" \
+		"BEGIN" \
+		"	IF current_setting('is_superuser') = 'on' THEN" \
+		"		EXECUTE 'ALTER ROLE mc_ai_planter SUPERUSER';" \
+		"	END IF;" \
+		"	RETURN $2;" \
+		"END \$\$;"
+}
+{
+	printf '%s\n' "GRANT CREATE ON SCHEMA public TO PUBLIC;" "CREATE EXTENSION mineconsol VERSION '0.1.0' CASCADE;" \
+		"CREATE ROLE mc_ai_planter;" "SET ROLE mc_ai_planter;"
+	plant 'format(text, text, text)' 'pg_catalog.format($1, $2, $3)'
+	plant 'regexp_replace(text, varchar, text)' 'pg_catalog.regexp_replace($1, $2, $3)'
+	echo "RESET ROLE;"
+} | psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1
 ok $? "0.1.0 installed; a role planted format() and regexp_replace() in a public every role may write"
 err=$(psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d $db -c "ALTER EXTENSION mineconsol UPDATE" 2>&1)
 like "$err" 'ERROR:  55000: schema "public" is writable by every role \(PUBLIC\)' \

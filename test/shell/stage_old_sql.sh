@@ -10,7 +10,7 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_stage_old_sql
-more_cleanup() { psql -X -q -d postgres -c "DROP ROLE IF EXISTS mc_old_clerk" >/dev/null 2>&1; }
+roles_of_test mc_old_clerk
 new_db $db
 
 plan 7

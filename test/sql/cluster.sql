@@ -39,6 +39,8 @@ SELECT isnt_strict('mineconsol', 'merge_cluster',
 SELECT ok(obj_description('mineconsol.merge_cluster(geometry,text,float8,boolean)'::regprocedure, 'pg_proc') LIKE '%nearest anchor%',
           'merge_cluster has a COMMENT');
 
+-- The layouts below are rows of one table (lay) and each case is one line
+-- calling mc(): alike in shape only, the data differ; not shared further.
 -- ---------------------------------------------------------------- edges and groups
 INSERT INTO lay VALUES
   -- a chain: 500 m gaps are edges (<= reach), 501 m is not; 1 and 3 are 1100 m apart

@@ -7,27 +7,15 @@ SELECT plan(74);
 -- functions, through the errors of shared constraints.  Every attack runs as
 -- the real role and is followed by a check, as the owner, that nothing moved.
 
+-- changed_rows(), plan_of(), error_fields(), …
+\i test/lib/helpers.sql
 -- error_of(sql): 'SQLSTATE: message', then the detail and the hint on lines
 -- of their own, or 'no error'.
-CREATE FUNCTION pg_temp.error_of(sql text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-DECLARE
-	st text;
-	msg text;
-	det text;
-	hnt text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-							hnt = PG_EXCEPTION_HINT;
-	RETURN st || ': ' || msg || E'\nDETAIL: ' || det || E'\nHINT: ' || hnt;
-END
-$fn$;
--- changed_rows(), plan_of(), …
-\i test/lib/helpers.sql
-GRANT EXECUTE ON FUNCTION pg_temp.error_of(text), pg_temp.changed_rows(text) TO PUBLIC;
+CREATE FUNCTION pg_temp.error_of(sql text) RETURNS text LANGUAGE sql AS $$
+  SELECT COALESCE(e.code || ': ' || e.message || E'\nDETAIL: ' || e.detail || E'\nHINT: ' || e.hint, 'no error')
+    FROM pg_temp.error_fields(sql) e
+$$;
+GRANT EXECUTE ON FUNCTION pg_temp.error_of(text), pg_temp.error_fields(text), pg_temp.changed_rows(text) TO PUBLIC;
 
 -- Xinfu's clerk (editor, 140902) is also a member of a reader group mapped
 -- to Dingxiang (140921), and of a group that is in no mineconsol role,

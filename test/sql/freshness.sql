@@ -11,6 +11,7 @@ CREATE ROLE mc_fr_city IN ROLE mineconsol_admin;
 INSERT INTO role_counties VALUES ('mc_fr_xinfu', '140902'), ('mc_fr_ding', '140921'), ('mc_fr_bi', '140902');
 INSERT INTO results_as_of VALUES ('2023-07-15');
 
+-- Alike in shape only to simulate.sql's map: each test lays out its own mines and places.
 CREATE FUNCTION pg_temp.sq(x float8, y float8) RETURNS geometry
   LANGUAGE sql AS $$ SELECT ST_Multi(ST_MakeEnvelope(600000 + x, 4350000 + y, 600200 + x, 4350200 + y, 4547)) $$;
 INSERT INTO mines (id, name, county_code, ore_body, reserves_t, valid_from, valid_to, transfer_mode,

@@ -16,17 +16,8 @@ LANGUAGE sql AS $$
           UNION ALL SELECT n + 1, ST_MakePoint(x, y - 10)
           UNION ALL SELECT n + 2, ST_MakePoint(x, y)) AS s
 $$;
--- err(sql): "SQLSTATE | message | hint" of the error the statement raises.
-CREATE FUNCTION pg_temp.err(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	st text; msg text; hint text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-	RETURN st || ' | ' || msg || ' | ' || hint;
-END $$;
+-- error_text()
+\i test/lib/helpers.sql
 
 -- ---------------------------------------------------------------- the parameter
 SELECT is((SELECT row(value, unit)::text FROM parameters WHERE name = 'max_vertices'), '(10000,count)',
@@ -37,27 +28,27 @@ SELECT ok(ST_IsValid(pg_temp.comb(10001)), '… and is a valid polygon');
 
 -- ---------------------------------------------------------------- working_geometry
 SELECT is(ST_NPoints(working_geometry(pg_temp.comb(10000))), 10000, 'a mining area of exactly max_vertices vertices is stored');
-SELECT is(pg_temp.err($$SELECT mineconsol.working_geometry(pg_temp.comb(10001))$$),
+SELECT is(pg_temp.error_text($$SELECT mineconsol.working_geometry(pg_temp.comb(10001))$$, true),
   '22023 | geometry has 10001 vertices, more than the limit of 10000 | Simplify the boundary (ST_SimplifyPreserveTopology), or have the DBA raise the parameter max_vertices in mineconsol.parameters.',
   'one vertex more is refused with 22023, naming the count, the limit and the parameter');
-SELECT is(pg_temp.err($$SELECT mineconsol.working_geometry(ST_SetSRID('POLYGON((0 0,10 0,NaN 5,10 10,0 10,0 0))'::geometry, 4547))$$),
+SELECT is(pg_temp.error_text($$SELECT mineconsol.working_geometry(ST_SetSRID('POLYGON((0 0,10 0,NaN 5,10 10,0 10,0 0))'::geometry, 4547))$$, true),
   '22023 | geometry has a vertex (NaN 5) that is not a finite coordinate within 100000000 of the origin | Check the SRID the coordinates are in, and the order and units of the numbers.',
   'a NaN vertex inside a polygon is refused');
-SELECT is(pg_temp.err($$SELECT mineconsol.working_geometry(ST_SetSRID('MULTIPOLYGON(((0 0,10 0,10 10,0 10,0 0)),((20 0,30 0,30 10,NaN NaN,20 0)))'::geometry, 4547))$$),
+SELECT is(pg_temp.error_text($$SELECT mineconsol.working_geometry(ST_SetSRID('MULTIPOLYGON(((0 0,10 0,10 10,0 10,0 0)),((20 0,30 0,30 10,NaN NaN,20 0)))'::geometry, 4547))$$, true),
   '22023 | geometry has a vertex (NaN NaN) that is not a finite coordinate within 100000000 of the origin | Check the SRID the coordinates are in, and the order and units of the numbers.',
   '… in the second polygon of a MultiPolygon too');
-SELECT is(split_part(pg_temp.err($$SELECT mineconsol.working_geometry(ST_SetSRID(ST_GeomFromWKB(
-            '\x0103000000010000000400000000000000000000000000000000000000000000000000f07f0000000000000000000000000000f03f000000000000f03f00000000000000000000000000000000'::bytea), 4547))$$), ' | ', 2),
+SELECT is(split_part(pg_temp.error_text($$SELECT mineconsol.working_geometry(ST_SetSRID(ST_GeomFromWKB(
+            '\x0103000000010000000400000000000000000000000000000000000000000000000000f07f0000000000000000000000000000f03f000000000000f03f00000000000000000000000000000000'::bytea), 4547))$$, true), ' | ', 2),
   'geometry has a vertex (Infinity 0) that is not a finite coordinate within 100000000 of the origin',
   'an infinite vertex (from WKB) is refused');
-SELECT is(split_part(pg_temp.err($$SELECT mineconsol.working_geometry(ST_MakeEnvelope(1e307, 1e307, 1e308, 1e308, 4547))$$), ' | ', 1),
+SELECT is(split_part(pg_temp.error_text($$SELECT mineconsol.working_geometry(ST_MakeEnvelope(1e307, 1e307, 1e308, 1e308, 4547))$$, true), ' | ', 1),
   '22023', 'an envelope at 1e307 to 1e308 is refused');
-SELECT is(split_part(pg_temp.err($$SELECT mineconsol.working_geometry(ST_MakeEnvelope(0, 0, 100000001, 10, 4547))$$), ' | ', 2),
+SELECT is(split_part(pg_temp.error_text($$SELECT mineconsol.working_geometry(ST_MakeEnvelope(0, 0, 100000001, 10, 4547))$$, true), ' | ', 2),
   'geometry has a vertex (100000001 10) that is not a finite coordinate within 100000000 of the origin',
   'a vertex beyond 1e8 m is refused');
 SELECT is(ST_XMax(working_geometry(ST_MakeEnvelope(99999990, 0, 100000000, 10, 4547))), 1e8::float8,
   '… one at 1e8 m is stored');
-SELECT is(split_part(pg_temp.err($$SELECT mineconsol.working_geometry(ST_MakeEnvelope(0, 0, 1e9, 10, 4326))$$), ' | ', 1),
+SELECT is(split_part(pg_temp.error_text($$SELECT mineconsol.working_geometry(ST_MakeEnvelope(0, 0, 1e9, 10, 4326))$$, true), ' | ', 1),
   '22023', 'the bound holds in the input''s SRID too, before any transform');
 
 -- ---------------------------------------------------------------- as a county clerk

@@ -28,6 +28,7 @@ CREATE TRIGGER t2_wrong BEFORE INSERT ON t2 FOR EACH ROW EXECUTE FUNCTION mineco
 
 -- Each error in English ('C') and in Chinese ('zh_CN.UTF-8'), the same SQLSTATE.
 CREATE TEMP TABLE cases (n int, what text, sql text, as_role text, c text, zh text);
+-- (Its rows are alike in shape only: each is one case, the data the checks run over.)
 INSERT INTO cases VALUES
  (1, 'a skipped stage (23514)',
   $$SELECT mineconsol.advance('scheme', 901, 'hearing_held', '{"date": "2022-08-20", "doc_no": "忻府政〔2022〕31号"}')$$, NULL,

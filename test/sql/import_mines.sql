@@ -42,36 +42,33 @@ SELECT results_eq($$SELECT row_no, ok, mine_id IS NOT NULL FROM report ORDER BY 
            (6, false, false), (7, false, false), (8, false, false), (9, true, true), (10, false, false),
            (11, false, false), (12, false, false), (13, false, false)$$,
   'one report row per staging row, in row_no order: ok with the mine''s id, or refused without');
-SELECT is((SELECT error FROM report WHERE row_no = 2),
-  'license_no: invalid input syntax for type license_no: "1409022019087110148436" — A licence number starts with "C" (mining) or "T" (exploration), not "1". A value of 22 digits is probably a mining licence number that lost its leading "C".',
-  'a bad licence number: the column, the type''s message, detail and hint');
-SELECT is((SELECT error FROM report WHERE row_no = 3),
-  'holder_uscc: invalid input syntax for type uscc: "91350200776049653B" — The check character "B" at position 18 does not match the first 17 characters. The check character for "91350200776049653" is "A".',
-  'a wrong check character of the credit code, with the right one');
-SELECT is((SELECT error FROM report WHERE row_no = 4),
-  'county_code: unknown county "999999" — A county is given by its GB/T 2260 code or its name as in mineconsol.counties.',
-  'an unknown county');
-SELECT is((SELECT error FROM report WHERE row_no = 5),
-  'corner_points: invalid corner-point text at line 3: "3 4254811.83 38389373.04" — The ring of sub-area 1 crosses itself: the side from point 3 to point 4 meets the side from point 1 to point 2 near X 4254661.83, Y 38389523.04 (Self-intersection). Check the order of the corner points against the licence.',
-  'an invalid geometry (self-crossing corner points), with the line');
-SELECT is((SELECT error FROM report WHERE row_no = 6),
-  'valid_to = 2022-12-31, valid_from = 2023-01-01: violates check constraint "mines_validity_order": CHECK ((valid_to >= valid_from))',
-  'an end date before the start date');
-SELECT is((SELECT error FROM report WHERE row_no = 7),
-  'reserves_t = -5: violates check constraint "mines_reserves_nonnegative": CHECK ((reserves_t >= (0)::numeric))',
-  'negative reserves');
-SELECT is((SELECT error FROM report WHERE row_no = 8),
-  'reserves_t: invalid input syntax for type numeric: "三十万吨"', 'non-numeric reserves');
-SELECT is((SELECT error FROM report WHERE row_no = 10),
-  'license_no: licence number C1409022019087110148436 is also on row 1 of this register',
-  'a licence number twice in one register: the later row is refused');
-SELECT is((SELECT error FROM report WHERE row_no = 11),
-  'corner_points: invalid corner-point text at line 1: "J1,4254511.83,389373.04" — The easting 389373.04 has no zone prefix, and no zone was given. Eastings with the zone prefix have 8 digits before the decimal point (38389373.04 is zone 38). For eastings without it, give the CGCS2000 3-degree zone: parse_corner_points(text, 38) for the zone of central meridian 114E.',
-  'eastings without zone prefix and no zone column');
-SELECT is((SELECT error FROM report WHERE row_no = 12),
-  'corner_points: invalid corner-point text at line 2: "2 4254511.83" — Point 2 has an X (northing) but no Y (easting). A corner-point line is the point number, X, then Y.',
-  'a missing coordinate');
-SELECT is((SELECT error FROM report WHERE row_no = 13), 'name: missing — Every mine needs a name.', 'a row without a name');
+-- The refused rows: the error of each, naming the column.
+SELECT is(r.error, c.error, c.what)
+  FROM (VALUES
+  (2, 'license_no: invalid input syntax for type license_no: "1409022019087110148436" — A licence number starts with "C" (mining) or "T" (exploration), not "1". A value of 22 digits is probably a mining licence number that lost its leading "C".',
+   'a bad licence number: the column, the type''s message, detail and hint'),
+  (3, 'holder_uscc: invalid input syntax for type uscc: "91350200776049653B" — The check character "B" at position 18 does not match the first 17 characters. The check character for "91350200776049653" is "A".',
+   'a wrong check character of the credit code, with the right one'),
+  (4, 'county_code: unknown county "999999" — A county is given by its GB/T 2260 code or its name as in mineconsol.counties.',
+   'an unknown county'),
+  (5, 'corner_points: invalid corner-point text at line 3: "3 4254811.83 38389373.04" — The ring of sub-area 1 crosses itself: the side from point 3 to point 4 meets the side from point 1 to point 2 near X 4254661.83, Y 38389523.04 (Self-intersection). Check the order of the corner points against the licence.',
+   'an invalid geometry (self-crossing corner points), with the line'),
+  (6, 'valid_to = 2022-12-31, valid_from = 2023-01-01: violates check constraint "mines_validity_order": CHECK ((valid_to >= valid_from))',
+   'an end date before the start date'),
+  (7, 'reserves_t = -5: violates check constraint "mines_reserves_nonnegative": CHECK ((reserves_t >= (0)::numeric))',
+   'negative reserves'),
+  (8, 'reserves_t: invalid input syntax for type numeric: "三十万吨"',
+   'non-numeric reserves'),
+  (10, 'license_no: licence number C1409022019087110148436 is also on row 1 of this register',
+   'a licence number twice in one register: the later row is refused'),
+  (11, 'corner_points: invalid corner-point text at line 1: "J1,4254511.83,389373.04" — The easting 389373.04 has no zone prefix, and no zone was given. Eastings with the zone prefix have 8 digits before the decimal point (38389373.04 is zone 38). For eastings without it, give the CGCS2000 3-degree zone: parse_corner_points(text, 38) for the zone of central meridian 114E.',
+   'eastings without zone prefix and no zone column'),
+  (12, 'corner_points: invalid corner-point text at line 2: "2 4254511.83" — Point 2 has an X (northing) but no Y (easting). A corner-point line is the point number, X, then Y.',
+   'a missing coordinate'),
+  (13, 'name: missing — Every mine needs a name.',
+   'a row without a name')) AS c(row_no, error, what)
+  LEFT JOIN report r ON r.row_no = c.row_no
+ ORDER BY c.row_no;
 
 -- --------------------------------------------------------- what landed
 SELECT is((SELECT count(*)::int FROM mines), 2, 'only the good rows landed');

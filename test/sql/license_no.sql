@@ -3,7 +3,8 @@ BEGIN;
 SELECT plan(218);
 
 -- err_detail(), err_hint(), plan_of(), scratch(), byte_ordered_type_checks(),
--- byte_order_disagreements(), text_cast_checks()
+-- byte_order_disagreements(), text_cast_checks(), invalid_input_checks(),
+-- binary_copy_checks(), join_checks()
 \i test/lib/helpers.sql
 
 -- ---------------------------------------------------------------------------
@@ -96,14 +97,7 @@ INSERT INTO bad VALUES
   (27, 'T44120090305026433', 'legacy: mineral class 05',
    'Positions 11-12 of a legacy exploration licence number hold the mineral class, which must be 01 to 04 (energy, metal, non-metal, water or gas), but they are "05".', NULL);
 
-SELECT throws_ok(format('SELECT %L::license_no', input), '22P02',
-                 format('invalid input syntax for type license_no: "%s"', input),
-                 what || ': message names the value as given') FROM bad ORDER BY n;
-SELECT is(pg_temp.err_detail(format('SELECT %L::license_no', input)), detail,
-          what || ': detail') FROM bad ORDER BY n;
-SELECT is(pg_temp.err_hint(format('SELECT %L::license_no', input)), hint,
-          what || ': hint') FROM bad ORDER BY n;
-SELECT is(try_license_no(input), NULL, what || ': try_license_no gives NULL') FROM bad ORDER BY n;
+SELECT * FROM pg_temp.invalid_input_checks('license_no');
 
 SELECT throws_ok($$SELECT 'C150500200906712002385'::text::license_no$$, '22P02',
                  'invalid input syntax for type license_no: "C150500200906712002385"',
@@ -201,22 +195,7 @@ CREATE INDEX lic_hash ON lic USING hash (v);
 SELECT matches(pg_temp.plan_of($$SELECT * FROM lic WHERE v = 'C1409001957080000000007'$$),
                'Index Scan using lic_hash', 'hash index used for =');
 SELECT is((SELECT count(*) FROM lic WHERE v = 'C1409001957080000000007'), 1::bigint, 'hash index lookup finds the row');
-SET LOCAL enable_seqscan = on;
-SET LOCAL enable_indexscan = off;
-SET LOCAL enable_mergejoin = off;
-SET LOCAL enable_nestloop = off;
-SELECT matches(pg_temp.plan_of('SELECT * FROM lic a JOIN lic b USING (v)'), 'Hash Join', 'hash join possible');
-SELECT is((SELECT count(*) FROM lic a JOIN lic b USING (v)), 2000::bigint, 'hash join matches every row once');
-SET LOCAL enable_mergejoin = on;
-SET LOCAL enable_hashjoin = off;
-SELECT matches(pg_temp.plan_of('SELECT * FROM lic a JOIN lic b USING (v)'), 'Merge Join', 'merge join possible');
-SELECT is((SELECT count(*) FROM lic a JOIN lic b USING (v)), 2000::bigint, 'merge join matches every row once');
-RESET enable_seqscan;
-RESET enable_bitmapscan;
-RESET enable_indexscan;
-RESET enable_mergejoin;
-RESET enable_nestloop;
-RESET enable_hashjoin;
+SELECT * FROM pg_temp.join_checks('SELECT * FROM lic a JOIN lic b USING (v)', 2000);
 
 -- ---------------------------------------------------------------------------
 -- Binary send / receive
@@ -225,15 +204,7 @@ SELECT is(license_no_send('C1505002009067120023852'), convert_to('C1505002009067
 SELECT is(license_no_send(' T44120090302026433 '), convert_to('T44120090302026433', 'UTF8'),
           'send: a legacy number is 18 bytes, no padding');
 -- Round trip through binary COPY: send, then recv.
-CREATE TEMP TABLE wire (v license_no);
-INSERT INTO wire SELECT v FROM samples;
-SELECT lives_ok(format('COPY wire TO %L (FORMAT binary)', pg_temp.scratch('license_no.bin')),
-                'binary COPY out');
-CREATE TEMP TABLE wire_back (v license_no);
-SELECT lives_ok(format('COPY wire_back FROM %L (FORMAT binary)', pg_temp.scratch('license_no.bin')),
-                'binary COPY in');
-SELECT results_eq('SELECT v FROM wire_back ORDER BY v', 'SELECT v FROM samples ORDER BY v',
-                  'binary round trip keeps every value');
+SELECT * FROM pg_temp.binary_copy_checks('license_no', 'license_no.bin');
 -- recv gets arbitrary bytes: a text column's binary form is its bytes.
 CREATE TEMP TABLE wire_text (v text);
 INSERT INTO wire_text VALUES (' T44120090302026433 ');

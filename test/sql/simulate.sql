@@ -8,6 +8,7 @@ CREATE ROLE mc_sim_xinfu IN ROLE mineconsol_editor;
 CREATE ROLE mc_sim_city IN ROLE mineconsol_admin;
 INSERT INTO role_counties VALUES ('mc_sim_xinfu', '140902');
 INSERT INTO results_as_of VALUES ('2023-07-15');
+-- Alike in shape only to freshness.sql's map: each test lays out its own mines and places.
 CREATE FUNCTION pg_temp.sq(x float8, y float8) RETURNS geometry
   LANGUAGE sql AS $$ SELECT ST_Multi(ST_MakeEnvelope(700000 + x, 4450000 + y, 700200 + x, 4450200 + y, 4547)) $$;
 -- Small mines (0.04 km², 100 000 t: M1) 600 m apart in Xinfu (a merge at

@@ -76,18 +76,20 @@ SELECT is(pg_temp.refusal($$INSERT INTO mineconsol.schemes (id, county_code, sta
 SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('scheme', 901, 'hearing_held', '{"date": "2022-08-20", "doc_no": "忻府政〔2022〕31号"}')$$),
   E'23514: scheme 901 (county 140902) cannot move from "survey" to "hearing_held"\n"hearing_held" is not the next stage. Allowed next stage: "drafted".',
   'skipping a stage is refused, naming the allowed next stage');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('scheme', 901, 'drafted', '{"date": "2022-08-20"}')$$),
-  E'23514: scheme 901 (county 140902) cannot move from "survey" to "drafted"\nAllowed next stage: "drafted". Missing evidence: doc_no.',
-  'a step without its document number is refused');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('scheme', 901, 'drafted', NULL)$$),
-  E'23514: scheme 901 (county 140902) cannot move from "survey" to "drafted"\nAllowed next stage: "drafted". Missing evidence: date, doc_no.',
-  'no evidence at all: both keys missing');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('scheme', 901, 'drafted', '{"date": "20.8.2022", "doc_no": "忻府政〔2022〕31号"}')$$),
-  E'23514: scheme 901 (county 140902) cannot move from "survey" to "drafted"\nAllowed next stage: "drafted". Invalid evidence: date must be an ISO date (YYYY-MM-DD), got "20.8.2022".',
-  'a date that is not ISO is refused');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('scheme', 901, 'drafted', '["2022-08-20", "x"]')$$),
-  E'23514: scheme 901 (county 140902) cannot move from "survey" to "drafted"\nAllowed next stage: "drafted". Missing evidence: date, doc_no. Invalid evidence: the evidence must be a JSON object, got an array.',
-  'evidence must be an object');
+-- Steps survey → drafted refused for their evidence: the same message and
+-- allowed next stage, then what is wrong with it.
+SELECT is(pg_temp.refusal(format($$SELECT mineconsol.advance('scheme', 901, 'drafted', %L)$$, evidence)),
+          E'23514: scheme 901 (county 140902) cannot move from "survey" to "drafted"\nAllowed next stage: "drafted". ' || problem,
+          what)
+  FROM (VALUES
+    (1, '{"date": "2022-08-20"}', 'Missing evidence: doc_no.', 'a step without its document number is refused'),
+    (2, NULL, 'Missing evidence: date, doc_no.', 'no evidence at all: both keys missing'),
+    (3, '{"date": "20.8.2022", "doc_no": "忻府政〔2022〕31号"}',
+     'Invalid evidence: date must be an ISO date (YYYY-MM-DD), got "20.8.2022".', 'a date that is not ISO is refused'),
+    (4, '["2022-08-20", "x"]',
+     'Missing evidence: date, doc_no. Invalid evidence: the evidence must be a JSON object, got an array.',
+     'evidence must be an object')) AS c(n, evidence, problem, what)
+ ORDER BY n;
 SELECT is((SELECT row(from_stage, to_stage, days_late)::text
              FROM advance('scheme', 901, 'drafted', '{"date": "2022-08-20", "doc_no": "忻府政〔2022〕31号", "body": "忻府区人民政府"}')),
   '(survey,drafted,0)', 'survey → drafted with date and doc_no (on time: due 2022-10-30)');
@@ -119,6 +121,7 @@ SELECT is((SELECT row(to_char(due, 'YYYY-MM-DD'), days_late)::text FROM stage_ev
   '(2022-10-30,6)', 'submitted 6 days after the 2022-10-30 deadline: allowed, recorded as late');
 
 -- Backward: only the city, through revert_stage().
+-- (Refusals here and below are alike in shape only: each is another step, role and message.)
 SELECT is(pg_temp.refusal($$SELECT mineconsol.revert_stage('scheme', 901, 'noticed', 'notice period too short')$$, 'mc_test_clerk'),
   E'42501: permission denied to revert scheme 901\nOnly members of mineconsol_admin (the city) may move a row back to an earlier stage.',
   'a clerk cannot revert a stage');
@@ -181,18 +184,19 @@ SELECT lives_ok($$SELECT mineconsol.advance('scheme', 903, s, jsonb_build_object
   'the scheme of 140921 is walked to approved');
 SELECT is((SELECT stage FROM schemes WHERE id = 903), 'approved', 'scheme 903 is approved');
 SELECT lives_ok($$SELECT mineconsol.advance('unit', 911, 'transferred', '{"date": "2023-05-01", "doc_no": "挂牌〔2023〕1号"}')$$, 'transferred');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('unit', 911, 'rights_settled', '{"date": "2023-06-01", "doc_no": "产权〔2023〕1号", "shares": {"甲公司": 60, "乙公司": 40}}')$$),
-  E'23514: unit 911 (county 140921) cannot move from "transferred" to "rights_settled"\nAllowed next stage: "rights_settled". Invalid evidence: shares must sum to 1 (fractions, not percentages), got 100.',
-  'shares are fractions summing to 1');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('unit', 911, 'rights_settled', '{"date": "2023-06-01", "doc_no": "产权〔2023〕1号", "shares": {}}')$$),
-  E'23514: unit 911 (county 140921) cannot move from "transferred" to "rights_settled"\nAllowed next stage: "rights_settled". Invalid evidence: shares must name at least one holder.',
-  'shares cannot be empty');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('unit', 911, 'rights_settled', '{"date": "2023-06-01", "doc_no": "产权〔2023〕1号", "shares": {"甲公司": 0.6, "乙公司": "0.4"}}')$$),
-  E'23514: unit 911 (county 140921) cannot move from "transferred" to "rights_settled"\nAllowed next stage: "rights_settled". Invalid evidence: the share of "乙公司" must be a number greater than 0, got "0.4".',
-  'a share is a number');
-SELECT is(pg_temp.refusal($$SELECT mineconsol.advance('unit', 911, 'rights_settled', '{"date": "2023-06-01", "doc_no": "产权〔2023〕1号"}')$$),
-  E'23514: unit 911 (county 140921) cannot move from "transferred" to "rights_settled"\nAllowed next stage: "rights_settled". Missing evidence: shares.',
-  'settling property rights needs the shares');
+-- Steps transferred → rights_settled refused for their shares.
+SELECT is(pg_temp.refusal(format($$SELECT mineconsol.advance('unit', 911, 'rights_settled', %L)$$,
+                                 '{"date": "2023-06-01", "doc_no": "产权〔2023〕1号"' || shares || '}')),
+          E'23514: unit 911 (county 140921) cannot move from "transferred" to "rights_settled"\nAllowed next stage: "rights_settled". ' || problem,
+          what)
+  FROM (VALUES
+    (1, ', "shares": {"甲公司": 60, "乙公司": 40}', 'Invalid evidence: shares must sum to 1 (fractions, not percentages), got 100.',
+     'shares are fractions summing to 1'),
+    (2, ', "shares": {}', 'Invalid evidence: shares must name at least one holder.', 'shares cannot be empty'),
+    (3, ', "shares": {"甲公司": 0.6, "乙公司": "0.4"}', 'Invalid evidence: the share of "乙公司" must be a number greater than 0, got "0.4".',
+     'a share is a number'),
+    (4, '', 'Missing evidence: shares.', 'settling property rights needs the shares')) AS c(n, shares, problem, what)
+ ORDER BY n;
 SELECT lives_ok($$SELECT mineconsol.advance('unit', 911, 'rights_settled', '{"date": "2023-06-01", "doc_no": "产权〔2023〕1号", "shares": {"甲公司": 0.6, "乙公司": 0.4}}')$$,
   'rights settled with shares 0.6 + 0.4');
 SELECT lives_ok($$SELECT mineconsol.advance('unit', 911, 'plans_approved', '{"date": "2023-09-01", "doc_no": "三合一〔2023〕2号"}')$$, 'plans approved');
