@@ -235,6 +235,7 @@ SET search_path FROM CURRENT
 AS $fn$
 DECLARE
 	cause text := TG_TABLE_NAME || ' ' || pg_catalog.lower(TG_OP);
+	changed text;
 BEGIN
 	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT'
 	   OR TG_RELID NOT IN ('mineconsol.mines'::regclass, 'mineconsol.violations'::regclass,
@@ -248,50 +249,26 @@ BEGIN
 		-- Every county judges with them: every mine of it.
 		INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
 		SELECT c.code, NULL, cause FROM mineconsol.counties c;
-	ELSIF TG_TABLE_NAME = 'mines' THEN
-		-- The mine's county and ore body, before and after (a mine that
-		-- moves); a mine without ore body, its whole county (NULL).
-		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT DISTINCT n.county_code, n.ore_body, cause FROM new_rows n;
-		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT DISTINCT o.county_code, o.ore_body, cause FROM old_rows o;
-		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT o.county_code, o.ore_body, cause FROM old_rows o
-			UNION SELECT n.county_code, n.ore_body, cause FROM new_rows n;
-		END IF;
-	ELSIF TG_TABLE_NAME = 'violations' THEN
-		-- The county and ore body of the violation's mine (a violation
-		-- deleted with its mine leaves that to the mine's own mark).
-		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT DISTINCT m.county_code, m.ore_body, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
-		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT DISTINCT m.county_code, m.ore_body, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
-		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT m.county_code, m.ore_body, cause FROM old_rows v JOIN mineconsol.mines m ON m.id = v.mine_id
-			UNION SELECT m.county_code, m.ore_body, cause FROM new_rows v JOIN mineconsol.mines m ON m.id = v.mine_id;
-		END IF;
-	ELSE
-		-- A zone: the counties and ore bodies of the mines its area meets,
-		-- before and after (a superset of those mine_zone_relations relates
-		-- it to); only the city writes zones, and it sees every mine.
-		IF TG_OP = 'INSERT' THEN
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT DISTINCT m.county_code, m.ore_body, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
-		ELSIF TG_OP = 'DELETE' THEN
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT DISTINCT m.county_code, m.ore_body, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
-		ELSE
-			INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
-			SELECT m.county_code, m.ore_body, cause FROM old_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom)
-			UNION SELECT m.county_code, m.ore_body, cause FROM new_rows z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom);
-		END IF;
+		RETURN NULL;
 	END IF;
+	-- The rows the statement changed: before, after, or both (an update;
+	-- a mine that moves county or ore body marks both).  The transition
+	-- tables are visible to EXECUTE; only these fixed names are put in.
+	changed := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
+				 ELSE '(SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows)' END;
+	-- The county and ore body of each mine they concern (a mine without
+	-- ore body: its whole county, NULL): the mine itself; a violation's mine
+	-- (a violation deleted with its mine leaves that to the mine's own
+	-- mark); the mines a zone's area meets (a superset of those
+	-- mine_zone_relations relates it to; only the city writes zones, and it
+	-- sees every mine).
+	EXECUTE pg_catalog.format('INSERT INTO mineconsol.result_changes (county_code, ore_body, cause) '
+						  'SELECT DISTINCT m.county_code, m.ore_body, $1 FROM %s',
+						  CASE TG_TABLE_NAME
+						WHEN 'mines' THEN changed || ' m'
+						WHEN 'violations' THEN changed || ' v JOIN mineconsol.mines m ON m.id = v.mine_id'
+						ELSE changed || ' z JOIN mineconsol.mines m ON ST_Intersects(m.geom, z.geom)' END)
+	  USING cause;
 	RETURN NULL;
 END
 $fn$;
