@@ -317,6 +317,57 @@ COMMENT ON TRIGGER zones_results_stale_truncate ON zones IS 'Marks the stored re
 COMMENT ON TRIGGER parameters_results_stale ON parameters IS 'Marks the stored results this statement can change as stale (result_changes)';
 COMMENT ON TRIGGER scale_thresholds_results_stale ON scale_thresholds IS 'Marks the stored results this statement can change as stale (result_changes)';
 REVOKE ALL ON FUNCTION mark_results_stale() FROM PUBLIC;
+
+-- L1 reaches across counties: a mine's verdict names the same holder's
+-- licences on its ore body within the merge distance, in any county.  An
+-- editor cannot see, or mark, another county's mines, so this trigger runs
+-- as the owner and marks the county and ore body of every such licence in
+-- another county, before and after the edit.  It fires only where it is
+-- attached (mines) and inserts marks only; nobody else may attach it.
+-- Availability: 0.2.0
+CREATE FUNCTION mark_holder_neighbours_stale() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET mineconsol.simulate_parameters = ''
+AS $fn$
+DECLARE
+	changed text;
+BEGIN
+	PERFORM mineconsol.owner_search_path_check();
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.mines'::pg_catalog.regclass
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'STATEMENT'
+	   OR TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('mark_holder_neighbours_stale() fires only AFTER each INSERT, UPDATE or DELETE statement on mineconsol.mines'::pg_catalog.text),
+				  ERRCODE = 'trigger_protocol_violated',
+				  DETAIL = pg_catalog.format(mineconsol.tr('It was fired %1$s %2$s on %3$s.'::pg_catalog.text), TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
+	END IF;
+	changed := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
+				 ELSE '(SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows)' END;
+	EXECUTE pg_catalog.format($q$
+		INSERT INTO mineconsol.result_changes (county_code, ore_body, cause, changed_by)
+		SELECT DISTINCT b.county_code, b.ore_body, $1, $2
+		  FROM %s a
+		  JOIN mineconsol.mines b
+			ON b.holder_uscc OPERATOR(mineconsol.=) a.holder_uscc AND b.ore_body OPERATOR(pg_catalog.=) a.ore_body
+		   AND b.county_code OPERATOR(pg_catalog.<>) a.county_code
+		   AND ST_DWithin(a.geom, b.geom, mineconsol.param('merge_distance_m')::pg_catalog.float8)
+		 WHERE a.holder_uscc IS NOT NULL AND a.ore_body IS NOT NULL
+		$q$, changed)
+	  USING 'mines ' OPERATOR(pg_catalog.||) pg_catalog.lower(TG_OP) OPERATOR(pg_catalog.||) ' (L1)', session_user;
+	RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION mark_holder_neighbours_stale() IS
+  'Statement trigger on mines, as the owner: marks stale (result_changes) the county and ore body of each licence of the same holder on the same ore body within the merge distance in another county (L1), before and after the edit.';
+CREATE TRIGGER mines_results_stale_l1_insert AFTER INSERT ON mines
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_holder_neighbours_stale();
+CREATE TRIGGER mines_results_stale_l1_update AFTER UPDATE ON mines
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_holder_neighbours_stale();
+CREATE TRIGGER mines_results_stale_l1_delete AFTER DELETE ON mines
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_holder_neighbours_stale();
+COMMENT ON TRIGGER mines_results_stale_l1_insert ON mines IS 'Marks stale the other counties'' licences of the same holder nearby (L1)';
+COMMENT ON TRIGGER mines_results_stale_l1_update ON mines IS 'Marks stale the other counties'' licences of the same holder nearby (L1)';
+COMMENT ON TRIGGER mines_results_stale_l1_delete ON mines IS 'Marks stale the other counties'' licences of the same holder nearby (L1)';
+REVOKE ALL ON FUNCTION mark_holder_neighbours_stale() FROM PUBLIC;
 GRANT SELECT ON result_changes TO mineconsol_admin, mineconsol_editor, mineconsol_reader, mineconsol_inspector;
 GRANT INSERT (county_code, ore_body, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
 
@@ -1104,7 +1155,7 @@ GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, reques
 -- refresh_requested_results() runs as the owner: it finds only pg_catalog,
 -- mineconsol and PostGIS (pg_temp last), and only the roles that may ask
 -- for a refresh may call it.
--- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.refresh_requested_results()"
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.refresh_requested_results();mineconsol.mark_holder_neighbours_stale()"
 REVOKE ALL ON FUNCTION refresh_requested_results() FROM PUBLIC;
 REVOKE ALL ON FUNCTION result_refreshes_stamp() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION refresh_requested_results() TO mineconsol_editor, mineconsol_admin;

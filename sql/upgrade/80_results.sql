@@ -93,10 +93,10 @@ COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff 
 GRANT INSERT, UPDATE, DELETE ON results_as_of TO mineconsol_admin;
 GRANT INSERT (county_code, requested, requested_full), UPDATE (requested, requested_full) ON result_refreshes TO mineconsol_editor, mineconsol_admin;
 
--- refresh_requested_results() runs as the owner: it finds only pg_catalog,
--- mineconsol and PostGIS (pg_temp last), and only the roles that may ask
--- for a refresh may call it.
--- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.refresh_requested_results()"
+-- refresh_requested_results() runs as the owner (its search path is pinned
+-- below, to pg_catalog, mineconsol and PostGIS, pg_temp last), and only the
+-- roles that may ask for a refresh may call it.
+
 -- @copy sql/80_results.sql REVOKE ALL ON FUNCTION refresh_requested_results( .. GRANT INSERT, UPDATE, DELETE ON duties TO mineconsol_admin;
 
 -- Freshness: what made a county's results stale, and the view that says so.
@@ -137,6 +137,10 @@ COMMENT ON POLICY result_changes_mark ON result_changes IS 'An edit marks only c
 -- @copy sql/80_results.sql CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
 -- @copy sql/80_results.sql CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
 -- @copy sql/80_results.sql COMMENT ON TRIGGER mines_results_stale_insert ON mines IS .. GRANT INSERT (county_code, ore_body, cause) ON result_changes TO mineconsol_editor, mineconsol_admin;
+-- (The range above holds mark_holder_neighbours_stale() and its triggers
+-- too: L1 across counties.)  Both owner-run functions' search path:
+-- @template sql/templates/pin_search_path.sql FUNCTIONS="mineconsol.refresh_requested_results();mineconsol.mark_holder_neighbours_stale()"
+
 
 -- Availability: 0.2.0
 -- @copy sql/80_results.sql CREATE VIEW results_status WITH (

@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(83);
+SELECT plan(86);
 
 -- Staleness of stored results, as the real roles: a clerk of Xinfu
 -- (140902), a clerk of Dingxiang (140921), a reporting tool, the city.
@@ -136,6 +136,11 @@ SELECT lives_ok($$SELECT refresh_results()$$, 'refreshed');
 RESET ROLE;
 SET LOCAL ROLE mc_fr_xinfu;
 UPDATE mines SET reserves_t = 150000 WHERE id = 9005;
+RESET ROLE;
+SELECT is((SELECT (stale_because, stale_ore_bodies)::text FROM results_status WHERE county_code = '140921'),
+  '("{""mines update (L1)""}",{FL})',
+  'a clerk''s edit of a mine marks the same holder''s licence nearby in the next county stale (L1), though the clerk sees nothing there');
+SET LOCAL ROLE mc_fr_xinfu;
 SELECT is((SELECT mines FROM refresh_results()), 1::bigint, 'a clerk''s refresh recomputes its county''s mines of the edited ore body only (FL: 9005)');
 RESET ROLE;
 SELECT ok((SELECT 'L1' = ANY (rules) FROM disposition_results WHERE mine_id = 9005),
@@ -275,6 +280,17 @@ RESET ROLE;
 CREATE TEMP TABLE fr_other (x int);
 CREATE TRIGGER fr_other AFTER INSERT ON fr_other FOR EACH STATEMENT EXECUTE FUNCTION mineconsol.mark_results_stale();
 SELECT throws_ok($$INSERT INTO fr_other VALUES (1)$$, '39P01', NULL, 'mark_results_stale() refuses to fire on another table');
+DROP TRIGGER fr_other ON fr_other;
+CREATE TRIGGER fr_other_l1 AFTER INSERT ON fr_other REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION mineconsol.mark_holder_neighbours_stale();
+SELECT throws_ok($$INSERT INTO fr_other VALUES (1)$$, '39P01', NULL, '… nor does mark_holder_neighbours_stale()');
+DROP TRIGGER fr_other_l1 ON fr_other;
+SET LOCAL ROLE mc_fr_xinfu;
+CREATE TEMP TABLE fr_mine (LIKE mineconsol.mines);
+SELECT throws_ok($$CREATE TRIGGER fr_l1 AFTER INSERT ON fr_mine REFERENCING NEW TABLE AS new_rows
+                   FOR EACH STATEMENT EXECUTE FUNCTION mineconsol.mark_holder_neighbours_stale()$$, '42501', NULL,
+  'a clerk cannot attach the owner-run L1 trigger to a table of its own');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

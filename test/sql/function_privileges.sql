@@ -37,6 +37,7 @@ INSERT INTO intended VALUES
   ('mineconsol.mines_license_no_taken()', ''),
   ('mineconsol.mines_zone_relations()', ''),
   ('mineconsol.zones_zone_relations()', ''),
+  ('mineconsol.mark_holder_neighbours_stale()', ''),
   ('mineconsol.stage_cache_invalidate()', ''),
   ('mineconsol.stage_guard()', ''),
   ('mineconsol.stage_events_append()', ''),
@@ -144,7 +145,7 @@ SELECT is(ARRAY(SELECT function FROM executable_by WHERE is_trigger AND grantees
 
 -- SECURITY DEFINER: only where a function must see every county.
 SELECT is(ARRAY(SELECT function FROM executable_by WHERE security_definer ORDER BY 1),
-  ARRAY['mineconsol.mines_license_no_taken()', 'mineconsol.mines_zone_relations()',
+  ARRAY['mineconsol.mark_holder_neighbours_stale()', 'mineconsol.mines_license_no_taken()', 'mineconsol.mines_zone_relations()',
         'mineconsol.rebuild_zone_relations()', 'mineconsol.refresh_requested_results()',
         'mineconsol.zones_zone_relations()'],
   'the SECURITY DEFINER functions are exactly the intended ones');
