@@ -23,7 +23,7 @@ FULL="SELECT * FROM mineconsol.refresh_results(false)"
 EDIT="UPDATE mineconsol.mines SET reserves_t = reserves_t + 1 WHERE id = 1"
 # The same edit in the largest county (stale results are recomputed per county).
 EDIT_BIG="UPDATE mineconsol.mines SET reserves_t = reserves_t + 1 WHERE id = (SELECT min(id) FROM mineconsol.mines WHERE county_code = (SELECT county_code FROM mineconsol.mines GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1))"
-STALE_TRIGGERS="mines_results_stale_insert mines_results_stale_update"
+STALE_TRIGGERS="mines_results_stale_insert mines_results_stale_update mines_results_stale_l1_insert mines_results_stale_l1_update"
 COLS="name, county_code, ore_body, holder, holder_uscc, licensed_by, mineral, mineral_group, reserves_t, capacity, capacity_unit, valid_from, valid_to, expiry_cause, transfer_mode, geom"
 IMPORT="INSERT INTO mineconsol.mines ($COLS) SELECT $COLS FROM bench.import"
 triggers() { # triggers ENABLE|DISABLE
