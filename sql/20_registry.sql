@@ -99,7 +99,8 @@ CREATE TABLE mines (
 	mineral       text,
 	mineral_group text NOT NULL DEFAULT 'sand_gravel_clay'
 	              CONSTRAINT mines_mineral_group_check CHECK (mineral_group IN ('sand_gravel_clay', 'other')),
-	ore_body      text,
+	ore_body      text  -- Availability: 0.2.0 (the length)
+	              CONSTRAINT mines_ore_body_length CHECK (octet_length(ore_body) <= 200),
 	geom          geometry(MultiPolygon),
 	elev_top      numeric,
 	elev_bottom   numeric,
@@ -148,7 +149,7 @@ COMMENT ON COLUMN mines.county_code IS 'County (or city) responsible for the min
 COMMENT ON COLUMN mines.licensed_by IS 'Issuing level: ''city'', ''county'' (in scope), ''province'', ''ministry'' (out of scope)';
 COMMENT ON COLUMN mines.mineral IS 'Mineral as named in the licence (e.g. 建筑石料用灰岩)';
 COMMENT ON COLUMN mines.mineral_group IS '''sand_gravel_clay'' (砂石土, the target T1 counts these) or ''other''';
-COMMENT ON COLUMN mines.ore_body IS 'Identifier of the ore body the mine works; mines on one ore body may merge';
+COMMENT ON COLUMN mines.ore_body IS 'Identifier of the ore body the mine works (at most 200 bytes); mines on one ore body may merge';
 COMMENT ON COLUMN mines.geom IS 'Mining area (矿区范围): MultiPolygon in the working SRID; another SRID is transformed on write, a geometry without SRID, empty or invalid is refused. A Polygon must be promoted first (ST_Multi, working_geometry() or import_mines do it): the column''s type modifier refuses it before any trigger runs.';
 COMMENT ON COLUMN mines.elev_top IS 'Top of the licensed mining elevation range, m';
 COMMENT ON COLUMN mines.elev_bottom IS 'Bottom of the licensed mining elevation range, m';

@@ -387,11 +387,15 @@ BEGIN
 	 WHERE (z.county_code IS NULL OR m.county_code = z.county_code)
 	   AND mineconsol.zone_relates(z.kind, z.geom, m.geom);
 	GET DIAGNOSTICS n = ROW_COUNT;
+	-- Verdicts stored from the relations it replaced may differ now: every
+	-- county's are stale (result_changes, sql/80_results.sql).
+	INSERT INTO mineconsol.result_changes (county_code, ore_body, cause)
+	SELECT c.code, NULL, 'rebuild_zone_relations()' FROM mineconsol.counties c;
 	RETURN n;
 END
 $fn$;
 COMMENT ON FUNCTION rebuild_zone_relations() IS
-  'Recomputes mine_zone_relations from scratch and returns its number of rows: after a restore with --disable-triggers, or to check the triggers'' work. Waits for open edits of mines and zones and holds new ones off until it commits. Runs as the owner; for members of mineconsol_admin (the city).';
+  'Recomputes mine_zone_relations from scratch and returns its number of rows: after a restore with --disable-triggers, or to check the triggers'' work; marks every county''s stored results stale. Waits for open edits of mines and zones and holds new ones off until it commits. Runs as the owner; for members of mineconsol_admin (the city).';
 
 -- Functions that run as the owner, and their helper, find only pg_catalog,
 -- mineconsol and PostGIS (wherever it is installed; pg_temp last); none is

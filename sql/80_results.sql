@@ -206,7 +206,7 @@ COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff 
 -- Availability: 0.2.0
 CREATE TABLE result_changes (
 	county_code text NOT NULL,
-	ore_body    text,
+	ore_body    text CHECK (octet_length(ore_body) <= 200),
 	cause       text NOT NULL,
 	changed_at  timestamptz NOT NULL DEFAULT now(),
 	changed_by  name NOT NULL DEFAULT current_user
@@ -324,6 +324,19 @@ REVOKE ALL ON FUNCTION mark_results_stale() FROM PUBLIC;
 -- as the owner and marks the county and ore body of every such licence in
 -- another county, before and after the edit.  It fires only where it is
 -- attached (mines) and inserts marks only; nobody else may attach it.
+-- Two edits of one holder's licences in two counties at once could each
+-- miss the other's (uncommitted) licence: each takes its holders' rows of
+-- holder_locks first, so the second waits for the first and then looks
+-- again (a new snapshot; under REPEATABLE READ the wait ends in 40001).
+-- Availability: 0.2.0
+CREATE TABLE holder_locks (
+	holder_uscc uscc PRIMARY KEY
+);
+ALTER TABLE holder_locks ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE holder_locks IS
+  'One row per holder whose licences an edit has touched: mark_holder_neighbours_stale() locks them, so that two counties'' edits of one holder''s licences are marked one after the other. Nobody but the extension reads or writes it.';
+COMMENT ON COLUMN holder_locks.holder_uscc IS 'The holder';
+
 -- Availability: 0.2.0
 CREATE FUNCTION mark_holder_neighbours_stale() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
@@ -331,6 +344,7 @@ SET mineconsol.simulate_parameters = ''
 AS $fn$
 DECLARE
 	changed text;
+	holders mineconsol.uscc[];
 BEGIN
 	PERFORM mineconsol.owner_search_path_check();
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'mineconsol.mines'::pg_catalog.regclass
@@ -340,8 +354,26 @@ BEGIN
 				  ERRCODE = 'trigger_protocol_violated',
 				  DETAIL = pg_catalog.format(mineconsol.tr('It was fired %1$s %2$s on %3$s.'::pg_catalog.text), TG_WHEN, TG_LEVEL, TG_RELID::pg_catalog.regclass);
 	END IF;
-	changed := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
-				 ELSE '(SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows)' END;
+	-- The rows that can change another licence's L1: inserted, deleted, or
+	-- updated in holder, ore body, county or area (before and after).
+	changed := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows' ELSE $q$
+		(SELECT x.* FROM old_rows x JOIN new_rows y ON y.id OPERATOR(pg_catalog.=) x.id
+		  WHERE (x.holder_uscc, x.ore_body, x.county_code) IS DISTINCT FROM (y.holder_uscc, y.ore_body, y.county_code)
+			 OR x.geom IS DISTINCT FROM y.geom
+		 UNION ALL
+		 SELECT y.* FROM old_rows x JOIN new_rows y ON y.id OPERATOR(pg_catalog.=) x.id
+		  WHERE (x.holder_uscc, x.ore_body, x.county_code) IS DISTINCT FROM (y.holder_uscc, y.ore_body, y.county_code)
+			 OR x.geom IS DISTINCT FROM y.geom)$q$ END;
+	EXECUTE pg_catalog.format($q$
+		SELECT ARRAY(SELECT DISTINCT a.holder_uscc FROM %s a
+					  WHERE a.holder_uscc IS NOT NULL AND a.ore_body IS NOT NULL ORDER BY 1)$q$, changed)
+	   INTO holders;
+	IF pg_catalog.cardinality(holders) OPERATOR(pg_catalog.=) 0 THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO mineconsol.holder_locks (holder_uscc) SELECT h FROM pg_catalog.unnest(holders) h ON CONFLICT DO NOTHING;
+	PERFORM FROM mineconsol.holder_locks l WHERE l.holder_uscc OPERATOR(mineconsol.=) ANY (holders)
+	  ORDER BY l.holder_uscc FOR UPDATE;
 	EXECUTE pg_catalog.format($q$
 		INSERT INTO mineconsol.result_changes (county_code, ore_body, cause, changed_by)
 		SELECT DISTINCT b.county_code, b.ore_body, $1, $2

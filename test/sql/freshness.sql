@@ -36,11 +36,11 @@ CREATE FUNCTION pg_temp.reason_mismatches() RETURNS bigint LANGUAGE sql AS $$
 	EXCEPT SELECT r.mine_id, mineconsol.render_reasons(r.reason_args, r.reasons) FROM mineconsol.disposition_results r) x $$;
 CREATE FUNCTION pg_temp.plan_mismatches() RETURNS bigint LANGUAGE sql AS $$
   SELECT count(*) FROM (
-	(SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan
-	 EXCEPT SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan_results)
+	(SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(ST_Normalize(geom)) FROM mineconsol.merge_plan
+	 EXCEPT SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(ST_Normalize(geom)) FROM mineconsol.merge_plan_results)
 	UNION ALL
-	(SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan_results
-	 EXCEPT SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(geom) FROM mineconsol.merge_plan)) x $$;
+	(SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(ST_Normalize(geom)) FROM mineconsol.merge_plan_results
+	 EXCEPT SELECT county_code, cluster_id, member_ids, retained_mine_id, ST_AsBinary(ST_Normalize(geom)) FROM mineconsol.merge_plan)) x $$;
 GRANT EXECUTE ON FUNCTION pg_temp.stale(text), pg_temp.mismatches(), pg_temp.reason_mismatches(), pg_temp.plan_mismatches() TO PUBLIC;
 CREATE TEMP VIEW st2 WITH (security_invoker = true) AS
   SELECT county_code, stale_ore_bodies FROM mineconsol.results_status;
