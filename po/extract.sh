@@ -6,6 +6,7 @@
 #     and gettext_noop / pgettext_noop (the templates of verdict reasons,
 #     labels of codes, departments);
 #   - SQL: every literal given to mineconsol.tr('…') in the pieces sql/NN_*.sql
+#     and sql/upgrade/NN_*.sql
 #     (RAISE messages, details and hints, texts of the views), and of the
 #     demo (test/demo.sh, test/demo/*.sql: the report's and the map's texts,
 #     served by the same tr()), read by po/sql-messages.pl.
@@ -31,7 +32,7 @@ xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file --add-comments=
 	--flag=GUC_check_errmsg:1:c-format --flag=GUC_check_errdetail:1:c-format \
 	--flag=GUC_check_errhint:1:c-format \
 	-o "$tmp/c.pot" src/*.c
-perl po/sql-messages.pl sql/[0-9][0-9]_*.sql test/demo.sh test/demo/*.sql >"$tmp/sql.pot"
+perl po/sql-messages.pl sql/[0-9][0-9]_*.sql sql/upgrade/[0-9][0-9]_*.sql test/demo.sh test/demo/*.sql >"$tmp/sql.pot"
 msgcat --no-wrap --sort-by-file --use-first -o "$tmp/all.pot" "$tmp/c.pot" "$tmp/sql.pot"
 # A stable header: no creation date, so that re-extracting an unchanged
 # source changes nothing.

@@ -395,7 +395,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION rebuild_zone_relations() IS
-  'Recomputes mine_zone_relations from scratch and returns its number of rows: after a restore with --disable-triggers, or to check the triggers'' work; marks every county''s stored results stale. Waits for open edits of mines and zones and holds new ones off until it commits. Runs as the owner; for members of mineconsol_admin (the city).';
+  'Recomputes mine_zone_relations from scratch (after a restore with --disable-triggers, or to check the triggers) and returns its row count; marks every county''s stored results stale. Waits for open edits of mines and zones. Runs as the owner; for the city.';
 
 -- Functions that run as the owner, and their helper, find only pg_catalog,
 -- mineconsol and PostGIS (wherever it is installed; pg_temp last); none is

@@ -28,3 +28,7 @@ END
 $check$;
 ALTER TABLE mines ADD CONSTRAINT mines_ore_body_length CHECK (octet_length(ore_body) <= 200);
 -- @copy sql/20_registry.sql COMMENT ON COLUMN mines.ore_body IS
+-- The views that repeat the columns of mines take the new comment too.
+COMMENT ON COLUMN mine_facts.ore_body IS NULL;
+COMMENT ON COLUMN dispositions.ore_body IS NULL;
+-- @copy sql/95_comments.sql DO $comments$

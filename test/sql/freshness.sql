@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(86);
+SELECT plan(87);
 
 -- Staleness of stored results, as the real roles: a clerk of Xinfu
 -- (140902), a clerk of Dingxiang (140921), a reporting tool, the city.
@@ -137,9 +137,13 @@ RESET ROLE;
 SET LOCAL ROLE mc_fr_xinfu;
 UPDATE mines SET reserves_t = 150000 WHERE id = 9005;
 RESET ROLE;
+SELECT is(pg_temp.stale('140921'), false, 'an edit that cannot change L1 (reserves) marks nothing in the next county');
+SET LOCAL ROLE mc_fr_xinfu;
+UPDATE mines SET geom = pg_temp.sq(10, 9000) WHERE id = 9005;
+RESET ROLE;
 SELECT is((SELECT (stale_because, stale_ore_bodies)::text FROM results_status WHERE county_code = '140921'),
   '("{""mines update (L1)""}",{FL})',
-  'a clerk''s edit of a mine marks the same holder''s licence nearby in the next county stale (L1), though the clerk sees nothing there');
+  'a clerk''s edit of a licence''s area marks the same holder''s licence nearby in the next county stale (L1), though the clerk sees nothing there');
 SET LOCAL ROLE mc_fr_xinfu;
 SELECT is((SELECT mines FROM refresh_results()), 1::bigint, 'a clerk''s refresh recomputes its county''s mines of the edited ore body only (FL: 9005)');
 RESET ROLE;
