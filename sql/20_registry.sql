@@ -137,6 +137,8 @@ CREATE TABLE mines (
 CREATE INDEX mines_geom_idx ON mines USING gist (geom);
 CREATE INDEX mines_county_idx ON mines (county_code, id);
 CREATE INDEX mines_ore_body_idx ON mines (ore_body);
+-- A refresh reads the mines of one county's ore body (0.2.0).
+CREATE INDEX mines_county_ore_body_idx ON mines (county_code, ore_body);
 COMMENT ON TABLE mines IS
   'One row per mining right (or pending application) licensed in the city: the registry every rule reads.';
 -- (Column comments alike in shape across pieces: each says what its column holds.)

@@ -471,6 +471,17 @@ DECLARE
 	d date;
 	stored_mines bigint;
 	stored_clusters bigint;
+	-- For the counts (county_results): the verdicts a pass of some ore
+	-- bodies removed and stored, which change its county's counts; and
+	-- whether one was stored over a row no pass here removed (a mine that
+	-- moved while two counties refresh), after which every count touched is
+	-- counted again.
+	removed mineconsol.disposition_results[] := '{}';
+	added mineconsol.disposition_results[] := '{}';
+	replaced boolean := false;
+	any_replaced boolean;
+	gone_rows mineconsol.disposition_results[];
+	new_rows mineconsol.disposition_results[];
 BEGIN
 	-- Nobody but a superuser may own or create an operator or function where
 	-- this search path looks (see owner_search_path_check()).
@@ -546,7 +557,7 @@ BEGIN
 		-- The previous results of what is recomputed: the verdicts of its
 		-- mines (also of a mine that has moved in since, or moved away), and
 		-- its clusters.  The counts of every county whose verdicts change
-		-- here are recounted below.
+		-- here are brought up to date below.
 		-- (EXECUTE: planned for these counties and ore bodies, so that one
 		-- ore body's rows are found by index.)
 		EXECUTE $q$
@@ -557,9 +568,12 @@ BEGIN
 								 UNION ALL
 								 SELECT m.id FROM mineconsol.mines m
 								  WHERE m.county_code = ANY ($1) AND ($2 IS NULL OR m.ore_body = ANY ($2)))
-			RETURNING r.county_code)
-		SELECT ARRAY(SELECT g.county_code FROM gone g UNION SELECT s FROM unnest($3 || $1) s ORDER BY 1)
-		$q$ INTO counted USING counties, ore_bodies, counted;
+			RETURNING r)
+		SELECT ARRAY(SELECT (g.r).county_code FROM gone g UNION SELECT s FROM unnest($3 || $1) s ORDER BY 1),
+			   -- (a pass of whole counties: only the rows of other counties)
+			   ARRAY(SELECT g.r FROM gone g WHERE $2 IS NOT NULL OR NOT (g.r).county_code = ANY ($1))
+		$q$ INTO counted, gone_rows USING counties, ore_bodies, counted;
+		removed := removed || gone_rows;
 		-- An incremental refresh keeps the areas of a cluster whose members
 		-- and their geometries are unchanged (same members_digest): they would
 		-- come out the same.  A full refresh (refresh_results(false))
@@ -587,7 +601,7 @@ BEGIN
 			  FROM %s f
 			 CROSS JOIN LATERAL mineconsol.classify(f) v
 		), verdicts AS (
-			INSERT INTO mineconsol.disposition_results
+			INSERT INTO mineconsol.disposition_results AS d
 				(mine_id, county_code, in_scope, mineral_group, disposition, rules, reasons,
 				 cluster_id, retained_mine_id, scale_class, as_of, reason_args, ore_body)
 			SELECT r.id, r.county_code, r.in_scope, r.mineral_group, r.disposition, r.rules,
@@ -604,7 +618,7 @@ BEGIN
 				   as_of = EXCLUDED.as_of, refreshed_at = EXCLUDED.refreshed_at,
 				   reason_args = EXCLUDED.reason_args, ore_body = EXCLUDED.ore_body
 			 WHERE EXCLUDED.county_code = (SELECT m.county_code FROM mineconsol.mines m WHERE m.id = EXCLUDED.mine_id)
-			RETURNING 1
+			RETURNING d, d.xmax = 0 AS inserted
 		), plan AS (
 			INSERT INTO mineconsol.merge_plan_results
 				(county_code, cluster_id, ore_body, retained_mine_id, note, member_ids, geom, gap_geom,
@@ -636,37 +650,70 @@ BEGIN
 								  WHERE o.geom IS NULL AND m.id = ANY (c.member_ids)) u
 			RETURNING 1
 		)
-		SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan)
+		SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM plan),
+			   ARRAY(SELECT v.d FROM verdicts v WHERE $4), EXISTS (SELECT FROM verdicts v WHERE NOT v.inserted)
 		$q$, CASE WHEN facts IS NULL THEN 'mineconsol.mine_facts_in($1)' ELSE 'unnest($2)' END)
-		   INTO stored_mines, stored_clusters
+		   INTO stored_mines, stored_clusters, new_rows, any_replaced
 		  -- Every county: NULL, and mine_facts_in() plans as mine_facts does.
 		  USING CASE WHEN NOT EXISTS (SELECT FROM mineconsol.counties c WHERE NOT c.code = ANY (counties))
 					 THEN NULL ELSE counties END,
-				facts, old_plans;
+				facts, old_plans, ore_bodies IS NOT NULL;
+		added := added || new_rows;
+		replaced := replaced OR any_replaced;
 		mines := mines OPERATOR(pg_catalog.+) stored_mines;
 		clusters := clusters OPERATOR(pg_catalog.+) stored_clusters;
 		facts := NULL;
 	END LOOP;
 
 	-- The counts v_county_progress reads, of every county whose verdicts
-	-- changed here, in key order (two refreshes that both touch a county, for
-	-- a mine that moved, update its row one after the other).
+	-- changed here: counted afresh for a county recomputed whole (or that
+	-- has no counts yet, or every county when a row was stored over one
+	-- that no pass removed); else its counts plus what its passes stored,
+	-- minus what they removed.  In key order (two refreshes that both touch
+	-- a county, for a mine that moved, update its row one after the other).
+	PERFORM FROM mineconsol.county_results c WHERE c.county_code = ANY (counted) ORDER BY c.county_code FOR UPDATE;
+	WITH recount AS (
+		SELECT u.code FROM unnest(counted) u(code)
+		 WHERE replaced OR u.code = ANY (whole)
+			OR NOT EXISTS (SELECT FROM mineconsol.county_results c WHERE c.county_code = u.code)
+	), signed AS (
+		SELECT r.county_code, 1 AS sign, r.in_scope, r.disposition, r.scale_class
+		  FROM mineconsol.disposition_results r
+		 WHERE r.county_code IN (SELECT x.code FROM recount x) AND r.mineral_group = 'sand_gravel_clay'
+		UNION ALL
+		SELECT (s.r).county_code, s.sign, (s.r).in_scope, (s.r).disposition, (s.r).scale_class
+		  FROM (SELECT a, 1 FROM unnest(added) a UNION ALL SELECT g, -1 FROM unnest(removed) g) s(r, sign)
+		 WHERE (s.r).county_code NOT IN (SELECT x.code FROM recount x) AND (s.r).mineral_group = 'sand_gravel_clay'
+	), tallies AS (
+		SELECT u.code AS county_code,
+			   COALESCE(sum(x.sign), 0) AS mines,
+			   COALESCE(sum(x.sign) FILTER (WHERE x.in_scope), 0) AS mines_before,
+			   COALESCE(sum(x.sign) FILTER (WHERE x.disposition IN ('merge_retain', 'retain', 'rectify')), 0) AS mines_after,
+			   COALESCE(sum(x.sign) FILTER (WHERE x.disposition IN ('exit_at_term', 'mine_out_then_exit')), 0) AS mines_exiting,
+			   COALESCE(sum(x.sign) FILTER (WHERE x.disposition IN ('merge_retain', 'retain', 'rectify')
+												AND x.scale_class IN ('large', 'medium')), 0) AS large_medium_after,
+			   COALESCE(sum(x.sign) FILTER (WHERE x.disposition IN ('merge_retain', 'retain', 'rectify')
+												AND x.scale_class = 'unknown'), 0) AS scale_unknown_after,
+			   u.code IN (SELECT y.code FROM recount y) AS afresh
+		  FROM unnest(counted) u(code)
+		  LEFT JOIN signed x ON x.county_code = u.code
+		 GROUP BY u.code
+	), changed AS (
+		UPDATE mineconsol.county_results c
+		   SET mines = c.mines + t.mines, mines_before = c.mines_before + t.mines_before,
+			   mines_after = c.mines_after + t.mines_after, mines_exiting = c.mines_exiting + t.mines_exiting,
+			   large_medium_after = c.large_medium_after + t.large_medium_after,
+			   scale_unknown_after = c.scale_unknown_after + t.scale_unknown_after
+		  FROM tallies t
+		 WHERE c.county_code = t.county_code AND NOT t.afresh
+		RETURNING 1
+	)
 	INSERT INTO mineconsol.county_results AS c
 		(county_code, mines, mines_before, mines_after, mines_exiting, large_medium_after, scale_unknown_after)
-	SELECT u.code, n.mines, n.mines_before, n.mines_after, n.mines_exiting, n.large_medium_after, n.scale_unknown_after
-	  FROM unnest(counted) u(code)
-	 CROSS JOIN LATERAL (
-		SELECT count(*) AS mines,
-			   count(*) FILTER (WHERE r.in_scope) AS mines_before,
-			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')) AS mines_after,
-			   count(*) FILTER (WHERE r.disposition IN ('exit_at_term', 'mine_out_then_exit')) AS mines_exiting,
-			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-								  AND r.scale_class IN ('large', 'medium')) AS large_medium_after,
-			   count(*) FILTER (WHERE r.disposition IN ('merge_retain', 'retain', 'rectify')
-								  AND r.scale_class = 'unknown') AS scale_unknown_after
-		  FROM mineconsol.disposition_results r
-		 WHERE r.county_code = u.code AND r.mineral_group = 'sand_gravel_clay') n
-	 ORDER BY u.code
+	SELECT t.county_code, t.mines, t.mines_before, t.mines_after, t.mines_exiting, t.large_medium_after, t.scale_unknown_after
+	  FROM tallies t
+	 WHERE t.afresh
+	 ORDER BY t.county_code
 	ON CONFLICT (county_code) DO UPDATE
 	   SET mines = EXCLUDED.mines, mines_before = EXCLUDED.mines_before, mines_after = EXCLUDED.mines_after,
 		   mines_exiting = EXCLUDED.mines_exiting, large_medium_after = EXCLUDED.large_medium_after,

@@ -196,14 +196,16 @@ retained AS (
 			  f.id
 ),
 -- L3: the merged mine's production scale, from the members' capacities in
--- the retained mine's unit, against the retained mine's mineral.
+-- the retained mine's unit, against the retained mine's mineral.  Computed
+-- once (MATERIALIZED): for the few clusters of one ore body the planner
+-- would otherwise evaluate it again for every member.
 cluster_capacity AS (
 	SELECT f.county_code, f.cluster_id, f.capacity_unit, sum(f.capacity) AS total
 	  FROM f1 f
 	 WHERE f.cluster_id IS NOT NULL
 	 GROUP BY f.county_code, f.cluster_id, f.capacity_unit
 ),
-cluster_scale AS (
+cluster_scale AS MATERIALIZED (
 	SELECT r.county_code, r.cluster_id,
 		   COALESCE((
 			 SELECT scale_class_of(cap.total, t.large_min, t.medium_min, p.very_small_fraction)

@@ -5,6 +5,7 @@
 -- so the first refresh recomputes each of them whole.
 ALTER TABLE disposition_results ADD COLUMN ore_body text;
 -- @copy sql/80_results.sql COMMENT ON COLUMN disposition_results.ore_body IS
+-- @copy sql/20_registry.sql CREATE INDEX mines_county_ore_body_idx ON
 DROP INDEX disposition_results_county_idx;
 -- @copy sql/80_results.sql CREATE INDEX disposition_results_county_idx ON
 
