@@ -14,6 +14,11 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
+-- The SQLSTATE a statement fails with, or 'no error'.
+CREATE FUNCTION pg_temp.sqlstate_of(sql text) RETURNS text LANGUAGE sql AS $$
+  SELECT COALESCE(e.code, 'no error') FROM pg_temp.error_fields(sql) e
+$$;
+
 -- The detail / hint of the error a statement raises ('(no error)' if none;
 -- NULL for no hint).
 CREATE FUNCTION pg_temp.err_detail(sql text) RETURNS text LANGUAGE sql AS $$

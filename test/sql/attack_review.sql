@@ -8,19 +8,9 @@ SELECT plan(48);
 -- review fixed are here too: a writable schema on the search path of the
 -- functions that run as their owner.
 
--- changed_rows(), …
+-- changed_rows(), sqlstate_of(), …
 \i test/lib/helpers.sql
--- sqlstate_of(sql): the SQLSTATE a statement fails with, or 'no error'.
-CREATE FUNCTION pg_temp.sqlstate_of(sql text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-BEGIN
-	EXECUTE sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END
-$fn$;
-GRANT EXECUTE ON FUNCTION pg_temp.changed_rows(text), pg_temp.sqlstate_of(text) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION pg_temp.changed_rows(text), pg_temp.sqlstate_of(text), pg_temp.error_fields(text) TO PUBLIC;
 
 CREATE ROLE mc_ar_xinfu LOGIN IN ROLE mineconsol_editor;
 CREATE ROLE mc_ar_ding IN ROLE mineconsol_editor;

@@ -10,16 +10,8 @@ SELECT plan(27);
 -- counties' L1 edits needs two sessions: test/shell/attack_review_refresh_race.sh.
 
 -- sqlstate_of(sql): the SQLSTATE a statement fails with, or 'no error'.
-CREATE FUNCTION pg_temp.sqlstate_of(sql text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-BEGIN
-	EXECUTE sql;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END
-$fn$;
-GRANT EXECUTE ON FUNCTION pg_temp.sqlstate_of(text) TO PUBLIC;
+\i test/lib/helpers.sql
+GRANT EXECUTE ON FUNCTION pg_temp.sqlstate_of(text), pg_temp.error_fields(text) TO PUBLIC;
 
 CREATE ROLE mc_arr_xinfu IN ROLE mineconsol_editor;
 CREATE ROLE mc_arr_ding IN ROLE mineconsol_editor;
