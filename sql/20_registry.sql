@@ -58,9 +58,9 @@ BEGIN
 		 LIMIT 1;
 		IF FOUND THEN
 			RAISE EXCEPTION USING MESSAGE = CASE pass
-						WHEN 2 THEN format(mineconsol.tr('%1$s has a vertex (%2$s %3$s) that is not a finite coordinate within %4$s of the origin once transformed to SRID %5$s'),
+						WHEN 2 THEN format(mineconsol.tr('%1$s has a vertex (%2$s %3$s) with a coordinate that is not finite or whose absolute value exceeds %4$s once transformed to SRID %5$s'),
 										   what, bad.x, bad.y, max_coord, srid)
-						ELSE format(mineconsol.tr('%1$s has a vertex (%2$s %3$s) that is not a finite coordinate within %4$s of the origin'),
+						ELSE format(mineconsol.tr('%1$s has a vertex (%2$s %3$s) with a coordinate that is not finite or whose absolute value exceeds %4$s'),
 									what, bad.x, bad.y, max_coord) END,
 					  ERRCODE = 'invalid_parameter_value',
 					  DETAIL = format(mineconsol.tr('Coordinates are in SRID %1$s; no coordinate system mineconsol works in has a coordinate that is NaN, infinite or beyond %2$s.'),

@@ -90,7 +90,8 @@ BEGIN
 	  WHERE p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
 	    AND (p.probin <> 'MODULE_PATHNAME' OR p.prosrc NOT LIKE 'mc\_%');
 	IF FOUND THEN
-		RAISE EXCEPTION 'a C function of mineconsol still names the legacy library or an old symbol';
+		RAISE EXCEPTION USING MESSAGE = mineconsol.tr('a C function of mineconsol still names the legacy library or an old symbol'),
+			  ERRCODE = 'internal_error';
 	END IF;
 END
 $symbols$;

@@ -132,10 +132,13 @@ BEGIN
 		 GROUP BY rc.role_name
 		 ORDER BY rc.role_name
 	LOOP
-		RAISE WARNING 'role_counties maps role "%" to %, but "%" is not a member of mineconsol_editor: its members now %',
-			m.role_name, m.counties, m.role_name,
-			CASE WHEN m.reads THEN 'only read these counties' ELSE 'get no access to these counties' END
-			USING HINT = pg_catalog.format('If its members edit these counties, GRANT mineconsol_editor TO %I.', m.role_name);
+		RAISE WARNING USING
+			MESSAGE = pg_catalog.format(
+				CASE WHEN m.reads
+					 THEN mineconsol.tr('role_counties maps role "%1$s" to %2$s, but "%1$s" is not a member of mineconsol_editor: its members now only read these counties')
+					 ELSE mineconsol.tr('role_counties maps role "%1$s" to %2$s, but "%1$s" is not a member of mineconsol_editor: its members now get no access to these counties') END,
+				m.role_name, m.counties),
+			HINT = pg_catalog.format(mineconsol.tr('If its members edit these counties, GRANT mineconsol_editor TO %s.'), pg_catalog.quote_ident(m.role_name));
 	END LOOP;
 END
 $warn$;

@@ -22,8 +22,8 @@ stats=$(LC_ALL=C msgfmt -c --statistics -o /dev/null po/zh_CN.po 2>&1)
 ok $? "po/zh_CN.po: $stats"
 diff <(ids "$tmp/now.pot") <(msgattrib --no-obsolete po/zh_CN.po | ids /dev/stdin) >/dev/null
 ok $? "po/zh_CN.po has exactly the messages of the template"
-perl test/shell/i18n_raise_scan.pl sql/[0-9][0-9]_*.sql >"$tmp/raise"
-ok $? "every RAISE message, detail and hint of sql/NN_*.sql goes through tr()"
+perl test/shell/i18n_raise_scan.pl sql/[0-9][0-9]_*.sql sql/upgrade/[0-9][0-9]_*.sql >"$tmp/raise"
+ok $? "every RAISE message, detail and hint of sql/NN_*.sql and sql/upgrade/NN_*.sql goes through tr()"
 sed -n '1,10{s/^/# /;p}' "$tmp/raise"
 # A text of the C sources with English words in it is the text of a call
 # that translates it (errmsg…, mc_gettext, gettext_noop…), or on the scan's
