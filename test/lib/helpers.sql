@@ -232,3 +232,18 @@ BEGIN
   RESET enable_hashjoin;
 END
 $$;
+
+-- The roles the stored-results tests act as, PREFIX_xinfu (a clerk of Xinfu,
+-- 140902), PREFIX_ding (a clerk of Dingxiang, 140921), PREFIX_bi (a reporting
+-- tool of Xinfu) and PREFIX_city (the city), with their counties; they go
+-- with the test's transaction.  Called as SELECT … \gset (it prints nothing).
+CREATE FUNCTION pg_temp.county_roles(prefix text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE ROLE %I IN ROLE mineconsol_editor', prefix || '_xinfu');
+  EXECUTE format('CREATE ROLE %I IN ROLE mineconsol_editor', prefix || '_ding');
+  EXECUTE format('CREATE ROLE %I IN ROLE mineconsol_reader', prefix || '_bi');
+  EXECUTE format('CREATE ROLE %I IN ROLE mineconsol_admin', prefix || '_city');
+  INSERT INTO mineconsol.role_counties VALUES
+    (prefix || '_xinfu', '140902'), (prefix || '_ding', '140921'), (prefix || '_bi', '140902');
+END
+$$;

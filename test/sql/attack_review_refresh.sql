@@ -13,11 +13,7 @@ SELECT plan(27);
 \i test/lib/helpers.sql
 GRANT EXECUTE ON FUNCTION pg_temp.sqlstate_of(text), pg_temp.error_fields(text) TO PUBLIC;
 
-CREATE ROLE mc_arr_xinfu IN ROLE mineconsol_editor;
-CREATE ROLE mc_arr_ding IN ROLE mineconsol_editor;
-CREATE ROLE mc_arr_bi IN ROLE mineconsol_reader;
-CREATE ROLE mc_arr_city IN ROLE mineconsol_admin;
-INSERT INTO role_counties VALUES ('mc_arr_xinfu', '140902'), ('mc_arr_ding', '140921'), ('mc_arr_bi', '140902');
+SELECT pg_temp.county_roles('mc_arr') \gset
 INSERT INTO results_as_of VALUES ('2023-07-15');
 CREATE SCHEMA mc_arr_own AUTHORIZATION mc_arr_xinfu;
 

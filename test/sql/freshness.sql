@@ -4,11 +4,8 @@ SELECT plan(87);
 
 -- Staleness of stored results, as the real roles: a clerk of Xinfu
 -- (140902), a clerk of Dingxiang (140921), a reporting tool, the city.
-CREATE ROLE mc_fr_xinfu IN ROLE mineconsol_editor;
-CREATE ROLE mc_fr_ding IN ROLE mineconsol_editor;
-CREATE ROLE mc_fr_bi IN ROLE mineconsol_reader;
-CREATE ROLE mc_fr_city IN ROLE mineconsol_admin;
-INSERT INTO role_counties VALUES ('mc_fr_xinfu', '140902'), ('mc_fr_ding', '140921'), ('mc_fr_bi', '140902');
+\i test/lib/helpers.sql
+SELECT pg_temp.county_roles('mc_fr') \gset
 INSERT INTO results_as_of VALUES ('2023-07-15');
 
 -- Alike in shape only to simulate.sql's map: each test lays out its own mines and places.

@@ -5,11 +5,8 @@ SELECT plan(60);
 -- Stored results and zone relations, attacked as the real roles: a clerk of
 -- Xinfu (140902), a clerk of Dingxiang (140921), a reporting tool of Xinfu,
 -- the city.
-CREATE ROLE mc_rs_xinfu IN ROLE mineconsol_editor;
-CREATE ROLE mc_rs_ding IN ROLE mineconsol_editor;
-CREATE ROLE mc_rs_bi IN ROLE mineconsol_reader;
-CREATE ROLE mc_rs_city IN ROLE mineconsol_admin;
-INSERT INTO role_counties VALUES ('mc_rs_xinfu', '140902'), ('mc_rs_ding', '140921'), ('mc_rs_bi', '140902');
+\i test/lib/helpers.sql
+SELECT pg_temp.county_roles('mc_rs') \gset
 
 CREATE FUNCTION pg_temp.sq(x float8, y float8) RETURNS geometry
   LANGUAGE sql AS $$ SELECT ST_Multi(ST_MakeEnvelope(600000 + x, 4350000 + y, 600200 + x, 4350200 + y, 4547)) $$;
