@@ -560,14 +560,22 @@ BEGIN
 		-- here are brought up to date below.
 		-- (EXECUTE: planned for these counties and ore bodies, so that one
 		-- ore body's rows are found by index.)
+		-- The rows are locked in key order first: two counties' refreshes
+		-- that both replace verdicts of mines moved between them (each the
+		-- other's) then wait for each other instead of deadlocking.
 		EXECUTE $q$
-		WITH gone AS (
-			DELETE FROM mineconsol.disposition_results r
+		WITH locked AS MATERIALIZED (
+			SELECT r.mine_id FROM mineconsol.disposition_results r
 			 WHERE r.mine_id IN (SELECT x.mine_id FROM mineconsol.disposition_results x
 								  WHERE x.county_code = ANY ($1) AND ($2 IS NULL OR x.ore_body = ANY ($2))
 								 UNION ALL
 								 SELECT m.id FROM mineconsol.mines m
 								  WHERE m.county_code = ANY ($1) AND ($2 IS NULL OR m.ore_body = ANY ($2)))
+			 ORDER BY r.mine_id
+			   FOR UPDATE
+		), gone AS (
+			DELETE FROM mineconsol.disposition_results r
+			 WHERE r.mine_id IN (SELECT l.mine_id FROM locked l)
 			RETURNING r)
 		SELECT ARRAY(SELECT (g.r).county_code FROM gone g UNION SELECT s FROM unnest($3 || $1) s ORDER BY 1),
 			   -- (a pass of whole counties: only the rows of other counties)

@@ -21,7 +21,7 @@ trap 'cleanup; rm -f "$work"*' EXIT
 cleanup
 psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
 
-plan 23
+plan 25
 PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>"$work.setup" <<'SQL'
 CREATE EXTENSION mineconsol CASCADE;
 CREATE ROLE mc_rc_xinfu IN ROLE mineconsol_editor;
@@ -149,3 +149,23 @@ q $db "SET ROLE mc_rc_city; SELECT * FROM mineconsol.refresh_results()" >/dev/nu
 is "$(q $db "SET mineconsol.as_of = '2023-07-15'; SELECT count(*) FROM (SELECT id, disposition::text, rules FROM mineconsol.dispositions
                EXCEPT SELECT mine_id, disposition::text, rules FROM mineconsol.disposition_results) x" 2>&1)" 0 \
 	"after the city's refresh every stored verdict is the live one"
+
+# Two counties swap mines (each moves one into the other), then both refresh
+# at once, twenty times: each replaces the other's verdict of the mine that
+# left it, and the rows are locked in the same (key) order, so neither fails
+# with a deadlock, and every mine ends up stored once, under its county.
+fails=0
+for round in $(seq 1 20); do
+	q $db "UPDATE mineconsol.mines SET county_code = CASE county_code WHEN '140902' THEN '140921' ELSE '140902' END,
+	                                   ore_body = CASE WHEN $round % 2 = 0 THEN 'A' ELSE 'B' END
+	        WHERE id IN (5, 6, 7, 25, 26, 27)" >/dev/null
+	for r in mc_rc_xinfu mc_rc_ding; do
+		{ printf 'SET ROLE %s;\nSELECT * FROM mineconsol.refresh_results();\n' $r \
+			| psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>"$work.swap.$r"; echo $? >"$work.swaprc.$r"; } &
+	done
+	wait
+	[ "$(cat "$work.swaprc.mc_rc_xinfu")$(cat "$work.swaprc.mc_rc_ding")" = 00 ] || { fails=$((fails + 1)); sed 's/^/# /' "$work.swap."* | head -4; }
+done
+is "$fails" 0 "two counties that swapped mines refresh at once, twenty times: neither fails (no deadlock)"
+is "$(q $db "SELECT count(*) FROM mineconsol.disposition_results r JOIN mineconsol.mines m ON m.id = r.mine_id
+               WHERE r.county_code <> m.county_code")" 0 "… and every verdict is stored under its mine's county"
