@@ -357,11 +357,8 @@ BEGIN
 	-- The rows that can change another licence's L1: inserted, deleted, or
 	-- updated in holder, ore body, county or area (before and after).
 	changed := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows' ELSE $q$
-		(SELECT x.* FROM old_rows x JOIN new_rows y ON y.id OPERATOR(pg_catalog.=) x.id
-		  WHERE (x.holder_uscc, x.ore_body, x.county_code) IS DISTINCT FROM (y.holder_uscc, y.ore_body, y.county_code)
-			 OR x.geom IS DISTINCT FROM y.geom
-		 UNION ALL
-		 SELECT y.* FROM old_rows x JOIN new_rows y ON y.id OPERATOR(pg_catalog.=) x.id
+		(SELECT v.* FROM old_rows x JOIN new_rows y ON y.id OPERATOR(pg_catalog.=) x.id
+		  CROSS JOIN LATERAL (SELECT x.* UNION ALL SELECT y.*) v
 		  WHERE (x.holder_uscc, x.ore_body, x.county_code) IS DISTINCT FROM (y.holder_uscc, y.ore_body, y.county_code)
 			 OR x.geom IS DISTINCT FROM y.geom)$q$ END;
 	EXECUTE pg_catalog.format($q$
