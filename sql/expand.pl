@@ -21,8 +21,12 @@
 #                            FILE (sql/templates/…) without its header (the
 #                            lines up to the first blank one), each @KEY@ in
 #                            it replaced by VALUE (quoted "…" when it holds
-#                            spaces): what two pieces define alike
+#                            spaces): what two pieces define alike.  A
+#                            template may itself hold @template lines (its
+#                            keys filled in first), to a depth of 8
 #
+# @copy and @replace read FILE with its @template lines filled in, so an
+# upgrade piece can take a statement an install piece makes from a template.
 # A statement runs from its first line that is not blank or a comment to the
 # semicolon that ends it outside quotes, dollar quotes and comments; START
 # must begin exactly one statement of FILE.  A template's every @KEY@ must be
@@ -44,6 +48,7 @@ sub statements_of {
 	local $/;
 	my $text = <$fh>;
 	close $fh;
+	$text = with_templates($file, $text, 0);
 	my @out;
 	my ($start, $i, $n) = (undef, 0, length $text);
 	while ($i < $n) {
@@ -99,9 +104,28 @@ sub find_statement {
 	return $found[0];
 }
 
-# A template's text for one use: header dropped, every @KEY@ replaced.
+# $text with each of its @template lines replaced by the template's text
+# ($depth: how many templates $text is already inside).
+sub with_templates {
+	my ($where, $text, $depth) = @_;
+	my $line_no = 0;
+	my $out = '';
+	for my $line (split /^/, $text) {
+		$line_no++;
+		if ($line =~ /^-- \@template +(\S+) +(\S.*?)\s*$/) {
+			die "$where:$line_no: templates nested deeper than 8\n" if $depth >= 8;
+			$out .= template("$where:$line_no: \@template $1", $1, $2, $depth + 1);
+		} else {
+			$out .= $line;
+		}
+	}
+	return $out;
+}
+
+# A template's text for one use: header dropped, every @KEY@ replaced, and
+# the templates it uses filled in.
 sub template {
-	my ($where, $file, $args) = @_;
+	my ($where, $file, $args, $depth) = @_;
 	my %value;
 	for my $arg (shellwords($args)) {
 		$arg =~ /^([A-Z][A-Z_]*)=(.*)$/s or die "$where: not KEY=VALUE: $arg\n";
@@ -120,7 +144,7 @@ sub template {
 	}ge;
 	my @unused = grep { !$used{$_} } sort keys %value;
 	die "$where: $file has no \@$unused[0]\@\n" if @unused;
-	return $text;
+	return with_templates($file, $text, $depth);
 }
 
 open(my $in, '<:raw', $piece) or die "$piece: $!\n";
@@ -128,7 +152,7 @@ my $line_no = 0;
 while (my $line = <$in>) {
 	$line_no++;
 	if ($line =~ /^-- \@template +(\S+) +(\S.*?)\s*$/) {
-		print template("$piece:$line_no: \@template $1", $1, $2);
+		print template("$piece:$line_no: \@template $1", $1, $2, 1);
 		next;
 	}
 	if ($line !~ /^-- \@(copy|replace) +(\S+) +(\S.*?)\s*$/) {

@@ -7,46 +7,17 @@
 -- The C functions (mc_TYPE_eq … mc_TYPE_cmp) come from typeinput.h's
 -- MC_BYTE_ORDER_FUNCTIONS; hashing and try_TYPE are each type's own.
 
--- Comparison: the text in byte order.  (The functions below are alike in shape
--- only: each is its own catalog entry with its own comment, written out so that
--- the template shows every definition; the C behind them is one macro.)
+-- Comparison: the text in byte order.  One function and one operator per
+-- comparison, from byte_order_function.sql and byte_order_operator.sql: a
+-- table of what differs (the operator, its commutator, negator and
+-- estimators); the C behind the functions is one macro.
 
--- Availability: 0.1.0
-CREATE FUNCTION @TYPE@_eq(@TYPE@, @TYPE@) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'mc_@TYPE@_eq'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @TYPE@_eq(@TYPE@, @TYPE@) IS 'implementation of = for @TYPE@';
-
--- Availability: 0.1.0
-CREATE FUNCTION @TYPE@_ne(@TYPE@, @TYPE@) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'mc_@TYPE@_ne'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @TYPE@_ne(@TYPE@, @TYPE@) IS 'implementation of <> for @TYPE@';
-
--- Availability: 0.1.0
-CREATE FUNCTION @TYPE@_lt(@TYPE@, @TYPE@) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'mc_@TYPE@_lt'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @TYPE@_lt(@TYPE@, @TYPE@) IS 'implementation of < for @TYPE@';
-
--- Availability: 0.1.0
-CREATE FUNCTION @TYPE@_le(@TYPE@, @TYPE@) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'mc_@TYPE@_le'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @TYPE@_le(@TYPE@, @TYPE@) IS 'implementation of <= for @TYPE@';
-
--- Availability: 0.1.0
-CREATE FUNCTION @TYPE@_gt(@TYPE@, @TYPE@) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'mc_@TYPE@_gt'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @TYPE@_gt(@TYPE@, @TYPE@) IS 'implementation of > for @TYPE@';
-
--- Availability: 0.1.0
-CREATE FUNCTION @TYPE@_ge(@TYPE@, @TYPE@) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'mc_@TYPE@_ge'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @TYPE@_ge(@TYPE@, @TYPE@) IS 'implementation of >= for @TYPE@';
-
+-- @template sql/templates/byte_order_function.sql TYPE=@TYPE@ FN=eq OP="="
+-- @template sql/templates/byte_order_function.sql TYPE=@TYPE@ FN=ne OP="<>"
+-- @template sql/templates/byte_order_function.sql TYPE=@TYPE@ FN=lt OP="<"
+-- @template sql/templates/byte_order_function.sql TYPE=@TYPE@ FN=le OP="<="
+-- @template sql/templates/byte_order_function.sql TYPE=@TYPE@ FN=gt OP=">"
+-- @template sql/templates/byte_order_function.sql TYPE=@TYPE@ FN=ge OP=">="
 -- Availability: 0.1.0
 CREATE FUNCTION @TYPE@_cmp(@TYPE@, @TYPE@) RETURNS integer
   AS 'MODULE_PATHNAME', 'mc_@TYPE@_cmp'
@@ -67,54 +38,12 @@ CREATE FUNCTION @TYPE@_hash_extended(@TYPE@, bigint) RETURNS bigint
 COMMENT ON FUNCTION @TYPE@_hash_extended(@TYPE@, bigint) IS
   'hash support: 64-bit seeded hash of a @NOUN@ (hash partitioning)';
 
--- Availability: 0.1.0
-CREATE OPERATOR = (
-  LEFTARG = @TYPE@, RIGHTARG = @TYPE@, FUNCTION = @TYPE@_eq,
-  COMMUTATOR = =, NEGATOR = <>,
-  RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
-);
-COMMENT ON OPERATOR = (@TYPE@, @TYPE@) IS 'equal';
-
--- Availability: 0.1.0
-CREATE OPERATOR <> (
-  LEFTARG = @TYPE@, RIGHTARG = @TYPE@, FUNCTION = @TYPE@_ne,
-  COMMUTATOR = <>, NEGATOR = =,
-  RESTRICT = neqsel, JOIN = neqjoinsel
-);
-COMMENT ON OPERATOR <> (@TYPE@, @TYPE@) IS 'not equal';
-
--- Availability: 0.1.0
-CREATE OPERATOR < (
-  LEFTARG = @TYPE@, RIGHTARG = @TYPE@, FUNCTION = @TYPE@_lt,
-  COMMUTATOR = >, NEGATOR = >=,
-  RESTRICT = scalarltsel, JOIN = scalarltjoinsel
-);
-COMMENT ON OPERATOR < (@TYPE@, @TYPE@) IS 'sorts before (text order of the @SHORT@)';
-
--- Availability: 0.1.0
-CREATE OPERATOR <= (
-  LEFTARG = @TYPE@, RIGHTARG = @TYPE@, FUNCTION = @TYPE@_le,
-  COMMUTATOR = >=, NEGATOR = >,
-  RESTRICT = scalarlesel, JOIN = scalarlejoinsel
-);
-COMMENT ON OPERATOR <= (@TYPE@, @TYPE@) IS 'sorts before or equal (text order of the @SHORT@)';
-
--- Availability: 0.1.0
-CREATE OPERATOR > (
-  LEFTARG = @TYPE@, RIGHTARG = @TYPE@, FUNCTION = @TYPE@_gt,
-  COMMUTATOR = <, NEGATOR = <=,
-  RESTRICT = scalargtsel, JOIN = scalargtjoinsel
-);
-COMMENT ON OPERATOR > (@TYPE@, @TYPE@) IS 'sorts after (text order of the @SHORT@)';
-
--- Availability: 0.1.0
-CREATE OPERATOR >= (
-  LEFTARG = @TYPE@, RIGHTARG = @TYPE@, FUNCTION = @TYPE@_ge,
-  COMMUTATOR = <=, NEGATOR = <,
-  RESTRICT = scalargesel, JOIN = scalargejoinsel
-);
-COMMENT ON OPERATOR >= (@TYPE@, @TYPE@) IS 'sorts after or equal (text order of the @SHORT@)';
-
+-- @template sql/templates/byte_order_operator.sql TYPE=@TYPE@ OP="=" FN=eq COMMUTATOR="=" NEGATOR="<>" RESTRICT=eqsel JOIN=eqjoinsel OPTIONS=", HASHES, MERGES" TEXT="equal"
+-- @template sql/templates/byte_order_operator.sql TYPE=@TYPE@ OP="<>" FN=ne COMMUTATOR="<>" NEGATOR="=" RESTRICT=neqsel JOIN=neqjoinsel OPTIONS="" TEXT="not equal"
+-- @template sql/templates/byte_order_operator.sql TYPE=@TYPE@ OP="<" FN=lt COMMUTATOR=">" NEGATOR=">=" RESTRICT=scalarltsel JOIN=scalarltjoinsel OPTIONS="" TEXT="sorts before (text order of the @SHORT@)"
+-- @template sql/templates/byte_order_operator.sql TYPE=@TYPE@ OP="<=" FN=le COMMUTATOR=">=" NEGATOR=">" RESTRICT=scalarlesel JOIN=scalarlejoinsel OPTIONS="" TEXT="sorts before or equal (text order of the @SHORT@)"
+-- @template sql/templates/byte_order_operator.sql TYPE=@TYPE@ OP=">" FN=gt COMMUTATOR="<" NEGATOR="<=" RESTRICT=scalargtsel JOIN=scalargtjoinsel OPTIONS="" TEXT="sorts after (text order of the @SHORT@)"
+-- @template sql/templates/byte_order_operator.sql TYPE=@TYPE@ OP=">=" FN=ge COMMUTATOR="<=" NEGATOR="<" RESTRICT=scalargesel JOIN=scalargejoinsel OPTIONS="" TEXT="sorts after or equal (text order of the @SHORT@)"
 -- btequalimage: equal values are bytewise equal, so btree deduplication is safe.
 -- Availability: 0.1.0
 CREATE OPERATOR CLASS @TYPE@_ops

@@ -22,7 +22,7 @@ COMMENT ON FUNCTION f(int) IS 'it''s; done';
 CREATE TABLE t (a int);  CREATE TABLE t2 (b text DEFAULT ';');
 SQL
 
-plan 18
+plan 24
 printf '%s\n' '-- before' '-- @replace piece.sql CREATE FUNCTION f(' '-- @copy piece.sql COMMENT ON FUNCTION f(' \
 	'-- @copy piece.sql CREATE TABLE t2' 'SELECT 1;' >good.sql
 out=$(perl "$expand" good.sql)
@@ -56,6 +56,18 @@ is "$(perl "$expand" use.sql)" "CREATE TYPE code;
 COMMENT ON TYPE code IS 'a credit code';" "a template is filled in, without its header"
 fails '-- @template tmpl.sql T=code' 'tmpl.sql needs NOUN' "a template's key not given"
 fails '-- @template tmpl.sql T=code NOUN=x EXTRA=y' 'tmpl.sql has no @EXTRA@' "a key the template does not use"
+# A template may use templates (its own keys filled in first); @copy reads a
+# piece with its templates filled in.
+printf '%s\n' '-- outer' '' '-- @template inner.sql N=@T@_a' "COMMENT ON TYPE @T@ IS 'x';" >outer.sql
+printf '%s\n' '-- inner' '' 'CREATE TYPE @N@;' >inner.sql
+printf '%s\n' '-- @template outer.sql T=code' >nested.sql
+is "$(perl "$expand" nested.sql)" "CREATE TYPE code_a;
+COMMENT ON TYPE code IS 'x';" "a template's own @template lines are filled in, with its keys"
+printf '%s\n' '-- @copy nested.sql CREATE TYPE code_a' >copied.sql
+is "$(perl "$expand" copied.sql)" "CREATE TYPE code_a;" "@copy finds a statement a piece makes from a template"
+printf '%s\n' '-- loop' '' '-- @template loop.sql K=@K@' >loop.sql
+fails '-- @template loop.sql K=1' 'nested deeper than 8' "a template that uses itself"
+fails '-- @template outer.sql T=code X=1' 'outer.sql has no @X@' "a nested use still checks its keys"
 fails '-- @copy piece.sql CREATE TABLE t' '2 statements of piece.sql begin so' "a START that begins two statements"
 fails '-- @copy piece.sql CREATE FUNCTION g(' 'no statement of piece.sql begins so' "a START that begins none"
 fails '-- @copy nowhere.sql CREATE FUNCTION f(' 'cannot read nowhere.sql' "a file that is not there"
