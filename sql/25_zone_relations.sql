@@ -350,22 +350,8 @@ COMMENT ON FUNCTION zones_zone_relations() IS
   'Statement trigger on zones only (else 39P01): recomputes mine_zone_relations for the zones inserted, changed or deleted. A county''s zone relates to that county''s mines, a city-wide zone to every mine. Runs as the owner.';
 
 -- Transition tables allow one event per trigger.
-CREATE TRIGGER mines_zone_relations_insert AFTER INSERT ON mines
-	REFERENCING NEW TABLE AS new_mines FOR EACH STATEMENT EXECUTE FUNCTION mines_zone_relations();
-CREATE TRIGGER mines_zone_relations_update AFTER UPDATE ON mines
-	REFERENCING OLD TABLE AS old_mines NEW TABLE AS new_mines FOR EACH STATEMENT EXECUTE FUNCTION mines_zone_relations();
-CREATE TRIGGER mines_zone_relations_delete AFTER DELETE ON mines
-	REFERENCING OLD TABLE AS old_mines FOR EACH STATEMENT EXECUTE FUNCTION mines_zone_relations();
-CREATE TRIGGER mines_zone_relations_truncate AFTER TRUNCATE ON mines
-	FOR EACH STATEMENT EXECUTE FUNCTION mines_zone_relations();
-CREATE TRIGGER zones_zone_relations_insert AFTER INSERT ON zones
-	REFERENCING NEW TABLE AS new_zones FOR EACH STATEMENT EXECUTE FUNCTION zones_zone_relations();
-CREATE TRIGGER zones_zone_relations_update AFTER UPDATE ON zones
-	REFERENCING OLD TABLE AS old_zones NEW TABLE AS new_zones FOR EACH STATEMENT EXECUTE FUNCTION zones_zone_relations();
-CREATE TRIGGER zones_zone_relations_delete AFTER DELETE ON zones
-	REFERENCING OLD TABLE AS old_zones FOR EACH STATEMENT EXECUTE FUNCTION zones_zone_relations();
-CREATE TRIGGER zones_zone_relations_truncate AFTER TRUNCATE ON zones
-	FOR EACH STATEMENT EXECUTE FUNCTION zones_zone_relations();
+-- @template sql/templates/statement_triggers.sql TABLE=mines NAME=zone_relations FUNCTION=mines_zone_relations OLD=old_mines NEW=new_mines
+-- @template sql/templates/statement_triggers.sql TABLE=zones NAME=zone_relations FUNCTION=zones_zone_relations OLD=old_zones NEW=new_zones
 
 -- Availability: 0.1.0
 CREATE FUNCTION rebuild_zone_relations() RETURNS bigint

@@ -274,30 +274,9 @@ END
 $fn$;
 COMMENT ON FUNCTION mark_results_stale() IS
   'Statement trigger on mines, violations, zones, parameters and scale_thresholds: records in result_changes, as the editor and in its transaction, the counties and ore bodies whose stored results the statement can change.';
-CREATE TRIGGER mines_results_stale_insert AFTER INSERT ON mines
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_update AFTER UPDATE ON mines
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_delete AFTER DELETE ON mines
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER mines_results_stale_truncate AFTER TRUNCATE ON mines
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_insert AFTER INSERT ON violations
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_update AFTER UPDATE ON violations
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_delete AFTER DELETE ON violations
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER violations_results_stale_truncate AFTER TRUNCATE ON violations
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_insert AFTER INSERT ON zones
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_update AFTER UPDATE ON zones
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_delete AFTER DELETE ON zones
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
-CREATE TRIGGER zones_results_stale_truncate AFTER TRUNCATE ON zones
-	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
+-- @template sql/templates/statement_triggers.sql TABLE=mines NAME=results_stale FUNCTION=mark_results_stale OLD=old_rows NEW=new_rows
+-- @template sql/templates/statement_triggers.sql TABLE=violations NAME=results_stale FUNCTION=mark_results_stale OLD=old_rows NEW=new_rows
+-- @template sql/templates/statement_triggers.sql TABLE=zones NAME=results_stale FUNCTION=mark_results_stale OLD=old_rows NEW=new_rows
 CREATE TRIGGER parameters_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
 	FOR EACH STATEMENT EXECUTE FUNCTION mark_results_stale();
 CREATE TRIGGER scale_thresholds_results_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scale_thresholds
