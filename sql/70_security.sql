@@ -48,37 +48,42 @@ $fn$;
 COMMENT ON FUNCTION writes_all_counties() IS
   'true when the current role writes every county: a member of mineconsol_admin (the city), or a role that bypasses row-level security. An inspector reads every county but writes none.';
 
+-- The counties the current role reaches through mappings of roles that are
+-- members of one of group_roles: what my_counties() and my_write_counties()
+-- share.  It runs as the caller and reads role_counties under its policy
+-- (the rows that concern the caller), so it tells nobody more than those.
+-- Availability: 0.2.0
+CREATE FUNCTION mapped_counties(VARIADIC group_roles name[]) RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
+	  FROM mineconsol.role_counties rc
+	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
+	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+	   AND EXISTS (SELECT FROM pg_catalog.unnest(group_roles) g
+				    WHERE pg_catalog.pg_has_role(r.oid, g, 'MEMBER'))
+$fn$;
+COMMENT ON FUNCTION mapped_counties(name[]) IS
+  'The counties of the role_counties rows of the current role, or of any role it is a member of, whose mapped role is a member of one of group_roles.';
+
 -- Availability: 0.1.0
 CREATE FUNCTION my_counties() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
-	  FROM mineconsol.role_counties rc
-	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
-	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
-	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_reader', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_inspector', 'MEMBER'))
+	SELECT mineconsol.mapped_counties('mineconsol_reader', 'mineconsol_editor',
+									  'mineconsol_admin', 'mineconsol_inspector')
 $fn$;
 COMMENT ON FUNCTION my_counties() IS
   'The counties the current role reads: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of a mineconsol role.';
 
--- Alike to my_counties() but for the roles it counts (editors and the city only);
--- not shared: a function over a role list would be one more SECURITY-relevant
--- object for the policies and the 0.2.0 upgrade, which copies both from here.
 -- Availability: 0.2.0
 CREATE FUNCTION my_write_counties() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
-	SELECT COALESCE(pg_catalog.array_agg(DISTINCT rc.county_code), '{}')
-	  FROM mineconsol.role_counties rc
-	  JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) rc.role_name
-	 WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
-	   AND (pg_catalog.pg_has_role(r.oid, 'mineconsol_editor', 'MEMBER')
-			OR pg_catalog.pg_has_role(r.oid, 'mineconsol_admin', 'MEMBER'))
+	SELECT mineconsol.mapped_counties('mineconsol_editor', 'mineconsol_admin')
 $fn$;
 COMMENT ON FUNCTION my_write_counties() IS
   'The counties the current role writes: role_counties rows of the role itself or of any role it is a member of, where the mapped role is a member of mineconsol_editor or mineconsol_admin. A subset of my_counties().';

@@ -13,6 +13,10 @@ COMMENT ON COLUMN role_counties.role_name IS 'A login role or a group role; its 
 -- @copy sql/70_security.sql CREATE FUNCTION writes_all_counties(
 -- @copy sql/70_security.sql COMMENT ON FUNCTION writes_all_counties(
 
+-- Availability: 0.2.0
+-- @copy sql/70_security.sql CREATE FUNCTION mapped_counties(
+-- @copy sql/70_security.sql COMMENT ON FUNCTION mapped_counties(
+
 -- @replace sql/70_security.sql CREATE FUNCTION my_counties(
 -- @copy sql/70_security.sql COMMENT ON FUNCTION my_counties(
 

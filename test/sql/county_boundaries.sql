@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(74);
+SELECT plan(75);
 
 -- What a county may reach past its county: through a mapping that gives more
 -- than the mapped role has, through the city's zones, through the trigger
@@ -72,6 +72,9 @@ SET LOCAL ROLE mc_cb_xinfu;
 SELECT is(my_counties(), ARRAY['140902', '140921'],
   'the clerk reads its county and the county of the reader group it belongs to');
 SELECT is(my_write_counties(), ARRAY['140902'], '… and writes only its own');
+SELECT is(mapped_counties('mineconsol_reader', 'mineconsol_editor', 'mineconsol_admin', 'mineconsol_inspector', 'mc_cb_wutai_nobody')
+          <@ (SELECT array_agg(county_code) FROM mineconsol.role_counties), true,
+  '… and mapped_counties() for any roles tells it no more than the mappings it reads anyway');
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines), ARRAY[9101, 9102, 9103, 9104]::bigint[],
   'a group in no mineconsol role gives no county (Wutai''s mine stays hidden)');
 SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.mines SET name = 'hijacked' WHERE id = 9103$$), 0::bigint,

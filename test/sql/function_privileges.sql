@@ -98,6 +98,7 @@ INSERT INTO intended VALUES
   -- Row-level security: the policies call these as the querying role.
   ('mineconsol.sees_all_counties()', 'PUBLIC'),
   ('mineconsol.writes_all_counties()', 'PUBLIC'),
+  ('mineconsol.mapped_counties(name[])', 'PUBLIC'),
   ('mineconsol.my_counties()', 'PUBLIC'),
   ('mineconsol.my_write_counties()', 'PUBLIC'),
   ('mineconsol.county_in(text,boolean,text[])', 'PUBLIC'),
