@@ -61,10 +61,8 @@ COMMENT ON COLUMN counties.name_en IS 'Name in pinyin/English';
 COMMENT ON COLUMN counties.kind IS '''city'' (the prefecture-level city), ''county'' (county-level unit: county, district, county-level city) or ''special_zone'' (development zone, scenic area: not a county-level division)';
 COMMENT ON COLUMN counties.parent_code IS 'The city a county belongs to';
 COMMENT ON COLUMN counties.note IS 'Source or certainty of the row';
-COMMENT ON COLUMN counties.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
 
-CREATE TRIGGER counties_replaces_seed BEFORE INSERT OR UPDATE ON counties
-	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('code');
+-- @template sql/templates/seeded_config.sql TABLE=counties KEYS="'code'"
 
 INSERT INTO counties (code, name, name_en, kind, parent_code, note, seeded) VALUES
 	('140900', '忻州市', 'Xinzhou', 'city', NULL, 'GB/T 2260, verified', true),
@@ -107,10 +105,8 @@ COMMENT ON COLUMN parameters.value IS 'Value in unit (never negative)';
 COMMENT ON COLUMN parameters.unit IS '''m'', ''km2'', ''t'', ''count'', ''years'', ''ratio'' (0..1) or ''srid''';
 COMMENT ON COLUMN parameters.clause IS 'Clause of the plan (or other source) that sets the value';
 COMMENT ON COLUMN parameters.description IS 'What the parameter means';
-COMMENT ON COLUMN parameters.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
 
-CREATE TRIGGER parameters_replaces_seed BEFORE INSERT OR UPDATE ON parameters
-	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('name');
+-- @template sql/templates/seeded_config.sql TABLE=parameters KEYS="'name'"
 
 INSERT INTO parameters (name, value, unit, clause, description, seeded) VALUES
 	('merge_distance_m', 500, 'm', '三(一)5',
@@ -236,10 +232,8 @@ COMMENT ON COLUMN scale_thresholds.medium_min IS 'Production per year from which
 COMMENT ON COLUMN scale_thresholds.mineral_en IS 'English name';
 COMMENT ON COLUMN scale_thresholds.source IS 'Where the row comes from';
 COMMENT ON COLUMN scale_thresholds.certainty IS '''verified'', ''partial'' or ''uncertain''';
-COMMENT ON COLUMN scale_thresholds.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
 
-CREATE TRIGGER scale_thresholds_replaces_seed BEFORE INSERT OR UPDATE ON scale_thresholds
-	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('mineral', 'unit');
+-- @template sql/templates/seeded_config.sql TABLE=scale_thresholds KEYS="'mineral', 'unit'"
 
 INSERT INTO scale_thresholds (mineral, unit, large_min, medium_min, mineral_en, source, certainty, seeded) VALUES
 	('建筑石料', 'm3/yr', 100000, 50000, 'building stone', '国土资发〔2004〕208号 (docs/formats.md)', 'partial', true),
@@ -301,10 +295,8 @@ COMMENT ON COLUMN milestones.stage IS 'Stage of the track that is due';
 COMMENT ON COLUMN milestones.due IS 'Last day on which reaching the stage is on time';
 COMMENT ON COLUMN milestones.clause IS 'Clause of the plan that sets the deadline';
 COMMENT ON COLUMN milestones.description IS 'What must be done by then';
-COMMENT ON COLUMN milestones.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
 
-CREATE TRIGGER milestones_replaces_seed BEFORE INSERT OR UPDATE ON milestones
-	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('track', 'stage');
+-- @template sql/templates/seeded_config.sql TABLE=milestones KEYS="'track', 'stage'"
 
 INSERT INTO milestones (track, stage, due, clause, description, seeded) VALUES
 	('scheme', 'drafted', '2022-10-30', '四(五)',

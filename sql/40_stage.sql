@@ -44,11 +44,9 @@ COMMENT ON COLUMN stage_transitions.due_after_stage IS 'For a deadline relative 
 COMMENT ON COLUMN stage_transitions.due_within_param IS 'With due_after_stage: the parameter (in years) that gives the length of the period';
 COMMENT ON COLUMN stage_transitions.clause IS 'Clause of the plan that names the step';
 COMMENT ON COLUMN stage_transitions.description IS 'What the step means';
-COMMENT ON COLUMN stage_transitions.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
 COMMENT ON COLUMN stage_transitions.recorded_by IS 'Who records the step: ''county'' (the county''s editors, or the city) or ''city'' (members of mineconsol_admin only, e.g. the city''s approval of a scheme); anyone else is refused with 42501';
 
-CREATE TRIGGER stage_transitions_replaces_seed BEFORE INSERT OR UPDATE ON stage_transitions
-	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('track', 'from_stage', 'to_stage');
+-- @template sql/templates/seeded_config.sql TABLE=stage_transitions KEYS="'track', 'from_stage', 'to_stage'"
 
 -- Who records each step (recorded_by): the plan makes the county
 -- government the party responsible for its scheme, its units and its

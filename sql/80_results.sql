@@ -783,9 +783,7 @@ COMMENT ON COLUMN duties.track IS '''scheme'', ''unit'' or ''closure''';
 COMMENT ON COLUMN duties.stage IS 'The stage to reach';
 COMMENT ON COLUMN duties.department IS 'The responsible department';
 COMMENT ON COLUMN duties.clause IS 'Clause of the plan';
-COMMENT ON COLUMN duties.seeded IS 'true for a row as shipped by mineconsol and never edited; pg_dump keeps only the others';
-CREATE TRIGGER duties_replaces_seed BEFORE INSERT OR UPDATE ON duties
-	FOR EACH ROW EXECUTE FUNCTION config_row_replaces_seed('track', 'stage');
+-- @template sql/templates/seeded_config.sql TABLE=duties KEYS="'track', 'stage'"
 INSERT INTO duties (track, stage, department, clause, seeded) VALUES
 	('scheme', 'drafted', 'county government (survey: natural resources)', '四(一), 五(二)', true),
 	('scheme', 'hearing_held', 'county government', '四(三)', true),
