@@ -709,7 +709,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION refresh_requested_results() IS
-  'Internal to refresh_results(): recomputes, from the whole registry and at results_as_of(), the stored results of exactly the counties this transaction flagged in result_refreshes, replaces theirs, and returns how many mines and clusters it stored. Runs as the owner; a role can only flag the counties it writes.';
+  'Internal to refresh_results(): recomputes at results_as_of() the stale ore bodies (or whole counties) of the counties this transaction flagged in result_refreshes; returns the mines and clusters stored. Runs as the owner; a role flags only counties it writes.';
 
 -- Availability: 0.2.0
 CREATE FUNCTION refresh_results(only_stale boolean DEFAULT true) RETURNS TABLE (mines bigint, clusters bigint)
@@ -747,7 +747,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION refresh_results(boolean) IS
-  'Recomputes the stored verdicts (disposition_results) and merge plan (merge_plan_results) that the v_* views read, for the caller''s counties (every county for the city), and returns how many mines and clusters it stored. Every verdict is computed from the whole registry at results_as_of(), never at the session''s mineconsol.as_of, so it is the same whoever refreshes. A second refresh of the same county waits for the first to commit. With only_stale (the default) only the counties results_status says are stale. For the city and county staff, or pg_cron.';
+  'Recomputes the stored verdicts and merge plan that the v_* views read, for the caller''s counties (all for the city), at results_as_of(); with only_stale (the default) only what results_status says is stale. Returns the mines and clusters stored. See docs/architecture.md, "Stored results".';
 
 -- Stage order of each track, from stage_transitions (first stage: 1).
 -- Availability: 0.1.0
