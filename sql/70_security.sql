@@ -109,17 +109,19 @@ ALTER TABLE violations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE zones ENABLE ROW LEVEL SECURITY;
 ALTER TABLE role_counties ENABLE ROW LEVEL SECURITY;
 
--- @template sql/templates/county_policies.sql TABLE=mines
+-- @template sql/templates/county_policies.sql TABLE=mines READ_NOTE="Everyone reads the mines of their counties (role_counties); the city and the inspectors read all" WRITE_NOTE="County staff write only the mines of the counties an editor mapping gives them (my_write_counties()); the city writes all"
 
 -- A violation belongs to the county of its mine.  The subqueries see only the
 -- mines the role may read; writing also needs the mine's county writable.
 CREATE POLICY violations_read ON violations FOR SELECT
 	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = violations.mine_id));
+COMMENT ON POLICY violations_read ON violations IS 'A violation is visible with its mine';
 CREATE POLICY violations_write ON violations FOR ALL TO mineconsol_editor, mineconsol_admin
 	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = violations.mine_id
 				   AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
 	WITH CHECK (EXISTS (SELECT 1 FROM mines m WHERE m.id = violations.mine_id
 						AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))));
+COMMENT ON POLICY violations_write ON violations IS 'A violation is written with its mine''s county';
 
 -- Zones are the city's and its departments' data: red lines, reserves,
 -- scenic areas and water sources decide C4, planned and concentrated mining
@@ -132,8 +134,10 @@ CREATE POLICY violations_write ON violations FOR ALL TO mineconsol_editor, minec
 -- counties'.
 CREATE POLICY zones_read ON zones FOR SELECT
 	USING (county_code IS NULL OR county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
+COMMENT ON POLICY zones_read ON zones IS 'City-wide zones for everyone; county zones for their counties; all for the city and the inspectors';
 CREATE POLICY zones_write ON zones FOR ALL TO mineconsol_admin
 	USING (true) WITH CHECK (true);
+COMMENT ON POLICY zones_write ON zones IS 'Only the city writes zones, of every kind: they decide the verdicts of every county''s mines';
 
 -- Everyone reads the mappings that concern them (my_counties() runs as the
 -- caller); the city maintains them.
@@ -142,8 +146,10 @@ CREATE POLICY role_counties_read ON role_counties FOR SELECT
 		   OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
 					   WHERE r.rolname = role_counties.role_name
 						 AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')));
+COMMENT ON POLICY role_counties_read ON role_counties IS 'A role reads the mappings that concern it (my_counties() runs as the caller)';
 CREATE POLICY role_counties_admin ON role_counties FOR ALL TO mineconsol_admin
 	USING (true) WITH CHECK (true);
+COMMENT ON POLICY role_counties_admin ON role_counties IS 'The city maintains the mappings';
 
 -- The workflow tables follow their county: schemes and units directly,
 -- members through their unit, closures through their mine.  A row written
@@ -157,17 +163,20 @@ ALTER TABLE unit_members ENABLE ROW LEVEL SECURITY;
 ALTER TABLE closures ENABLE ROW LEVEL SECURITY;
 ALTER TABLE stage_events ENABLE ROW LEVEL SECURITY;
 
--- @template sql/templates/county_policies.sql TABLE=schemes
+-- @template sql/templates/county_policies.sql TABLE=schemes READ_NOTE="A county''s scheme for its county; all for the city and the inspectors" WRITE_NOTE="County staff write their counties'' schemes; the city writes all"
 CREATE POLICY units_read ON units FOR SELECT
 	USING (county_in(county_code, (SELECT sees_all_counties()), (SELECT my_counties())));
+COMMENT ON POLICY units_read ON units IS 'A county''s units for its county; all for the city and the inspectors';
 CREATE POLICY units_write ON units FOR ALL TO mineconsol_editor, mineconsol_admin
 	USING (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
 	WITH CHECK (county_in(county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))
 				AND (retained_mine_id IS NULL
 					 OR EXISTS (SELECT 1 FROM mines m WHERE m.id = units.retained_mine_id
 								AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
+COMMENT ON POLICY units_write ON units IS 'County staff write their counties'' units; the city writes all';
 CREATE POLICY unit_members_read ON unit_members FOR SELECT
 	USING (EXISTS (SELECT 1 FROM units u WHERE u.id = unit_members.unit_id));
+COMMENT ON POLICY unit_members_read ON unit_members IS 'A member is visible with its unit';
 CREATE POLICY unit_members_write ON unit_members FOR ALL TO mineconsol_editor, mineconsol_admin
 	USING (EXISTS (SELECT 1 FROM units u WHERE u.id = unit_members.unit_id
 				   AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
@@ -175,8 +184,10 @@ CREATE POLICY unit_members_write ON unit_members FOR ALL TO mineconsol_editor, m
 						AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))
 				AND EXISTS (SELECT 1 FROM mines m WHERE m.id = unit_members.mine_id
 							AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))));
+COMMENT ON POLICY unit_members_write ON unit_members IS 'A member is written with its unit and its mine';
 CREATE POLICY closures_read ON closures FOR SELECT
 	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id));
+COMMENT ON POLICY closures_read ON closures IS 'A closure is visible with its mine';
 CREATE POLICY closures_write ON closures FOR ALL TO mineconsol_editor, mineconsol_admin
 	USING (EXISTS (SELECT 1 FROM mines m WHERE m.id = closures.mine_id
 				   AND county_in(m.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties()))))
@@ -185,6 +196,7 @@ CREATE POLICY closures_write ON closures FOR ALL TO mineconsol_editor, mineconso
 				AND (unit_id IS NULL
 					 OR EXISTS (SELECT 1 FROM units u WHERE u.id = closures.unit_id
 								AND county_in(u.county_code, (SELECT writes_all_counties()), (SELECT my_write_counties())))));
+COMMENT ON POLICY closures_write ON closures IS 'A closure is written with its mine''s county';
 -- Mine-zone relations show with their mine and their zone: one index probe
 -- each, which the city skips (the InitPlan is evaluated once).
 ALTER TABLE mine_zone_relations ENABLE ROW LEVEL SECURITY;
@@ -192,10 +204,12 @@ CREATE POLICY mine_zone_relations_read ON mine_zone_relations FOR SELECT
 	USING ((SELECT sees_all_counties())
 		   OR (EXISTS (SELECT 1 FROM mines m WHERE m.id = mine_zone_relations.mine_id)
 			   AND EXISTS (SELECT 1 FROM zones z WHERE z.id = mine_zone_relations.zone_id)));
+COMMENT ON POLICY mine_zone_relations_read ON mine_zone_relations IS 'A relation shows with its mine and its zone; all for the city and the inspectors';
 -- The audit trail: read by the city and the inspectors only; written by the
 -- stage trigger as the table's owner (src/audit.c), never by county staff.
 CREATE POLICY stage_events_read ON stage_events FOR SELECT TO mineconsol_admin, mineconsol_inspector
 	USING (true);
+COMMENT ON POLICY stage_events_read ON stage_events IS 'Only the city and the inspectors read the audit trail';
 
 -- Privileges: the least each role needs.  Row-level security narrows them
 -- to counties.

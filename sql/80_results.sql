@@ -87,8 +87,10 @@ ALTER TABLE disposition_results ENABLE ROW LEVEL SECURITY;
 ALTER TABLE merge_plan_results ENABLE ROW LEVEL SECURITY;
 CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
 	USING ((SELECT sees_all_counties()) OR EXISTS (SELECT 1 FROM mines m WHERE m.id = disposition_results.mine_id));
+COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored verdict is read with its mine (the mine''s county); all for the city and the inspectors. Only refresh_results() writes';
 CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
 	USING ((SELECT sees_all_counties()) OR county_code = ANY ((SELECT my_counties())::text[]));
+COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';
 
 -- Per-county counts of the stored verdicts, which v_county_progress reads
 -- instead of counting a million rows each time; written by the refresh in the

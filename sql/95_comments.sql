@@ -52,26 +52,3 @@ COMMENT ON TRIGGER stage_transitions_invalidate ON stage_transitions IS 'Drops e
 COMMENT ON TRIGGER milestones_stage_cache_invalidate ON milestones IS 'Drops every backend''s cached deadlines when a milestone changes';
 COMMENT ON TRIGGER stage_events_append ON stage_events IS 'An inserted event must extend its row''s chain (a later id, the previous event''s hash, a correct hash)';
 COMMENT ON TRIGGER stage_events_append_only ON stage_events IS 'Refuses UPDATE, DELETE and TRUNCATE of the audit trail (55000)';
-
--- Row-level security policies.
--- (Alike in shape only: each policy's comment says what that policy lets through.)
-COMMENT ON POLICY mines_read ON mines IS 'Everyone reads the mines of their counties (role_counties); the city and the inspectors read all';
-COMMENT ON POLICY mines_write ON mines IS 'County staff write only the mines of the counties an editor mapping gives them (my_write_counties()); the city writes all';
-COMMENT ON POLICY violations_read ON violations IS 'A violation is visible with its mine';
-COMMENT ON POLICY violations_write ON violations IS 'A violation is written with its mine''s county';
-COMMENT ON POLICY zones_read ON zones IS 'City-wide zones for everyone; county zones for their counties; all for the city and the inspectors';
-COMMENT ON POLICY zones_write ON zones IS 'Only the city writes zones, of every kind: they decide the verdicts of every county''s mines';
-COMMENT ON POLICY schemes_read ON schemes IS 'A county''s scheme for its county; all for the city and the inspectors';
-COMMENT ON POLICY schemes_write ON schemes IS 'County staff write their counties'' schemes; the city writes all';
-COMMENT ON POLICY units_read ON units IS 'A county''s units for its county; all for the city and the inspectors';
-COMMENT ON POLICY units_write ON units IS 'County staff write their counties'' units; the city writes all';
-COMMENT ON POLICY unit_members_read ON unit_members IS 'A member is visible with its unit';
-COMMENT ON POLICY unit_members_write ON unit_members IS 'A member is written with its unit and its mine';
-COMMENT ON POLICY closures_read ON closures IS 'A closure is visible with its mine';
-COMMENT ON POLICY closures_write ON closures IS 'A closure is written with its mine''s county';
-COMMENT ON POLICY role_counties_read ON role_counties IS 'A role reads the mappings that concern it (my_counties() runs as the caller)';
-COMMENT ON POLICY role_counties_admin ON role_counties IS 'The city maintains the mappings';
-COMMENT ON POLICY mine_zone_relations_read ON mine_zone_relations IS 'A relation shows with its mine and its zone; all for the city and the inspectors';
-COMMENT ON POLICY stage_events_read ON stage_events IS 'Only the city and the inspectors read the audit trail';
-COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored verdict is read with its mine (the mine''s county); all for the city and the inspectors. Only refresh_results() writes';
-COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';

@@ -48,15 +48,13 @@ DROP POLICY units_read ON units;
 DROP POLICY units_write ON units;
 DROP POLICY unit_members_write ON unit_members;
 DROP POLICY closures_write ON closures;
--- @template sql/templates/county_policies.sql TABLE=mines
--- @copy sql/70_security.sql CREATE POLICY violations_write ON violations
--- @copy sql/70_security.sql CREATE POLICY zones_read ON zones .. CREATE POLICY zones_write ON zones
--- @template sql/templates/county_policies.sql TABLE=schemes
--- @copy sql/70_security.sql CREATE POLICY units_read ON units .. CREATE POLICY units_write ON units
--- @copy sql/70_security.sql CREATE POLICY unit_members_write ON unit_members
--- @copy sql/70_security.sql CREATE POLICY closures_write ON closures
--- Their comments, as 0.2.0 has them (a dropped policy's went with it).
--- @copy sql/95_comments.sql COMMENT ON POLICY mines_read ON mines IS .. COMMENT ON POLICY closures_write ON closures IS
+-- @copy sql/70_security.sql CREATE POLICY mines_read ON mines .. COMMENT ON POLICY mines_write ON mines
+-- @copy sql/70_security.sql CREATE POLICY violations_write ON violations .. COMMENT ON POLICY violations_write ON violations
+-- @copy sql/70_security.sql CREATE POLICY zones_read ON zones .. COMMENT ON POLICY zones_write ON zones
+-- @copy sql/70_security.sql CREATE POLICY schemes_read ON schemes .. COMMENT ON POLICY schemes_write ON schemes
+-- @copy sql/70_security.sql CREATE POLICY units_read ON units .. COMMENT ON POLICY units_write ON units
+-- @copy sql/70_security.sql CREATE POLICY unit_members_write ON unit_members .. COMMENT ON POLICY unit_members_write ON unit_members
+-- @copy sql/70_security.sql CREATE POLICY closures_write ON closures .. COMMENT ON POLICY closures_write ON closures
 
 REVOKE INSERT, UPDATE, DELETE ON zones FROM mineconsol_editor;
 REVOKE USAGE ON SEQUENCE mines_id_seq, violations_id_seq, zones_id_seq, schemes_id_seq, units_id_seq

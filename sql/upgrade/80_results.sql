@@ -5,11 +5,7 @@
 REVOKE INSERT, DELETE ON disposition_results, merge_plan_results FROM mineconsol_editor, mineconsol_admin;
 DROP POLICY disposition_results_county ON disposition_results;
 DROP POLICY merge_plan_results_county ON merge_plan_results;
--- @copy sql/80_results.sql CREATE POLICY disposition_results_county ON disposition_results FOR SELECT
--- @copy sql/80_results.sql CREATE POLICY merge_plan_results_county ON merge_plan_results FOR SELECT
-
-COMMENT ON POLICY disposition_results_county ON disposition_results IS 'A stored verdict is read with its mine (the mine''s county); all for the city and the inspectors. Only refresh_results() writes';
-COMMENT ON POLICY merge_plan_results_county ON merge_plan_results IS 'A stored cluster is read by its county; all for the city and the inspectors. Only refresh_results() writes';
+-- @copy sql/80_results.sql CREATE POLICY disposition_results_county ON disposition_results FOR SELECT .. COMMENT ON POLICY merge_plan_results_county
 -- @copy sql/80_results.sql COMMENT ON TABLE disposition_results IS
 
 -- What the merged areas were computed from, so that an incremental refresh
@@ -70,10 +66,7 @@ COMMENT ON COLUMN results_as_of.as_of IS 'The day (2000-01-01 .. 2100-12-31)';
 -- @copy sql/80_results.sql COMMENT ON TRIGGER result_refreshes_stamp ON result_refreshes IS
 
 ALTER TABLE result_refreshes ENABLE ROW LEVEL SECURITY;
--- @copy sql/80_results.sql CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT
--- @copy sql/80_results.sql CREATE POLICY result_refreshes_request ON result_refreshes FOR ALL TO mineconsol_editor, mineconsol_admin
-COMMENT ON POLICY result_refreshes_read ON result_refreshes IS 'A county''s refresh status for its county; all for the city and the inspectors';
-COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for the refresh of the counties they write only (a reader mapping gives none); the city for every county';
+-- @copy sql/80_results.sql CREATE POLICY result_refreshes_read ON result_refreshes FOR SELECT .. COMMENT ON POLICY result_refreshes_request
 
 -- Computes and stores the results of the counties this transaction flagged
 -- in result_refreshes.  Runs as the owner (SECURITY DEFINER): a verdict is
