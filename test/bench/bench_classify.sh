@@ -32,17 +32,14 @@ SCAN_COLS="SELECT count(*) FROM bench.facts f WHERE f.id IS NOT NULL"
 } | tee "$OUT"
 
 for n in $MINECONSOL_BENCH_N; do
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-	psql_q -c "SET client_min_messages = warning" -c "CREATE EXTENSION mineconsol CASCADE" \
-		-c "CREATE SCHEMA bench" -c "SET search_path = bench, public" \
-		-f test/bench/synthetic_mines.sql -v n="$n" -f test/bench/load_registry.sql >/dev/null
+	registry_db "$n"
 	psql_q -c "CREATE TABLE bench.facts AS SELECT * FROM mineconsol.mine_facts" -c "VACUUM ANALYZE bench.facts" \
 		-c "CREATE TABLE bench.facts_rows (f mineconsol.mine_facts)" \
 		-c "ALTER TABLE bench.facts_rows ALTER COLUMN f SET STORAGE PLAIN" \
 		-c "INSERT INTO bench.facts_rows SELECT f FROM mineconsol.mine_facts f" -c "VACUUM ANALYZE bench.facts_rows"
 	machine_line=$(machine)
-	# One line per query timed (lib.sh best/measure do the work): a list like
-	# bench_cluster.sh's, not a repetition.
+	# One line per query timed (lib.sh best/measure do the work), each into
+	# the variables its column of the row below is computed from.
 	read -r d_ms s_ms < <(best_pair "$DISPOSITIONS" "$DBSCAN")
 	read -r c_ms _ < <(best "$CLASSIFY")
 	read -r f_ms _ < <(best "$SCAN")
@@ -62,4 +59,4 @@ for n in $MINECONSOL_BENCH_N; do
 	}' | tee -a "$OUT"
 done
 printf '\nMachine: %s\n' "$machine_line" | tee -a "$OUT"
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"
+drop_db

@@ -61,27 +61,25 @@ SQL
 	floor_part="SELECT count(c) FROM (SELECT first_value(geom) OVER (PARTITION BY ore_body) IS NULL AS c FROM bench_mines) AS s"
 	floor_all="SELECT count(c) FROM (SELECT first_value(geom) OVER () IS NULL AS c FROM bench_mines) AS s"
 
-	# One line per query timed (lib.sh best does the work): a list like
-	# bench_classify.sh's, not a repetition.
-	read -r t_scan m_scan < <(best "$scan")
-	read -r t_db m_db < <(best "$dbscan")
-	read -r t_mp m_mp < <(best "$mc_part")
-	read -r t_ma m_ma < <(best "$mc_all")
-	read -r t_fp m_fp < <(best "$floor_part")
-	read -r t_fa m_fa < <(best "$floor_all")
-
-	row() { # LABEL MS KB
-		awk -v n="$N" -v label="$1" -v ms="$2" -v kb="$3" -v db="$t_db" -v sc="$t_scan" -v kbs="$m_scan" \
+	# The table's rows, each a label and its query, timed in this order (lib.sh
+	# best); every row is compared with the first two, the plain scan and
+	# ST_ClusterDBSCAN.
+	rows=(
+		"plain scan: sum(ST_NPoints(geom))" "$scan"
+		"ST_ClusterDBSCAN(geom, $REACH, 1) OVER (PARTITION BY ore_body)" "$dbscan"
+		"merge_cluster(geom, ore_body, $REACH, false) OVER (PARTITION BY ore_body)" "$mc_part"
+		"merge_cluster(geom, ore_body, $REACH, false) OVER ()" "$mc_all"
+		"window floor: first_value(geom) OVER (PARTITION BY ore_body)" "$floor_part"
+		"window floor: first_value(geom) OVER ()" "$floor_all"
+	)
+	ms=() kb=()
+	for ((i = 0; i < ${#rows[@]}; i += 2)); do
+		read -r "ms[$i]" "kb[$i]" < <(best "${rows[i + 1]}")
+	done
+	for ((i = 0; i < ${#rows[@]}; i += 2)); do
+		awk -v n="$N" -v label="${rows[i]}" -v ms="${ms[i]}" -v kb="${kb[i]}" -v sc="${ms[0]}" -v kbs="${kb[0]}" -v db="${ms[2]}" \
 			'BEGIN { printf "| %d | %s | %.2f | %.2f | %.1f | %.0f | %.0f |\n", n, label, ms / 1000, ms / db, ms / sc, kb / 1024, (kb - kbs) / 1024 }'
-	}
-	{
-		row "plain scan: sum(ST_NPoints(geom))" "$t_scan" "$m_scan"
-		row "ST_ClusterDBSCAN(geom, $REACH, 1) OVER (PARTITION BY ore_body)" "$t_db" "$m_db"
-		row "merge_cluster(geom, ore_body, $REACH, false) OVER (PARTITION BY ore_body)" "$t_mp" "$m_mp"
-		row "merge_cluster(geom, ore_body, $REACH, false) OVER ()" "$t_ma" "$m_ma"
-		row "window floor: first_value(geom) OVER (PARTITION BY ore_body)" "$t_fp" "$m_fp"
-		row "window floor: first_value(geom) OVER ()" "$t_fa" "$m_fa"
-	} | tee -a "$OUT"
+	done | tee -a "$OUT"
 
 	clustered=$(psql_q -c "$mc_all")
 	printf '== %s: %s mines in merge clusters (%s)\n' "$N" "$clustered" "$stats" >&2

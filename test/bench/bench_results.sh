@@ -19,6 +19,8 @@ DB=mineconsol_bench_results
 OUT=test/bench/out/results.md
 . test/bench/lib.sh
 
+# The statements timed, one variable each: the same prologue and shape as
+# bench_classify.sh's, other statements (what both do alike is in lib.sh).
 FULL="SELECT * FROM mineconsol.refresh_results(false)"
 EDIT="UPDATE mineconsol.mines SET reserves_t = reserves_t + 1 WHERE id = 1"
 # The same edit in the largest county (stale results are recomputed per county).
@@ -39,10 +41,7 @@ triggers() { # triggers ENABLE|DISABLE
 } | tee "$OUT"
 
 for n in $MINECONSOL_BENCH_N; do
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-	psql_q -c "SET client_min_messages = warning" -c "CREATE EXTENSION mineconsol CASCADE" \
-		-c "CREATE SCHEMA bench" -c "SET search_path = bench, public" \
-		-f test/bench/synthetic_mines.sql -v n="$n" -f test/bench/load_registry.sql >/dev/null
+	registry_db "$n"
 	psql_q -c "VACUUM ANALYZE"
 	machine_line=$(machine)
 	read -r f_ms s_ms < <(best_pair "$FULL" "$DBSCAN" 2)
@@ -70,4 +69,4 @@ for n in $MINECONSOL_BENCH_N; do
 	}' | tee -a "$OUT"
 done
 printf '\nMachine: %s\n' "$machine_line" | tee -a "$OUT"
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"
+drop_db

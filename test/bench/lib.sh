@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced): timing and memory of one query
-# in a fresh backend, best of two runs, and a line describing the machine.
-# Needs DB (the database) set by the caller.
+# in a fresh backend, best of two runs, a fresh registry database, and a line
+# describing the machine.  Needs DB (the database) set by the caller.
 
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
@@ -36,6 +36,18 @@ best_pair() {
 		echo "${a%% *} ${b%% *}"
 	done | awk 'NR == 1 || $1 < a { a = $1 } NR == 1 || $2 < b { b = $2 } END { print a, b }'
 }
+
+# registry_db N: DB dropped and created afresh, with mineconsol and a registry
+# of N synthetic mines (test/bench/load_registry.sql), the generator's
+# functions in schema bench.  Used by the benchmarks that give each N a fresh
+# database; drop_db removes it at the end.
+registry_db() {
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+	psql_q -c "SET client_min_messages = warning" -c "CREATE EXTENSION mineconsol CASCADE" \
+		-c "CREATE SCHEMA bench" -c "SET search_path = bench, public" \
+		-f test/bench/synthetic_mines.sql -v n="$1" -f test/bench/load_registry.sql >/dev/null
+}
+drop_db() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"; }
 
 machine() {
 	printf '%s, %s cores, %s GB RAM; %s; PostGIS %s; GEOS %s\n' \

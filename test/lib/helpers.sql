@@ -114,12 +114,14 @@ BEGIN
 END
 $$;
 
--- How many pairs of the temp table samples (v of type t, a byte-ordered type)
--- one of the six operators or t's _cmp function orders otherwise than the
--- values' texts in byte order (COLLATE "C"); 0 when they all agree.
-CREATE FUNCTION pg_temp.byte_order_disagreements(t regtype) RETURNS bigint
+-- The order of the values of the temp table samples (v of type t, a
+-- byte-ordered type) against their texts' in byte order (COLLATE "C"; two
+-- assertions): no pair that one of the six operators or t's _cmp function
+-- orders otherwise, and ORDER BY sorts like the texts.
+CREATE FUNCTION pg_temp.byte_order_checks(t regtype) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE
+  cmp text := (SELECT typname || '_cmp' FROM pg_type WHERE oid = t);
   n bigint;
 BEGIN
   EXECUTE format($q$
@@ -131,10 +133,12 @@ BEGIN
         OR (a.v > b.v) IS DISTINCT FROM (a.v::text > b.v::text COLLATE "C")
         OR (a.v >= b.v) IS DISTINCT FROM (a.v::text >= b.v::text COLLATE "C")
         OR sign(mineconsol.%I(a.v, b.v)) IS DISTINCT FROM
-           sign((a.v::text > b.v::text COLLATE "C")::int - (a.v::text < b.v::text COLLATE "C")::int)$q$,
-    (SELECT typname || '_cmp' FROM pg_type WHERE oid = t))
+           sign((a.v::text > b.v::text COLLATE "C")::int - (a.v::text < b.v::text COLLATE "C")::int)$q$, cmp)
   INTO n;
-  RETURN n;
+  RETURN NEXT is(n, 0::bigint, format('all six operators and %s agree with text order on every pair of samples', cmp));
+  RETURN NEXT results_eq('SELECT v::text FROM samples ORDER BY v',
+                         'SELECT v::text FROM samples ORDER BY v::text COLLATE "C"',
+                         'ORDER BY sorts like the text');
 END
 $$;
 
@@ -152,6 +156,22 @@ BEGIN
   EXECUTE format('INSERT INTO assigned VALUES ($1, $2::%s)', t) USING a, b;
   RETURN NEXT is((SELECT v::text || ' ' || assigned.t FROM assigned), a || ' ' || b,
                  format('text is assignable to %s and %s to text', t, t));
+END
+$$;
+
+-- Texts that the input of a byte-ordered type t refuses, refused on the
+-- other ways in (two assertions): text a cast to t, text b assigned to t's
+-- column of the temp table assigned (text_cast_checks) — 22P02 with the
+-- message that names the value.
+CREATE FUNCTION pg_temp.text_cast_refusals(t regtype, a text, b text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN NEXT throws_ok(format('SELECT %L::text::%s', a, t), '22P02',
+                        format('invalid input syntax for type %s: "%s"', t, a),
+                        'the cast from text validates like input');
+  RETURN NEXT throws_ok(format('INSERT INTO assigned (v) VALUES (%L::text)', b), '22P02',
+                        format('invalid input syntax for type %s: "%s"', t, b),
+                        format('assigning invalid text to a %s column fails', t));
 END
 $$;
 
@@ -197,6 +217,28 @@ BEGIN
   RETURN NEXT lives_ok(format('COPY wire_back FROM %L (FORMAT binary)', pg_temp.scratch(file)), 'binary COPY in');
   RETURN NEXT results_eq('SELECT v FROM wire_back ORDER BY v', 'SELECT v FROM samples ORDER BY v',
                          'binary round trip keeps every value');
+END
+$$;
+
+-- t's recv, which gets arbitrary bytes, refuses the input of a row of the
+-- temp table bad like t's input does (three assertions): the text, in the
+-- temp table wire_text (v text) (a text column's binary form is its bytes),
+-- through binary COPY to the scratch file file and into wire_back
+-- (binary_copy_checks) — 22P02 with the message that names the value, and
+-- the row's detail and hint.
+CREATE FUNCTION pg_temp.recv_refusal_checks(t regtype, file text, input text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  copy_in text := format('COPY wire_back FROM %L (FORMAT binary)', pg_temp.scratch(file));
+BEGIN
+  TRUNCATE wire_text;
+  INSERT INTO wire_text VALUES (input);
+  RETURN NEXT lives_ok(format('COPY wire_text TO %L (FORMAT binary)', pg_temp.scratch(file)), 'binary COPY of bad text out');
+  RETURN NEXT throws_ok(copy_in, '22P02', format('invalid input syntax for type %s: "%s"', t, input),
+                        'recv validates like input');
+  RETURN NEXT is(row(pg_temp.err_detail(copy_in), pg_temp.err_hint(copy_in))::text,
+                 (SELECT row(b.detail, b.hint)::text FROM bad b WHERE b.input = recv_refusal_checks.input),
+                 'recv gives the same detail and hint as input');
 END
 $$;
 

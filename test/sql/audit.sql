@@ -147,20 +147,28 @@ SELECT lives_ok($$INSERT INTO mineconsol.stage_events SELECT * FROM candidate$$,
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,5,)', 'the restored row verifies');
 
 -- Tampering by a superuser who disables the triggers is detected.
+-- behind_triggers(tampering): the statements tampering run with every
+-- trigger of stage_events and schemes disabled, as such a superuser can; the
+-- tampering stays (the caller undoes it: audit_after() or a savepoint).
+CREATE PROCEDURE pg_temp.behind_triggers(tampering text)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+	ALTER TABLE mineconsol.stage_events DISABLE TRIGGER ALL;
+	ALTER TABLE mineconsol.schemes DISABLE TRIGGER ALL;
+	EXECUTE tampering;
+	ALTER TABLE mineconsol.stage_events ENABLE TRIGGER ALL;
+	ALTER TABLE mineconsol.schemes ENABLE TRIGGER ALL;
+END
+$fn$;
 -- audit_after(tampering): verify_audit()'s (ok, checked, first_bad_event)
--- once the statements tampering ran with every trigger of stage_events and
--- schemes disabled; the tampering is undone.
+-- once tampering ran behind the triggers; the tampering is undone.
 CREATE FUNCTION pg_temp.audit_after(tampering text) RETURNS text
 LANGUAGE plpgsql AS $fn$
 DECLARE
 	result text;
 BEGIN
 	BEGIN
-		ALTER TABLE mineconsol.stage_events DISABLE TRIGGER ALL;
-		ALTER TABLE mineconsol.schemes DISABLE TRIGGER ALL;
-		EXECUTE tampering;
-		ALTER TABLE mineconsol.stage_events ENABLE TRIGGER ALL;
-		ALTER TABLE mineconsol.schemes ENABLE TRIGGER ALL;
+		CALL pg_temp.behind_triggers(tampering);
 		SELECT row(ok, checked, first_bad_event)::text INTO result FROM mineconsol.verify_audit();
 		RAISE SQLSTATE 'MCUND';
 	EXCEPTION WHEN SQLSTATE 'MCUND' THEN
@@ -201,6 +209,9 @@ SELECT is((SELECT prev_hash FROM stage_events WHERE id = (SELECT last_event_id F
 
 -- ---------------------------------------------------------------- what verify_audit() also sees
 SELECT last_event_id AS g2 FROM schemes WHERE id = 907 \gset
+-- Three rows changed behind the stage trigger (session_replication_role =
+-- replica, two plain SETs around one UPDATE), each checked its own way: the
+-- blocks are alike in shape only.
 SAVEPOINT tamper;
 SET LOCAL session_replication_role = replica;
 UPDATE schemes SET stage = 'submitted' WHERE id = 906;
@@ -228,13 +239,10 @@ SELECT is((SELECT count(*)::int FROM audit_problems()), 1,
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
-ALTER TABLE stage_events DISABLE TRIGGER ALL;
-ALTER TABLE schemes DISABLE TRIGGER ALL;
-UPDATE stage_events SET evidence = jsonb_set(evidence, '{doc_no}', '"五政〔2022〕99号"') WHERE id = :e2;
-DELETE FROM stage_events WHERE id = :f1;
-DELETE FROM schemes WHERE id = 907;
-ALTER TABLE stage_events ENABLE TRIGGER ALL;
-ALTER TABLE schemes ENABLE TRIGGER ALL;
+CALL pg_temp.behind_triggers(format($$
+  UPDATE stage_events SET evidence = jsonb_set(evidence, '{doc_no}', '"五政〔2022〕99号"') WHERE id = %s;
+  DELETE FROM stage_events WHERE id = %s;
+  DELETE FROM schemes WHERE id = 907$$, :e2, :f1));
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), format('(f,4,%s)', least(:e2, :f1, :g2)),
   'three tamperings at once: verify_audit() names the lowest event');
 SELECT is((SELECT string_agg(row(event_id, track, row_id, problem)::text, E'\n' ORDER BY event_id) FROM audit_problems()),
@@ -260,14 +268,23 @@ SELECT isnt(audit_digest(), :'d1'::text, 'a new digest covers them');
 
 -- The tamperings below stay SAVEPOINT blocks, not audit_after() cases: each is
 -- checked several ways (without and with the digest, audit_problems()) at once.
+-- remove_last_event(p_row): the owner removes scheme p_row's last event and
+-- rewinds the row's head (stage, evidence, last event and its hash) to the
+-- event before it.
+CREATE PROCEDURE pg_temp.remove_last_event(p_row bigint)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+	CALL pg_temp.behind_triggers(format($$
+		DELETE FROM mineconsol.stage_events WHERE id = (SELECT last_event_id FROM mineconsol.schemes WHERE id = %1$s);
+		UPDATE mineconsol.schemes s
+		   SET stage = e.to_stage, stage_evidence = e.evidence, last_event_id = e.id, last_event_hash = e.hash
+		  FROM mineconsol.stage_events e
+		 WHERE s.id = %1$s
+		   AND e.id = (SELECT max(id) FROM mineconsol.stage_events WHERE track = 'scheme' AND row_id = %1$s)$$, p_row));
+END
+$fn$;
 SAVEPOINT tamper;
-ALTER TABLE stage_events DISABLE TRIGGER ALL;
-ALTER TABLE schemes DISABLE TRIGGER ALL;
-DELETE FROM stage_events WHERE id = :e3;
-UPDATE schemes s SET stage = e.to_stage, stage_evidence = e.evidence, last_event_id = e.id, last_event_hash = e.hash
-  FROM stage_events e WHERE e.id = :e2 AND s.id = 905;
-ALTER TABLE stage_events ENABLE TRIGGER ALL;
-ALTER TABLE schemes ENABLE TRIGGER ALL;
+CALL pg_temp.remove_last_event(905);
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,6,)',
   'the owner removes a row''s last event and rewinds its head: the trail alone still verifies');
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(f,6,)', 'the digest does not');
@@ -277,43 +294,31 @@ SELECT is((SELECT row(event_id, track, row_id, problem)::text FROM audit_problem
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
-ALTER TABLE stage_events DISABLE TRIGGER ALL;
-ALTER TABLE schemes DISABLE TRIGGER ALL;
-UPDATE stage_events e SET actor = 'someone else' WHERE id = :e2;
-UPDATE stage_events e SET hash = sha256(e.prev_hash || audit_canonical(e)) WHERE id = :e2;
-UPDATE stage_events e SET prev_hash = (SELECT hash FROM stage_events WHERE id = :e2) WHERE id = :e3;
-UPDATE stage_events e SET hash = sha256(e.prev_hash || audit_canonical(e)) WHERE id = :e3;
-UPDATE schemes SET last_event_hash = (SELECT hash FROM stage_events WHERE id = :e3) WHERE id = 905;
-ALTER TABLE stage_events ENABLE TRIGGER ALL;
-ALTER TABLE schemes ENABLE TRIGGER ALL;
+CALL pg_temp.behind_triggers(format($$
+  UPDATE stage_events e SET actor = 'someone else' WHERE id = %1$s;
+  UPDATE stage_events e SET hash = sha256(e.prev_hash || audit_canonical(e)) WHERE id = %1$s;
+  UPDATE stage_events e SET prev_hash = (SELECT hash FROM stage_events WHERE id = %1$s) WHERE id = %2$s;
+  UPDATE stage_events e SET hash = sha256(e.prev_hash || audit_canonical(e)) WHERE id = %2$s;
+  UPDATE schemes SET last_event_hash = (SELECT hash FROM stage_events WHERE id = %2$s) WHERE id = 905$$, :e2, :e3));
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit()), '(t,7,)',
   'the owner edits an event and recomputes every hash after it: the trail alone still verifies');
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(f,7,)', 'the digest does not');
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
-ALTER TABLE stage_events DISABLE TRIGGER ALL;
-ALTER TABLE schemes DISABLE TRIGGER ALL;
-INSERT INTO schemes (id, county_code, stage, last_event_id, last_event_hash) VALUES (909, '140925', 'drafted', NULL, NULL);
 UPDATE candidate SET id = :e1 - 1, row_id = 909, from_stage = 'survey', to_stage = 'drafted',
   prev_hash = '\x0000000000000000000000000000000000000000000000000000000000000000';
 UPDATE candidate c SET hash = sha256(c.prev_hash || audit_canonical(ROW(c.*)::stage_events));
-INSERT INTO stage_events SELECT * FROM candidate;
-UPDATE schemes s SET stage_evidence = c.evidence, last_event_id = c.id, last_event_hash = c.hash FROM candidate c WHERE s.id = 909;
-ALTER TABLE stage_events ENABLE TRIGGER ALL;
-ALTER TABLE schemes ENABLE TRIGGER ALL;
+CALL pg_temp.behind_triggers($$
+  INSERT INTO schemes (id, county_code, stage, last_event_id, last_event_hash) VALUES (909, '140925', 'drafted', NULL, NULL);
+  INSERT INTO stage_events SELECT * FROM candidate;
+  UPDATE schemes s SET stage_evidence = c.evidence, last_event_id = c.id, last_event_hash = c.hash FROM candidate c WHERE s.id = 909$$);
 SELECT is((SELECT ok FROM verify_audit()), true, 'the owner adds a whole row with a back-dated chain: the trail alone still verifies');
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(f,8,)', 'the digest does not');
 ROLLBACK TO SAVEPOINT tamper;
 
 SAVEPOINT tamper;
-ALTER TABLE stage_events DISABLE TRIGGER ALL;
-ALTER TABLE schemes DISABLE TRIGGER ALL;
-DELETE FROM stage_events WHERE id = :f2;
-UPDATE schemes s SET stage = e.to_stage, stage_evidence = e.evidence, last_event_id = e.id, last_event_hash = e.hash
-  FROM stage_events e WHERE e.id = :f1 AND s.id = 906;
-ALTER TABLE stage_events ENABLE TRIGGER ALL;
-ALTER TABLE schemes ENABLE TRIGGER ALL;
+CALL pg_temp.remove_last_event(906);
 SELECT is((SELECT row(ok, checked, first_bad_event)::text FROM verify_audit(:'d1')), '(t,6,)',
   'an event recorded after the digest is covered only by a later digest');
 ROLLBACK TO SAVEPOINT tamper;

@@ -3,12 +3,13 @@ BEGIN;
 SELECT plan(16);
 
 -- What-if plans: simulate() against a real change of the parameters and a
--- refresh, as the real roles.
-CREATE ROLE mc_sim_xinfu IN ROLE mineconsol_editor;
-CREATE ROLE mc_sim_city IN ROLE mineconsol_admin;
-INSERT INTO role_counties VALUES ('mc_sim_xinfu', '140902');
+-- refresh, as the real roles: a clerk of Xinfu (140902) and the city.
+\i test/lib/helpers.sql
+SELECT pg_temp.county_roles('mc_sim') \gset
 INSERT INTO results_as_of VALUES ('2023-07-15');
--- Alike in shape only to freshness.sql's map: each test lays out its own mines and places.
+-- The stored-results tests start alike (roles, the city's day: helpers.sql);
+-- their maps are alike in shape only: each test lays out its own mines and
+-- places (here as in freshness.sql).
 CREATE FUNCTION pg_temp.sq(x float8, y float8) RETURNS geometry
   LANGUAGE sql AS $$ SELECT ST_Multi(ST_MakeEnvelope(700000 + x, 4450000 + y, 700200 + x, 4450200 + y, 4547)) $$;
 -- Small mines (0.04 km², 100 000 t: M1) 600 m apart in Xinfu (a merge at
