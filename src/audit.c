@@ -780,21 +780,15 @@ hash_hex(const uint8 *hash)
 static bool
 row_last_event(const char *track, int64 row_id, int64 *id, uint8 *hash)
 {
+	Oid			types[2] = {TEXTOID, INT8OID};
 	Datum		values[2];
 	bool		isnull;
 	bool		hash_ok;
 
-	/* Prepared once, as in stage_rules.c (mc_prepare_kept is shared). */
-	if (row_last_event_plan == NULL)
-	{
-		Oid			types[2] = {TEXTOID, INT8OID};
-
-		row_last_event_plan = mc_prepare_kept(
-			"SELECT id, hash FROM mineconsol.stage_events"
-			" WHERE track OPERATOR(pg_catalog.=) $1 AND row_id OPERATOR(pg_catalog.=) $2"
-			" ORDER BY id DESC LIMIT 1",
-			2, types);
-	}
+	mc_prepare_kept(&row_last_event_plan, 2, types,
+					"SELECT id, hash FROM mineconsol.stage_events"
+					" WHERE track OPERATOR(pg_catalog.=) $1 AND row_id OPERATOR(pg_catalog.=) $2"
+					" ORDER BY id DESC LIMIT 1");
 	values[0] = CStringGetTextDatum(track);
 	values[1] = Int64GetDatum(row_id);
 	if (SPI_execute_plan(row_last_event_plan, values, NULL, false, 1) != SPI_OK_SELECT)

@@ -19,23 +19,46 @@
 #include "util.h"
 
 /*
- * A plan kept for the life of the backend (the stage trigger's and the
- * audit trail's queries).  Every such query reads one row or one unit's
- * members by key, written so that even a generic plan made while the tables
- * were small uses their indexes (a correlated subquery rather than a join,
- * ORDER BY … LIMIT on an index's order): planning at every call cost the
- * stage trigger a third of its time.
+ * mc_prepare_kept
+ *		Prepare the query into *plan, kept for the life of the backend, unless
+ *		*plan holds it already: every call site names its plan and query, and
+ *		only the first call prepares.  The query is fmt with the arguments
+ *		after it, formatted only then (a query per track names its table).
+ *
+ * These are the stage trigger's and the audit trail's queries.  Every such
+ * query reads one row or one unit's members by key, written so that even a
+ * generic plan made while the tables were small uses their indexes (a
+ * correlated subquery rather than a join, ORDER BY … LIMIT on an index's
+ * order): planning at every call cost the stage trigger a third of its time.
  */
-SPIPlanPtr
-mc_prepare_kept(const char *sql, int nargs, Oid *argtypes)
+void
+mc_prepare_kept(SPIPlanPtr *plan, int nargs, Oid *argtypes, const char *fmt,...)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	StringInfoData sql;
+	SPIPlanPtr	prepared;
 
-	if (plan == NULL)
+	if (*plan != NULL)
+		return;
+	initStringInfo(&sql);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&sql, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&sql, needed);
+	}
+	prepared = SPI_prepare(sql.data, nargs, argtypes);
+	if (prepared == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 sql, SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
+			 sql.data, SPI_result_code_string(SPI_result));
+	SPI_keepplan(prepared);
+	*plan = prepared;
+	pfree(sql.data);
 }
 
 /*

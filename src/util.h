@@ -27,7 +27,8 @@ extern int	mc_trigger_check(FunctionCallInfo fcinfo, const char *fn,
 							 const char *const *tables, int ntables,
 							 bool before, bool row, int events,
 							 const char *how);
-extern SPIPlanPtr mc_prepare_kept(const char *sql, int nargs, Oid *argtypes);
+extern void mc_prepare_kept(SPIPlanPtr *plan, int nargs, Oid *argtypes,
+							const char *fmt,...) pg_attribute_printf(4, 5);
 extern bool mc_parse_iso_date(const char *s, int len, DateADT *result);
 extern const char *mc_date_text(DateADT d);
 
