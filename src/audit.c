@@ -170,22 +170,6 @@ static const EventColumn event_columns[] = {
 #define EVENT_NATTS			((int) lengthof(event_columns))
 
 /*
- * Alike to stage_trigger.c's tuple_attnum() but not shared: each error names
- * what it looked in (a stage event here, a tracked row's table there).
- */
-static int
-event_attnum(TupleDesc tupdesc, const char *name)
-{
-	int			attnum = SPI_fnumber(tupdesc, name);
-
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("stage event has no column \"%s\"", name)));
-	return attnum;
-}
-
-/*
  * The column named name, looked for first where stage_events has it as
  * mineconsol creates it (guess), then by name.
  */
@@ -199,7 +183,7 @@ event_attnum_at(TupleDesc tupdesc, const char *name, int guess)
 		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
 			return guess;
 	}
-	return event_attnum(tupdesc, name);
+	return mc_column_attnum(tupdesc, name, "stage_events");
 }
 
 /* The attribute numbers of all the columns of stage_events in tupdesc. */
@@ -834,7 +818,8 @@ mc_stage_events_append(PG_FUNCTION_ARGS)
 	if (appending_id != 0)
 	{
 		bool		isnull;
-		Datum		id = heap_getattr(tuple, event_attnum(tupdesc, "id"), tupdesc, &isnull);
+		int			attnum = mc_column_attnum(tupdesc, "id", "stage_events");
+		Datum		id = heap_getattr(tuple, attnum, tupdesc, &isnull);
 
 		if (!isnull && DatumGetInt64(id) == appending_id)
 			return PointerGetDatum(tuple);

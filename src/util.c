@@ -1,9 +1,10 @@
 /*
  * util.c
  *		Small helpers shared by the C files of mineconsol (see util.h):
- *		prepared statements kept for the life of the backend, the identity
- *		check every trigger function makes before it reads or writes
- *		anything, and the one parser of ISO dates.
+ *		prepared statements kept for the life of the backend, the lookup of
+ *		a column that must exist, the identity check every trigger function
+ *		makes before it reads or writes anything, and the one parser of ISO
+ *		dates.
  */
 #include "postgres.h"
 
@@ -59,6 +60,25 @@ mc_prepare_kept(SPIPlanPtr *plan, int nargs, Oid *argtypes, const char *fmt,...)
 	SPI_keepplan(prepared);
 	*plan = prepared;
 	pfree(sql.data);
+}
+
+/*
+ * mc_column_attnum
+ *		The attribute number of a column mineconsol reads in desc, the
+ *		descriptor of relation relname (or of its row type), which must be
+ *		there: else 42703, naming the column and where it was looked for.
+ */
+int
+mc_column_attnum(TupleDesc desc, const char *column, const char *relname)
+{
+	int			attnum = SPI_fnumber(desc, column);
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						column, relname)));
+	return attnum;
 }
 
 /*
