@@ -120,9 +120,6 @@ static SPIPlanPtr row_last_event_plan = NULL;
 /* The table of the audit trail, for mc_trigger_check(). */
 static const char *const event_tables[] = {"stage_events"};
 
-/* The number of columns of stage_events as mineconsol creates it. */
-#define EVENT_NATTS			13
-
 /* Attribute numbers of stage_events' columns in a given tuple descriptor. */
 typedef struct EventAttnums
 {
@@ -142,20 +139,35 @@ typedef struct EventAttnums
 } EventAttnums;
 
 /*
- * Alike to stage_trigger.c's tuple_attnum() but not shared: each error names
- * what it looked in (a stage event here, a tracked row's table there).
+ * The columns of stage_events in the order mineconsol creates them (where
+ * each is looked for first), each with its field of EventAttnums.
  */
-static int
-event_attnum(TupleDesc tupdesc, const char *name)
+typedef struct EventColumn
 {
-	int			attnum = SPI_fnumber(tupdesc, name);
+	const char *name;
+	size_t		field;			/* offset of its int in EventAttnums */
+} EventColumn;
 
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("stage event has no column \"%s\"", name)));
-	return attnum;
-}
+#define EVENT_COLUMN(column) {#column, offsetof(EventAttnums, column)}
+static const EventColumn event_columns[] = {
+	EVENT_COLUMN(id),
+	EVENT_COLUMN(track),
+	EVENT_COLUMN(row_id),
+	EVENT_COLUMN(from_stage),
+	EVENT_COLUMN(to_stage),
+	EVENT_COLUMN(actor),
+	EVENT_COLUMN(at),
+	EVENT_COLUMN(evidence),
+	EVENT_COLUMN(due),
+	EVENT_COLUMN(days_late),
+	EVENT_COLUMN(prev_hash),
+	EVENT_COLUMN(hash),
+	EVENT_COLUMN(reason),
+};
+#undef EVENT_COLUMN
+
+/* The number of columns of stage_events as mineconsol creates it. */
+#define EVENT_NATTS			((int) lengthof(event_columns))
 
 /*
  * The column named name, looked for first where stage_events has it as
@@ -171,26 +183,30 @@ event_attnum_at(TupleDesc tupdesc, const char *name, int guess)
 		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
 			return guess;
 	}
-	return event_attnum(tupdesc, name);
+	return mc_column_attnum(tupdesc, name, "stage_events");
 }
 
-/* One line per column: each sets another field, a list, not a repetition. */
+/* The attribute numbers of all the columns of stage_events in tupdesc. */
 static void
 event_attnums(TupleDesc tupdesc, EventAttnums *a)
 {
-	a->id = event_attnum_at(tupdesc, "id", 1);
-	a->track = event_attnum_at(tupdesc, "track", 2);
-	a->row_id = event_attnum_at(tupdesc, "row_id", 3);
-	a->from_stage = event_attnum_at(tupdesc, "from_stage", 4);
-	a->to_stage = event_attnum_at(tupdesc, "to_stage", 5);
-	a->actor = event_attnum_at(tupdesc, "actor", 6);
-	a->at = event_attnum_at(tupdesc, "at", 7);
-	a->evidence = event_attnum_at(tupdesc, "evidence", 8);
-	a->due = event_attnum_at(tupdesc, "due", 9);
-	a->days_late = event_attnum_at(tupdesc, "days_late", 10);
-	a->prev_hash = event_attnum_at(tupdesc, "prev_hash", 11);
-	a->hash = event_attnum_at(tupdesc, "hash", 12);
-	a->reason = event_attnum_at(tupdesc, "reason", 13);
+	int			i;
+
+	for (i = 0; i < EVENT_NATTS; i++)
+		*(int *) ((char *) a + event_columns[i].field) =
+			event_attnum_at(tupdesc, event_columns[i].name, i + 1);
+}
+
+/* Whether attnum is one of the columns of stage_events (at a). */
+static bool
+event_attnum_known(const EventAttnums *a, int attnum)
+{
+	int			i;
+
+	for (i = 0; i < EVENT_NATTS; i++)
+		if (*(const int *) ((const char *) a + event_columns[i].field) == attnum)
+			return true;
+	return false;
 }
 
 static const char *
@@ -629,11 +645,7 @@ event_fill_defaults(Relation rel, const EventAttnums *a, EState *estate,
 		ExprState  *state;
 
 		if (TupleDescAttr(desc, attnum - 1)->attisdropped ||
-			attnum == a->id || attnum == a->track || attnum == a->row_id ||
-			attnum == a->from_stage || attnum == a->to_stage || attnum == a->actor ||
-			attnum == a->at || attnum == a->evidence || attnum == a->due ||
-			attnum == a->days_late || attnum == a->reason ||
-			attnum == a->prev_hash || attnum == a->hash)
+			event_attnum_known(a, attnum))
 			continue;
 		defexpr = (Expr *) build_column_default(rel, attnum);
 		if (defexpr == NULL)
@@ -752,21 +764,15 @@ hash_hex(const uint8 *hash)
 static bool
 row_last_event(const char *track, int64 row_id, int64 *id, uint8 *hash)
 {
+	Oid			types[2] = {TEXTOID, INT8OID};
 	Datum		values[2];
 	bool		isnull;
 	bool		hash_ok;
 
-	/* Prepared once, as in stage_rules.c (mc_prepare_kept is shared). */
-	if (row_last_event_plan == NULL)
-	{
-		Oid			types[2] = {TEXTOID, INT8OID};
-
-		row_last_event_plan = mc_prepare_kept(
-			"SELECT id, hash FROM mineconsol.stage_events"
-			" WHERE track OPERATOR(pg_catalog.=) $1 AND row_id OPERATOR(pg_catalog.=) $2"
-			" ORDER BY id DESC LIMIT 1",
-			2, types);
-	}
+	mc_prepare_kept(&row_last_event_plan, 2, types,
+					"SELECT id, hash FROM mineconsol.stage_events"
+					" WHERE track OPERATOR(pg_catalog.=) $1 AND row_id OPERATOR(pg_catalog.=) $2"
+					" ORDER BY id DESC LIMIT 1");
 	values[0] = CStringGetTextDatum(track);
 	values[1] = Int64GetDatum(row_id);
 	if (SPI_execute_plan(row_last_event_plan, values, NULL, false, 1) != SPI_OK_SELECT)
@@ -812,7 +818,8 @@ mc_stage_events_append(PG_FUNCTION_ARGS)
 	if (appending_id != 0)
 	{
 		bool		isnull;
-		Datum		id = heap_getattr(tuple, event_attnum(tupdesc, "id"), tupdesc, &isnull);
+		int			attnum = mc_column_attnum(tupdesc, "id", "stage_events");
+		Datum		id = heap_getattr(tuple, attnum, tupdesc, &isnull);
 
 		if (!isnull && DatumGetInt64(id) == appending_id)
 			return PointerGetDatum(tuple);

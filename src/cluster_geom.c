@@ -508,44 +508,35 @@ seg_seg_d2(double ax1, double ay1, double ax2, double ay2,
 	return Min(m, d);
 }
 
+/*
+ * Make room for need chunks on side a or b of the scratch space (what the
+ * side held is kept; its active list is scratch, rebuilt by each sweep).
+ */
 static void
 scratch_grow(McDistScratch *s, bool side_a, int32 need)
 {
-	int32		cap = side_a ? s->cap_a : s->cap_b;
+	McChunk   **chunks = side_a ? &s->a : &s->b;
+	int32	  **act = side_a ? &s->act_a : &s->act_b;
+	int32	   *cap = side_a ? &s->cap_a : &s->cap_b;
 	Size		newcap;
-	McChunk    *chunks;
-	int32	   *act;
+	McChunk    *newchunks;
+	int32	   *newact;
 
-	if (need <= cap)
+	if (need <= *cap)
 		return;
-	newcap = Max((Size) need, (Size) cap * 2);
+	newcap = Max((Size) need, (Size) *cap * 2);
 	newcap = Max(newcap, 64);
-	chunks = MemoryContextAllocHuge(s->cxt, newcap * sizeof(McChunk));
-	act = MemoryContextAllocHuge(s->cxt, newcap * sizeof(int32));
-	if (side_a)
+	newchunks = MemoryContextAllocHuge(s->cxt, newcap * sizeof(McChunk));
+	newact = MemoryContextAllocHuge(s->cxt, newcap * sizeof(int32));
+	if (*chunks)
 	{
-		if (s->a)
-		{
-			memcpy(chunks, s->a, sizeof(McChunk) * cap);
-			pfree(s->a);
-			pfree(s->act_a);
-		}
-		s->a = chunks;
-		s->act_a = act;
-		s->cap_a = (int32) newcap;
+		memcpy(newchunks, *chunks, sizeof(McChunk) * *cap);
+		pfree(*chunks);
+		pfree(*act);
 	}
-	else
-	{
-		if (s->b)
-		{
-			memcpy(chunks, s->b, sizeof(McChunk) * cap);
-			pfree(s->b);
-			pfree(s->act_b);
-		}
-		s->b = chunks;
-		s->act_b = act;
-		s->cap_b = (int32) newcap;
-	}
+	*chunks = newchunks;
+	*act = newact;
+	*cap = (int32) newcap;
 }
 
 static inline bool
@@ -670,6 +661,19 @@ typedef struct McBest
 	McDistMode	mode;
 } McBest;
 
+/* Segment i of chunk c (a chunk of one point: that point, as a segment). */
+static inline void
+chunk_segment(const McChunk *c, int32 i, double *x1, double *y1,
+			  double *x2, double *y2)
+{
+	const double *p = c->pts + 2 * i;
+
+	*x1 = p[0];
+	*y1 = p[1];
+	*x2 = c->npts > 1 ? p[2] : p[0];
+	*y2 = c->npts > 1 ? p[3] : p[1];
+}
+
 /* Compare the segments of two chunks; true when the answer is final. */
 static bool
 chunk_pair(const McChunk *ca, const McChunk *cb, McBest *best)
@@ -679,11 +683,12 @@ chunk_pair(const McChunk *ca, const McChunk *cb, McBest *best)
 
 	for (int32 i = 0; i < nsa; i++)
 	{
-		const double *p = ca->pts + 2 * i;
-		double		ax1 = p[0],
-					ay1 = p[1],
-					ax2 = ca->npts > 1 ? p[2] : p[0],
-					ay2 = ca->npts > 1 ? p[3] : p[1];
+		double		ax1,
+					ay1,
+					ax2,
+					ay2;
+
+		chunk_segment(ca, i, &ax1, &ay1, &ax2, &ay2);
 
 		/* this segment against the other chunk's box */
 		if (Min(ax1, ax2) - cb->xmax > best->lim || cb->xmin - Max(ax1, ax2) > best->lim ||
@@ -691,13 +696,13 @@ chunk_pair(const McChunk *ca, const McChunk *cb, McBest *best)
 			continue;
 		for (int32 j = 0; j < nsb; j++)
 		{
-			const double *q = cb->pts + 2 * j;
-			double		bx1 = q[0],
-						by1 = q[1],
-						bx2 = cb->npts > 1 ? q[2] : q[0],
-						by2 = cb->npts > 1 ? q[3] : q[1];
+			double		bx1,
+						by1,
+						bx2,
+						by2;
 			double		d2;
 
+			chunk_segment(cb, j, &bx1, &by1, &bx2, &by2);
 			if (Min(bx1, bx2) - Max(ax1, ax2) > best->lim ||
 				Min(ax1, ax2) - Max(bx1, bx2) > best->lim ||
 				Min(by1, by2) - Max(ay1, ay2) > best->lim ||

@@ -86,6 +86,12 @@ typedef enum LicenseNoFault
 	LICENSE_NO_BAD_MINERAL
 } LicenseNoFault;
 
+/*
+ * The first fault license_no_check() found.  UsccCheck (uscc.c) has the same
+ * fields after its fault, the ones MC_INPUT_FAULT sets and the reports read:
+ * alike, not shared, since each fault is its own type's enum and a common
+ * member would add a step to each of the fields' many uses.
+ */
 typedef struct LicenseNoCheck
 {
 	LicenseNoFault fault;
@@ -281,16 +287,12 @@ license_no_is_legacy(const LicenseNo *ln)
 
 /*
  * mc_license_no_in, _out, _recv, _send, mc_try_license_no, mc_license_no_hash
- * and _hash_extended: the text without its zero padding.
- */
-MC_TEXT_TYPE_FUNCTIONS(license_no, LicenseNo, license_no_strlen);
-
-/*
- * Comparison: the text in byte order (zero padding sorts below every digit):
+ * and _hash_extended: the text without its zero padding.  Comparison: the
+ * text in byte order (zero padding sorts below every digit):
  * mc_license_no_cmp, mc_license_no_eq, mc_license_no_ne, mc_license_no_lt,
  * mc_license_no_le, mc_license_no_gt and mc_license_no_ge.
  */
-MC_BYTE_ORDER_FUNCTIONS(license_no, LicenseNo);
+MC_TEXT_TYPE_FUNCTIONS(license_no, LicenseNo, license_no_strlen);
 
 /* Fields */
 

@@ -128,6 +128,7 @@ mc_advance(PG_FUNCTION_ARGS)
 	Track		t;
 	int64		row_id;
 	char	   *to;
+	Oid			types[3] = {INT8OID, TEXTOID, JSONBOID};
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 	Datum		result;
@@ -137,16 +138,10 @@ mc_advance(PG_FUNCTION_ARGS)
 	fn_cxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (advance_plans[t] == NULL)
-	{
-		Oid			types[3] = {INT8OID, TEXTOID, JSONBOID};
-
-		advance_plans[t] = mc_prepare_kept(
-			psprintf("UPDATE mineconsol.%s SET stage = $2, stage_evidence = $3"
-					 " WHERE %s OPERATOR(pg_catalog.=) $1 AND stage OPERATOR(pg_catalog.<>) $2",
-					 mc_track_defs[t].table, mc_track_defs[t].key),
-			3, types);
-	}
+	mc_prepare_kept(&advance_plans[t], 3, types,
+					"UPDATE mineconsol.%s SET stage = $2, stage_evidence = $3"
+					" WHERE %s OPERATOR(pg_catalog.=) $1 AND stage OPERATOR(pg_catalog.<>) $2",
+					mc_track_defs[t].table, mc_track_defs[t].key);
 	values[0] = Int64GetDatum(row_id);
 	values[1] = CStringGetTextDatum(to);
 	if (PG_ARGISNULL(3))
@@ -195,6 +190,7 @@ mc_revert_stage(PG_FUNCTION_ARGS)
 	const StageGraph *g;
 	int			fi,
 				ti;
+	Oid			types[3] = {INT8OID, TEXTOID, TEXTOID};
 	Datum		values[3];
 	/* set inside PG_TRY, read after it: volatile, as setjmp requires */
 	volatile Datum result = (Datum) 0;
@@ -231,20 +227,14 @@ mc_revert_stage(PG_FUNCTION_ARGS)
 				 : errdetail("\"%s\" does not come before \"%s\".", to, from),
 				 errhint("revert_stage() moves a row back; advance() moves it forward.")));
 
-	if (revert_plans[t] == NULL)
-	{
-		Oid			types[3] = {INT8OID, TEXTOID, TEXTOID};
-
-		revert_plans[t] = mc_prepare_kept(
-			psprintf("UPDATE mineconsol.%s SET stage = $2, stage_evidence ="
-					 " (SELECT e.evidence FROM mineconsol.stage_events e"
-					 "   WHERE e.track OPERATOR(pg_catalog.=) $3 AND e.row_id OPERATOR(pg_catalog.=) $1"
-					 "     AND e.to_stage OPERATOR(pg_catalog.=) $2 AND e.reason IS NULL"
-					 "   ORDER BY e.id DESC LIMIT 1)"
-					 " WHERE %s OPERATOR(pg_catalog.=) $1",
-					 mc_track_defs[t].table, mc_track_defs[t].key),
-			3, types);
-	}
+	mc_prepare_kept(&revert_plans[t], 3, types,
+					"UPDATE mineconsol.%s SET stage = $2, stage_evidence ="
+					" (SELECT e.evidence FROM mineconsol.stage_events e"
+					"   WHERE e.track OPERATOR(pg_catalog.=) $3 AND e.row_id OPERATOR(pg_catalog.=) $1"
+					"     AND e.to_stage OPERATOR(pg_catalog.=) $2 AND e.reason IS NULL"
+					"   ORDER BY e.id DESC LIMIT 1)"
+					" WHERE %s OPERATOR(pg_catalog.=) $1",
+					mc_track_defs[t].table, mc_track_defs[t].key);
 	values[0] = Int64GetDatum(row_id);
 	values[1] = CStringGetTextDatum(to);
 	values[2] = CStringGetTextDatum(mc_track_defs[t].name);

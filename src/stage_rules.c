@@ -61,16 +61,11 @@ mc_closure_county(int64 mine_id)
 char *
 mc_scheme_stage_of(const char *county)
 {
+	Oid			types[1] = {TEXTOID};
 	Datum		values[1];
 
-	if (scheme_stage_plan == NULL)
-	{
-		Oid			types[1] = {TEXTOID};
-
-		scheme_stage_plan = mc_prepare_kept(
-			"SELECT stage FROM mineconsol.schemes WHERE county_code OPERATOR(pg_catalog.=) $1",
-			1, types);
-	}
+	mc_prepare_kept(&scheme_stage_plan, 1, types,
+					"SELECT stage FROM mineconsol.schemes WHERE county_code OPERATOR(pg_catalog.=) $1");
 	values[0] = CStringGetTextDatum(county);
 	if (SPI_execute_plan(scheme_stage_plan, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the scheme of county %s", county);
@@ -130,6 +125,7 @@ mc_unit_members_closed(const StageGraph *graphs, int64 unit_id, bool retained_nu
 	const StageGraph *cg = &graphs[TRACK_CLOSURE];
 	int			licensed = mc_graph_required_stage(ug, TRACK_UNIT, UNIT_LICENSED);
 	int			cancelled = mc_graph_required_stage(cg, TRACK_CLOSURE, CLOSURE_LICENSE_CANCELLED);
+	Oid			types[2] = {INT8OID, INT8OID};
 	Datum		values[2];
 	char		nulls[2] = {' ', ' '};
 	StringInfoData open;
@@ -138,19 +134,13 @@ mc_unit_members_closed(const StageGraph *graphs, int64 unit_id, bool retained_nu
 
 	if (ug->depth[target] < ug->depth[licensed])
 		return true;
-	if (members_plan == NULL)
-	{
-		Oid			types[2] = {INT8OID, INT8OID};
-
-		members_plan = mc_prepare_kept(
-			"SELECT m.mine_id, (SELECT c.stage FROM mineconsol.closures c"
-			"                   WHERE c.mine_id OPERATOR(pg_catalog.=) m.mine_id)"
-			" FROM mineconsol.unit_members m"
-			" WHERE m.unit_id OPERATOR(pg_catalog.=) $1"
-			" AND m.mine_id IS DISTINCT FROM $2"
-			" ORDER BY m.mine_id",
-			2, types);
-	}
+	mc_prepare_kept(&members_plan, 2, types,
+					"SELECT m.mine_id, (SELECT c.stage FROM mineconsol.closures c"
+					"                   WHERE c.mine_id OPERATOR(pg_catalog.=) m.mine_id)"
+					" FROM mineconsol.unit_members m"
+					" WHERE m.unit_id OPERATOR(pg_catalog.=) $1"
+					" AND m.mine_id IS DISTINCT FROM $2"
+					" ORDER BY m.mine_id");
 	values[0] = Int64GetDatum(unit_id);
 	values[1] = Int64GetDatum(retained);
 	nulls[1] = retained_null ? 'n' : ' ';
@@ -202,6 +192,7 @@ bool
 mc_step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 			bool cur_known, const DateADT *cur_date, DateADT *due)
 {
+	Oid			types[3] = {TEXTOID, INT8OID, TEXTOID};
 	Datum		values[3];
 	volatile int rc = 0;
 	Oid			save_userid;
@@ -229,18 +220,12 @@ mc_step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 	 * pg_catalog's operators and mineconsol's table, so nothing a caller
 	 * controls runs with the owner's rights.
 	 */
-	if (relative_due_plan == NULL)
-	{
-		Oid			types[3] = {TEXTOID, INT8OID, TEXTOID};
-
-		relative_due_plan = mc_prepare_kept(
-			"SELECT e.evidence OPERATOR(pg_catalog.->>) 'date'"
-			" FROM mineconsol.stage_events e"
-			" WHERE e.track OPERATOR(pg_catalog.=) $1 AND e.row_id OPERATOR(pg_catalog.=) $2"
-			" AND e.to_stage OPERATOR(pg_catalog.=) $3 AND e.reason IS NULL"
-			" ORDER BY e.id DESC LIMIT 1",
-			3, types);
-	}
+	mc_prepare_kept(&relative_due_plan, 3, types,
+					"SELECT e.evidence OPERATOR(pg_catalog.->>) 'date'"
+					" FROM mineconsol.stage_events e"
+					" WHERE e.track OPERATOR(pg_catalog.=) $1 AND e.row_id OPERATOR(pg_catalog.=) $2"
+					" AND e.to_stage OPERATOR(pg_catalog.=) $3 AND e.reason IS NULL"
+					" ORDER BY e.id DESC LIMIT 1");
 	values[0] = CStringGetTextDatum(mc_track_defs[t].name);
 	values[1] = Int64GetDatum(row_id);
 	values[2] = CStringGetTextDatum(step->due_after);
@@ -272,17 +257,12 @@ mc_step_due(Track t, const StageGraph *g, const StageStep *step, int64 row_id,
 static bool
 relative_due(const StageGraph *g, const StageStep *step, DateADT start, DateADT *due)
 {
+	Oid			types[2] = {DATEOID, TEXTOID};
 	Datum		values[2];
 	bool		isnull;
 
-	if (relative_years_plan == NULL)
-	{
-		Oid			types[2] = {DATEOID, TEXTOID};
-
-		relative_years_plan = mc_prepare_kept(
-			"SELECT ($1 OPERATOR(pg_catalog.+) pg_catalog.make_interval(years => mineconsol.param($2)::pg_catalog.int4))::pg_catalog.date",
-			2, types);
-	}
+	mc_prepare_kept(&relative_years_plan, 2, types,
+					"SELECT ($1 OPERATOR(pg_catalog.+) pg_catalog.make_interval(years => mineconsol.param($2)::pg_catalog.int4))::pg_catalog.date");
 	values[0] = DateADTGetDatum(start);
 	values[1] = CStringGetTextDatum(step->due_param);
 	if (SPI_execute_plan(relative_years_plan, values, NULL, false, 1) != SPI_OK_SELECT ||

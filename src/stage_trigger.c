@@ -122,23 +122,15 @@ append_event(Track t, StageEvent *ev, int64 last_id)
 		event_wait->event = stored;
 }
 
-/* The attribute number of a column the trigger needs, which must exist. */
-static int
-tuple_attnum(TupleDesc desc, const char *column)
-{
-	int			attnum = SPI_fnumber(desc, column);
-
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" does not exist", column)));
-	return attnum;
-}
-
+/*
+ * The tuple accessors below take the trigger's relation: a column they read
+ * must exist, and the error names the table (mc_column_attnum()).
+ */
 static const char *
-tuple_text(HeapTuple tuple, TupleDesc desc, const char *column)
+tuple_text(HeapTuple tuple, Relation rel, const char *column)
 {
-	int			attnum = tuple_attnum(desc, column);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			attnum = mc_column_attnum(desc, column, RelationGetRelationName(rel));
 	bool		isnull;
 	Datum		d;
 
@@ -150,9 +142,10 @@ tuple_text(HeapTuple tuple, TupleDesc desc, const char *column)
 }
 
 static Jsonb *
-tuple_jsonb(HeapTuple tuple, TupleDesc desc, const char *column)
+tuple_jsonb(HeapTuple tuple, Relation rel, const char *column)
 {
-	int			attnum = tuple_attnum(desc, column);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			attnum = mc_column_attnum(desc, column, RelationGetRelationName(rel));
 	bool		isnull;
 	Datum		d;
 
@@ -161,9 +154,10 @@ tuple_jsonb(HeapTuple tuple, TupleDesc desc, const char *column)
 }
 
 static int64
-tuple_int8(HeapTuple tuple, TupleDesc desc, const char *column, bool *isnull)
+tuple_int8(HeapTuple tuple, Relation rel, const char *column, bool *isnull)
 {
-	int			attnum = tuple_attnum(desc, column);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			attnum = mc_column_attnum(desc, column, RelationGetRelationName(rel));
 	Datum		d;
 
 	d = SPI_getbinval(tuple, desc, attnum, isnull);
@@ -191,14 +185,15 @@ empty_jsonb(void)
  * returns the id it must exceed).
  */
 static bool
-heads_differ(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
+heads_differ(HeapTuple oldtup, HeapTuple newtup, Relation rel)
 {
 	static const char *const cols[] = {"last_event_id", "last_event_hash"};
+	TupleDesc	desc = RelationGetDescr(rel);
 	int			i;
 
 	for (i = 0; i < (int) lengthof(cols); i++)
 	{
-		int			attnum = tuple_attnum(desc, cols[i]);
+		int			attnum = mc_column_attnum(desc, cols[i], RelationGetRelationName(rel));
 		Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
 		bool		oldnull,
 					newnull;
@@ -228,8 +223,9 @@ heads_differ(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
 }
 
 static int64
-head_prev_hash(HeapTuple oldtup, TupleDesc desc, StageEvent *ev)
+head_prev_hash(HeapTuple oldtup, Relation rel, StageEvent *ev)
 {
+	TupleDesc	desc = RelationGetDescr(rel);
 	int			attnum = SPI_fnumber(desc, "last_event_hash");
 	bool		isnull;
 	Datum		d = heap_getattr(oldtup, attnum, desc, &isnull);
@@ -248,7 +244,7 @@ head_prev_hash(HeapTuple oldtup, TupleDesc desc, StageEvent *ev)
 		memcpy(ev->prev_hash, VARDATA_ANY(b), AUDIT_HASH_LEN);
 	}
 	ev->prev_hash_set = true;
-	last_id = tuple_int8(oldtup, desc, "last_event_id", &isnull);
+	last_id = tuple_int8(oldtup, rel, "last_event_id", &isnull);
 	return isnull ? 0 : last_id;
 }
 
@@ -286,15 +282,15 @@ refuse_head_change(Track t, int64 row_id)
  * (and a row inserted later with the same key cannot start a second chain).
  */
 static void
-guard_delete(Track t, HeapTuple oldtup, TupleDesc desc)
+guard_delete(Track t, HeapTuple oldtup, Relation rel)
 {
 	bool		isnull;
-	int64		last_id = tuple_int8(oldtup, desc, "last_event_id", &isnull);
+	int64		last_id = tuple_int8(oldtup, rel, "last_event_id", &isnull);
 	int64		row_id;
 
 	if (isnull)
 		return;
-	row_id = tuple_int8(oldtup, desc, mc_track_defs[t].key, &isnull);
+	row_id = tuple_int8(oldtup, rel, mc_track_defs[t].key, &isnull);
 	ereport(ERROR,
 			(errcode(ERRCODE_RESTRICT_VIOLATION),
 			 errmsg("%s cannot be deleted: it has a stage history", mc_row_label(t, row_id, NULL)),
@@ -304,13 +300,14 @@ guard_delete(Track t, HeapTuple oldtup, TupleDesc desc)
 
 /* INSERT: a new row starts at the first stage (superusers: any stage). */
 static void
-guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc)
+guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, Relation rel)
 {
+	TupleDesc	desc = RelationGetDescr(rel);
 	const StageGraph *g = &graphs[t];
-	const char *stage = tuple_text(newtup, desc, "stage");
-	const char *county = t == TRACK_CLOSURE ? NULL : tuple_text(newtup, desc, "county_code");
+	const char *stage = tuple_text(newtup, rel, "stage");
+	const char *county = t == TRACK_CLOSURE ? NULL : tuple_text(newtup, rel, "county_code");
 	bool		isnull;
-	int64		row_id = tuple_int8(newtup, desc, mc_track_defs[t].key, &isnull);
+	int64		row_id = tuple_int8(newtup, rel, mc_track_defs[t].key, &isnull);
 	int			s;
 
 	if (stage == NULL)
@@ -321,7 +318,7 @@ guard_insert(const StageGraph *graphs, Track t, HeapTuple newtup, TupleDesc desc
 		refuse_head_change(t, row_id);
 	if (!superuser())
 	{
-		Jsonb	   *ev = tuple_jsonb(newtup, desc, "stage_evidence");
+		Jsonb	   *ev = tuple_jsonb(newtup, rel, "stage_evidence");
 
 		if (ev != NULL)
 			mc_check_evidence_size(VARSIZE(ev), mc_gettext("evidence"),
@@ -512,16 +509,16 @@ revert_announced(Track t, int64 row_id, const char *to)
  */
 static StageEvent *
 guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
-			 HeapTuple newtup, TupleDesc desc, bool evidence_given)
+			 HeapTuple newtup, Relation rel, bool evidence_given)
 {
 	const StageGraph *g = &graphs[t];
-	const char *from = tuple_text(oldtup, desc, "stage");
-	const char *to = tuple_text(newtup, desc, "stage");
-	Jsonb	   *old_ev = tuple_jsonb(oldtup, desc, "stage_evidence");
-	Jsonb	   *new_ev = tuple_jsonb(newtup, desc, "stage_evidence");
-	const char *county = t == TRACK_CLOSURE ? NULL : tuple_text(newtup, desc, "county_code");
+	const char *from = tuple_text(oldtup, rel, "stage");
+	const char *to = tuple_text(newtup, rel, "stage");
+	Jsonb	   *old_ev = tuple_jsonb(oldtup, rel, "stage_evidence");
+	Jsonb	   *new_ev = tuple_jsonb(newtup, rel, "stage_evidence");
+	const char *county = t == TRACK_CLOSURE ? NULL : tuple_text(newtup, rel, "county_code");
 	bool		isnull;
-	int64		row_id = tuple_int8(newtup, desc, mc_track_defs[t].key, &isnull);
+	int64		row_id = tuple_int8(newtup, rel, mc_track_defs[t].key, &isnull);
 	int			fi,
 				ti;
 	const StageStep *step;
@@ -536,7 +533,7 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	DateADT		prev_date;
 	bool		has_prev_date;
 
-	if (heads_differ(oldtup, newtup, desc))
+	if (heads_differ(oldtup, newtup, rel))
 		refuse_head_change(t, row_id);
 	if (to == NULL || from == NULL)
 		return NULL;			/* NOT NULL refuses it */
@@ -563,7 +560,7 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 	ev->from_stage = from;
 	ev->to_stage = to;
 	ev->actor = GetUserNameFromId(GetUserId(), false);
-	last_id = head_prev_hash(oldtup, desc, ev);
+	last_id = head_prev_hash(oldtup, rel, ev);
 
 	/* The backward move revert_stage() announced. */
 	if (revert_announced(t, row_id, to))
@@ -601,7 +598,7 @@ guard_update(const StageGraph *graphs, Track t, HeapTuple oldtup,
 		int64		retained;
 		bool		retained_null;
 
-		retained = tuple_int8(newtup, desc, "retained_mine_id", &retained_null);
+		retained = tuple_int8(newtup, rel, "retained_mine_id", &retained_null);
 		(void) (mc_unit_scheme_ready(graphs, county, ti, &detail) &&
 				mc_unit_members_closed(graphs, row_id, retained_null, retained, ti, &detail));
 	}
@@ -652,7 +649,7 @@ mc_stage_guard(PG_FUNCTION_ARGS)
 	desc = RelationGetDescr(trigdata->tg_relation);
 	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 	{
-		guard_delete(t, trigdata->tg_trigtuple, desc);
+		guard_delete(t, trigdata->tg_trigtuple, trigdata->tg_relation);
 		return PointerGetDatum(trigdata->tg_trigtuple);
 	}
 
@@ -662,7 +659,7 @@ mc_stage_guard(PG_FUNCTION_ARGS)
 	graphs = mc_stage_graphs();
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
-		guard_insert(graphs, t, trigdata->tg_trigtuple, desc);
+		guard_insert(graphs, t, trigdata->tg_trigtuple, trigdata->tg_relation);
 		result = trigdata->tg_trigtuple;
 	}
 	else
@@ -675,7 +672,7 @@ mc_stage_guard(PG_FUNCTION_ARGS)
 		StageEvent *ev;
 
 		ev = guard_update(graphs, t, trigdata->tg_trigtuple, trigdata->tg_newtuple,
-						  desc, given);
+						  trigdata->tg_relation, given);
 		if (ev)
 		{
 			/* the row outlives SPI_finish(): build it in the caller's context */

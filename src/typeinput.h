@@ -117,9 +117,12 @@ MC_BYTE_ORDER_FUNCTION(type, Struct, ge, >=)
  *		The input, output, binary receive and send, try_<type>, hash and
  *		extended hash functions of a base type whose value (a Struct holding
  *		char data[], passed by reference) is its canonical text, the first
- *		textlen(value) bytes of data: mc_<type>_in, mc_<type>_out,
- *		mc_<type>_recv, mc_<type>_send, mc_try_<type>, mc_<type>_hash and
- *		mc_<type>_hash_extended, and the static <type>_parse(str, input).  The
+ *		textlen(value) bytes of data, zero bytes after it: mc_<type>_in,
+ *		mc_<type>_out, mc_<type>_recv, mc_<type>_send, mc_try_<type>,
+ *		mc_<type>_hash and mc_<type>_hash_extended, the comparison functions
+ *		of MC_BYTE_ORDER_FUNCTIONS, and the static <type>_parse(str, input).
+ *		The comparison comes with the hash: equal values (the same bytes,
+ *		padding included) must hash alike, and the hash covers the text.  The
  *		including file defines <type>_check(str, Struct##Check *) (describes
  *		the first fault, raises nothing), <type>_report(input, const
  *		Struct##Check *) (raises 22P02 naming input) and <type>_make(const
@@ -207,6 +210,6 @@ mc_##type##_hash_extended(PG_FUNCTION_ARGS) \
 	return hash_any_extended((const unsigned char *) v->data, textlen(v), \
 							 PG_GETARG_INT64(1)); \
 } \
-extern int no_such_variable
+MC_BYTE_ORDER_FUNCTIONS(type, Struct)
 
 #endif							/* MINECONSOL_TYPEINPUT_H */

@@ -66,6 +66,7 @@ typedef enum UsccFault
 	USCC_BAD_CHECK
 } UsccFault;
 
+/* The first fault uscc_check() found (like LicenseNoCheck: see there). */
 typedef struct UsccCheck
 {
 	UsccFault	fault;
@@ -218,17 +219,11 @@ uscc_strlen(const Uscc *u)
 
 /*
  * mc_uscc_in, _out, _recv, _send, mc_try_uscc, mc_uscc_hash and
- * _hash_extended.  (license_no.c makes the same two macro calls: that is the
- * sharing; the lines only look alike.)
+ * _hash_extended.  Comparison: the text in byte order (the characters
+ * themselves): mc_uscc_cmp, mc_uscc_eq, mc_uscc_ne, mc_uscc_lt, mc_uscc_le,
+ * mc_uscc_gt and mc_uscc_ge.
  */
 MC_TEXT_TYPE_FUNCTIONS(uscc, Uscc, uscc_strlen);
-
-/*
- * Comparison: the text in byte order (the characters themselves):
- * mc_uscc_cmp, mc_uscc_eq, mc_uscc_ne, mc_uscc_lt, mc_uscc_le, mc_uscc_gt
- * and mc_uscc_ge.
- */
-MC_BYTE_ORDER_FUNCTIONS(uscc, Uscc);
 
 /* Fields */
 

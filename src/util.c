@@ -1,9 +1,10 @@
 /*
  * util.c
  *		Small helpers shared by the C files of mineconsol (see util.h):
- *		prepared statements kept for the life of the backend, the identity
- *		check every trigger function makes before it reads or writes
- *		anything, and the one parser of ISO dates.
+ *		prepared statements kept for the life of the backend, the lookup of
+ *		a column that must exist, the identity check every trigger function
+ *		makes before it reads or writes anything, and the one parser of ISO
+ *		dates.
  */
 #include "postgres.h"
 
@@ -19,23 +20,65 @@
 #include "util.h"
 
 /*
- * A plan kept for the life of the backend (the stage trigger's and the
- * audit trail's queries).  Every such query reads one row or one unit's
- * members by key, written so that even a generic plan made while the tables
- * were small uses their indexes (a correlated subquery rather than a join,
- * ORDER BY … LIMIT on an index's order): planning at every call cost the
- * stage trigger a third of its time.
+ * mc_prepare_kept
+ *		Prepare the query into *plan, kept for the life of the backend, unless
+ *		*plan holds it already: every call site names its plan and query, and
+ *		only the first call prepares.  The query is fmt with the arguments
+ *		after it, formatted only then (a query per track names its table).
+ *
+ * These are the stage trigger's and the audit trail's queries.  Every such
+ * query reads one row or one unit's members by key, written so that even a
+ * generic plan made while the tables were small uses their indexes (a
+ * correlated subquery rather than a join, ORDER BY … LIMIT on an index's
+ * order): planning at every call cost the stage trigger a third of its time.
  */
-SPIPlanPtr
-mc_prepare_kept(const char *sql, int nargs, Oid *argtypes)
+void
+mc_prepare_kept(SPIPlanPtr *plan, int nargs, Oid *argtypes, const char *fmt,...)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	StringInfoData sql;
+	SPIPlanPtr	prepared;
 
-	if (plan == NULL)
+	if (*plan != NULL)
+		return;
+	initStringInfo(&sql);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&sql, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&sql, needed);
+	}
+	prepared = SPI_prepare(sql.data, nargs, argtypes);
+	if (prepared == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 sql, SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
+			 sql.data, SPI_result_code_string(SPI_result));
+	SPI_keepplan(prepared);
+	*plan = prepared;
+	pfree(sql.data);
+}
+
+/*
+ * mc_column_attnum
+ *		The attribute number of a column mineconsol reads in desc, the
+ *		descriptor of relation relname (or of its row type), which must be
+ *		there: else 42703, naming the column and where it was looked for.
+ */
+int
+mc_column_attnum(TupleDesc desc, const char *column, const char *relname)
+{
+	int			attnum = SPI_fnumber(desc, column);
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						column, relname)));
+	return attnum;
 }
 
 /*

@@ -1,8 +1,9 @@
 /*
  * util.h
  *		Small helpers shared by the C files of mineconsol that need no
- *		knowledge of any one area: a kept SPI plan, the identity check of
- *		trigger functions, and the strict ISO date parser.
+ *		knowledge of any one area: a kept SPI plan, a column that must
+ *		exist, the identity check of trigger functions, and the strict ISO
+ *		date parser.
  *
  * Dependencies run one way: stage_*.c use audit.c, and both use this file;
  * this file uses none of them.
@@ -27,7 +28,10 @@ extern int	mc_trigger_check(FunctionCallInfo fcinfo, const char *fn,
 							 const char *const *tables, int ntables,
 							 bool before, bool row, int events,
 							 const char *how);
-extern SPIPlanPtr mc_prepare_kept(const char *sql, int nargs, Oid *argtypes);
+extern void mc_prepare_kept(SPIPlanPtr *plan, int nargs, Oid *argtypes,
+							const char *fmt,...) pg_attribute_printf(4, 5);
+extern int	mc_column_attnum(TupleDesc desc, const char *column,
+							 const char *relname);
 extern bool mc_parse_iso_date(const char *s, int len, DateADT *result);
 extern const char *mc_date_text(DateADT d);
 
