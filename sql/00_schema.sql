@@ -6,7 +6,9 @@
 --    with search_path = mineconsol, <postgis schema>);
 --  * a function that calls PostGIS pins that path with SET search_path FROM
 --    CURRENT, so it finds PostGIS wherever it is installed and a caller's
---    search_path cannot redirect it; others pin pg_catalog, pg_temp;
+--    search_path cannot redirect it; others pin pg_catalog, pg_temp; those
+--    that run as their owner (and import_mines()) pin pg_catalog,
+--    mineconsol, <postgis schema>, pg_temp (sql/templates/pin_search_path.sql);
 --  * each object carries "-- Availability: VERSION" (the release it appeared in).
 
 COMMENT ON SCHEMA mineconsol IS

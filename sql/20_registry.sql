@@ -214,7 +214,7 @@ CREATE TABLE zones (
 );
 CREATE INDEX zones_geom_idx ON zones USING gist (geom);
 COMMENT ON TABLE zones IS
-  'Areas the rules look at: planned and concentrated mining zones (S4, L2, A1), ecological red lines and protected areas (C4), ecologically fragile areas (A1).';
+  'Areas the rules look at: planned and concentrated mining zones (S4, L2), ecological red lines and protected areas (C4), ecologically fragile areas (A1).';
 COMMENT ON COLUMN zones.id IS 'Key';
 COMMENT ON COLUMN zones.kind IS '''planned_mining'', ''concentrated_mining'', ''eco_redline'', ''nature_reserve'', ''scenic_area'', ''water_source'' or ''eco_fragile''';
 COMMENT ON COLUMN zones.name IS 'Name of the zone, quoted in reasons';

@@ -33,9 +33,10 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION classify_row(record) IS
   'classify() for any row that has the fields of mine_facts (found by name): mine_facts itself uses it to judge each member''s own verdict before the retained mine is chosen.';
 
--- The facts, one row per mine.  Built set-wise: penalties, zones and
--- same-holder licences are joined once for all mines (GiST indexes on the
--- geometries), the clusters come from one pass of merge_cluster() per county.
+-- The facts, one row per mine.  Built set-wise: penalties, zone relations
+-- (mine_zone_relations) and same-holder licences (GiST index on the
+-- geometries) are joined once for all mines, the clusters come from one pass
+-- of merge_cluster() per county.
 -- Availability: 0.1.0
 CREATE VIEW mine_facts AS
 -- @template sql/templates/mine_facts.sql COUNTIES=NULL::text[] ORE_BODIES=NULL::text[]

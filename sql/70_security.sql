@@ -240,16 +240,9 @@ GRANT EXECUTE ON FUNCTION rebuild_zone_relations() TO mineconsol_admin;
 
 -- Functions nobody calls directly.  A trigger function is called by its
 -- triggers whatever its ACL (EXECUTE is checked when a trigger is created),
--- so these are revoked from PUBLIC: no role can attach them to a table of
--- its own.  Those of 10_config.sql, 20_registry.sql and this file are
--- revoked where they are defined; these come from 25_zone_relations.sql and
--- 40_stage.sql.
-REVOKE ALL ON FUNCTION mines_zone_relations() FROM PUBLIC;
-REVOKE ALL ON FUNCTION zones_zone_relations() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_cache_invalidate() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_guard() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_events_append() FROM PUBLIC;
-REVOKE ALL ON FUNCTION stage_events_append_only() FROM PUBLIC;
+-- so each piece revokes its trigger functions from PUBLIC where it defines
+-- them (test/sql/function_privileges.sql checks every one): no role can
+-- attach them to a table of its own.
 
 -- Views run with the caller's rights, so row-level security applies through them.
 ALTER VIEW mine_facts SET (security_invoker = true);

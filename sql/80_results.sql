@@ -197,8 +197,10 @@ COMMENT ON POLICY result_refreshes_read ON result_refreshes IS 'A county''s refr
 COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for the refresh of the counties they write only (a reader mapping gives none); the city for every county';
 
 -- What made a county's stored results stale: one row per change, written in
--- the transaction of the edit by statement triggers that run as the editor
--- (no SECURITY DEFINER).  Rows are only ever inserted by editors, so two
+-- the transaction of the edit by statement triggers, as the editor
+-- (mark_results_stale()) or, for L1 across counties and for
+-- rebuild_zone_relations(), as the owner (mark_holder_neighbours_stale()).
+-- Rows are only ever inserted by edits, so two
 -- counties' transactions, or two of one county, never wait for each other
 -- (no row is updated by every edit); refresh_requested_results(), as the
 -- owner, deletes the rows of the counties it recomputes, and only the rows
@@ -1087,7 +1089,7 @@ SELECT row_number() OVER (ORDER BY t.department, t.county_code, t.due NULLS LAST
   JOIN counties c ON c.code = t.county_code
   LEFT JOIN mines m ON m.id = t.mine_id;
 COMMENT ON VIEW v_department_tasks IS
-  'What each department (五(二)) must do now: the next stage of every scheme, unit and closure by the department that must reach it (public security: explosives at closing mines; natural resources: reserves, sales, licences, cancellations), and the verdicts that call a department in (emergency management: unsafe mines and mines closer than the safety distance; ecology: C3 ecology; water resources: river sand; discipline inspection: L1).';
+  'What each department (五(二)) must do now: the next stage of every scheme, unit and closure by the department that must reach it (public security: explosives at closing mines; natural resources: reserves, sales, licences, cancellations), and the verdicts that call a department in (emergency management: unsafe mines and mines closer than the safety distance; ecology: C3 ecology; water resources: river sand; discipline inspection: L1; natural resources: C4 referrals, C5 exits, expired licences to renew).';
 COMMENT ON COLUMN v_department_tasks.id IS 'Row number';
 COMMENT ON COLUMN v_department_tasks.department IS 'Department, in the reader''s language';
 COMMENT ON COLUMN v_department_tasks.task IS 'What to do, in the reader''s language';

@@ -1,11 +1,13 @@
--- The operators, operator classes, casts and try_ function of a base type
+-- The comparison and hash functions, operators, operator classes, casts and
+-- try_ function of a base type
 -- whose values are compared as their bytes (license_no, uscc), expanded by
 -- sql/expand.pl where a piece says
 --   -- @template sql/templates/byte_ordered_type.sql TYPE=… NOUN="…" SHORT=… TEXT="…"
 -- TYPE: the type; NOUN: what a value is ("licence number"); SHORT: the noun
 -- in "text order of the …"; TEXT: what its text is (the cast's comment).
 -- The C functions (mc_TYPE_eq … mc_TYPE_cmp) come from typeinput.h's
--- MC_BYTE_ORDER_FUNCTIONS; hashing and try_TYPE are each type's own.
+-- MC_BYTE_ORDER_FUNCTIONS; the hash functions and try_TYPE from
+-- MC_TEXT_TYPE_FUNCTIONS.
 
 -- Comparison: the text in byte order.  One function and one operator per
 -- comparison, from byte_order_function.sql and byte_order_operator.sql: a

@@ -196,15 +196,15 @@ retained AS (
 			  f.id
 ),
 -- L3: the merged mine's production scale, from the members' capacities in
--- the retained mine's unit, against the retained mine's mineral.  Computed
--- once (MATERIALIZED): for the few clusters of one ore body the planner
--- would otherwise evaluate it again for every member.
+-- the retained mine's unit, against the retained mine's mineral.
 cluster_capacity AS (
 	SELECT f.county_code, f.cluster_id, f.capacity_unit, sum(f.capacity) AS total
 	  FROM f1 f
 	 WHERE f.cluster_id IS NOT NULL
 	 GROUP BY f.county_code, f.cluster_id, f.capacity_unit
 ),
+-- Computed once (MATERIALIZED): for the few clusters of one ore body the
+-- planner would otherwise evaluate it again for every member.
 cluster_scale AS MATERIALIZED (
 	SELECT r.county_code, r.cluster_id,
 		   COALESCE((

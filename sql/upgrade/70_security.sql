@@ -60,14 +60,6 @@ REVOKE INSERT, UPDATE, DELETE ON zones FROM mineconsol_editor;
 REVOKE USAGE ON SEQUENCE mines_id_seq, violations_id_seq, zones_id_seq, schemes_id_seq, units_id_seq
 	FROM mineconsol_editor;
 
--- Functions nobody calls directly.  A trigger function is called by its
--- triggers whatever its ACL (EXECUTE is checked when a trigger is created),
--- so these are revoked from PUBLIC: no role can attach them to a table of
--- its own.  Those of 10_config.sql, 20_registry.sql and this file are
--- revoked where they are defined; these come from 25_zone_relations.sql and
--- 40_stage.sql.
--- @copy sql/70_security.sql REVOKE ALL ON FUNCTION mines_zone_relations( .. REVOKE ALL ON FUNCTION stage_events_append_only(
-
 -- A licence number is unique across the city (the unique index on
 -- mines.license_no is the guard).  When the mine that holds it belongs to a
 -- county the writer cannot see, the index's own error is the only thing the
