@@ -12,9 +12,10 @@
  * Precedence (docs/rules.md, "Precedence"), first wins:
  *	out of scope > C1 ban > C2 close > C4 refer > C3 rectify/close >
  *	C6 merge_retain/merge_close > E1 close > C5 exit > R retain.
- * The rules array starts with the decisive code and lists every other rule
- * that matched after it, in the order above, then L1/L3/S4/A1 notes and the
- * scope basis (S1-S3).  A fact a rule needs but that is missing yields an
+ * The rules array starts with the decisive code, then every other code
+ * that matched in the order the rules were checked (the notes L1, L3, L4,
+ * S4, A1 and LX among them), then every "<code>?", then the scope basis
+ * (S1-S3): hit_rank().  A fact a rule needs but that is missing yields an
  * entry "<code>?" whose reason says what is missing: never a silent pass.
  */
 #include "postgres.h"
