@@ -86,20 +86,11 @@ typedef enum LicenseNoFault
 	LICENSE_NO_BAD_MINERAL
 } LicenseNoFault;
 
-/*
- * The first fault license_no_check() found.  UsccCheck (uscc.c) has the same
- * fields after its fault, the ones MC_INPUT_FAULT sets and the reports read:
- * alike, not shared, since each fault is its own type's enum and a common
- * member would add a step to each of the fields' many uses.
- */
+/* The first fault license_no_check() found (the fields: typeinput.h). */
 typedef struct LicenseNoCheck
 {
 	LicenseNoFault fault;
-	const char *value;			/* the trimmed value, not NUL-terminated */
-	int			len;			/* its length in bytes */
-	int			pos;			/* 1-based position of the fault */
-	const char *at;				/* the offending character or field */
-	int			atlen;			/* its length in bytes */
+	MC_INPUT_CHECK_FIELDS;
 } LicenseNoCheck;
 
 /* Check the YYYYMM field at 1-based position pos of chk->value. */

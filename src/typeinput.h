@@ -64,11 +64,24 @@ mc_digits_value(const char *p, int n)
 }
 
 /*
+ * MC_INPUT_CHECK_FIELDS
+ *		The fields of a <type>Check (license_no.c, uscc.c) after its fault
+ *		(each type's own enum): the value checked and where the first fault
+ *		is, as MC_INPUT_FAULT sets them and the type's report reads them.
+ */
+#define MC_INPUT_CHECK_FIELDS \
+	const char *value;			/* the trimmed value, not NUL-terminated */ \
+	int			len;			/* its length in bytes */ \
+	int			pos;			/* 1-based position of the fault */ \
+	const char *at;				/* the offending character or field */ \
+	int			atlen			/* its length in bytes */
+
+/*
  * MC_INPUT_FAULT(chk, fault, pos, at, atlen)
- *		Record in *chk (a <type>Check of license_no.c or uscc.c: fault, pos,
- *		at, atlen) the first fault that <type>_check() found: the fault, its
- *		1-based position and the offending bytes.  Evaluates to false, for
- *		"return MC_INPUT_FAULT(…)".
+ *		Record in *chk (a <type>Check of license_no.c or uscc.c: its fault
+ *		and MC_INPUT_CHECK_FIELDS) the first fault that <type>_check()
+ *		found: the fault, its 1-based position and the offending bytes.
+ *		Evaluates to false, for "return MC_INPUT_FAULT(…)".
  */
 #define MC_INPUT_FAULT(chk, fault_, pos_, at_, atlen_) \
 	((chk)->fault = (fault_), (chk)->pos = (pos_), (chk)->at = (at_), \

@@ -66,15 +66,11 @@ typedef enum UsccFault
 	USCC_BAD_CHECK
 } UsccFault;
 
-/* The first fault uscc_check() found (like LicenseNoCheck: see there). */
+/* The first fault uscc_check() found (the fields: typeinput.h). */
 typedef struct UsccCheck
 {
 	UsccFault	fault;
-	const char *value;			/* the trimmed value, not NUL-terminated */
-	int			len;			/* its length in bytes */
-	int			pos;			/* 1-based position of the fault */
-	const char *at;				/* the offending character */
-	int			atlen;			/* its length in bytes */
+	MC_INPUT_CHECK_FIELDS;
 	char		expected;		/* the right check character */
 } UsccCheck;
 
