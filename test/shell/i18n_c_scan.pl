@@ -9,6 +9,7 @@
 # exits 1 if any.
 use strict;
 use warnings;
+use warnings FATAL => qw(inplace);	# a file that cannot be read stops the scan
 
 # Calls that translate their text in mineconsol's domain.
 my %translating = map { $_ => 1 } qw(
@@ -39,11 +40,9 @@ my @allowed = (
 my $sql = qr/\b(?:SELECT|FROM|WHERE|JOIN|ORDER BY|GROUP BY|UPDATE|INSERT|DELETE|RETURNING|FOR UPDATE|WITH|CASE WHEN|ELSE|END|EXISTS|LATERAL|OPERATOR\(pg_catalog)\b/;
 
 my $bad = 0;
-for my $file (@ARGV) {
-	open my $fh, '<', $file or die "$file: $!";
-	local $/;
-	my $src = <$fh>;
-	close $fh;
+local $/;						# each file whole
+while (my $src = <<>>) {
+	my $file = $ARGV;
 	# comments blanked out, lines kept
 	$src =~ s{/\*.*?\*/}{ (my $c = $&) =~ s/[^\n]/ /g; $c }gse;
 	$src =~ s{//[^\n]*}{}g;

@@ -7,16 +7,14 @@
 # ERRCODE values, one-word literals and values compared with are not texts.
 use strict;
 use warnings;
-binmode STDOUT, ":encoding(UTF-8)";
+use warnings FATAL => qw(inplace);	# a file that cannot be read stops the scan
+use utf8;
+use open qw(:std :encoding(UTF-8));
 
-# (Reads each file whole like i18n_c_scan.pl, an idiom of five lines, not shared:
-# what the two look for, RAISE statements and C literals, has nothing in common.)
 my $bad = 0;
-for my $file (@ARGV) {
-	open my $fh, '<:encoding(UTF-8)', $file or die "$file: $!";
-	local $/;
-	my $src = <$fh>;
-	close $fh;
+local $/;						# each file whole
+while (my $src = <<>>) {
+	my $file = $ARGV;
 	$src =~ s/--[^\n]*//g;		# comments (no RAISE literal holds "--")
 	while ($src =~ /\bRAISE\b/g) {
 		my $start = $-[0];
