@@ -1,7 +1,9 @@
 # Shared by `make deps`, `make test`, `make demo` and `make bench`: install what
-# is missing, build and install mineconsol, and run a throwaway PostgreSQL
-# cluster on a Unix socket in a temporary directory (no TCP).  Source it; it
-# defines functions and variables only.
+# is missing (the server and its headers, PostGIS, pgTAP, pg_cron for the
+# scheduled-refresh test, and the rest listed in MINECONSOL_DEPS below, with
+# the zh_CN.UTF-8 locale), build and install mineconsol, and run a throwaway
+# PostgreSQL cluster on a Unix socket in a temporary directory (no TCP).
+# Source it; it defines functions and variables only.
 
 # pg_major: the PostgreSQL major version to build and test against.
 #   1. $PGVER when set;

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Locks and concurrent refreshes, two sessions at a time, as the real roles.
-# A county's transaction left open (an edit of zones that changes nothing,
-# an edit of its own county's zone, a refresh of its results) must not hold
-# up another county: the second session runs with lock_timeout = 1s, so a
-# wait would show as an error.  Refreshes of the same county (the city's and
-# a county's, two of the city's) wait for each other and all succeed, with
-# every mine's result stored exactly once.  Staleness marks (result_changes)
-# are only ever inserted: an open edit holds up no refresh and no other edit,
-# and a change committed while a refresh runs keeps its county stale.
+# A transaction left open must not hold up another county: the second
+# session runs with lock_timeout = 1s, so a wait would show as an error.  A
+# clerk's edit of zones (even one that changes nothing) is refused (42501:
+# zones are the city's) and holds nothing; a clerk's open mine edit, an open
+# edit of a county's zone (made as postgres, the owner) and a county's open
+# refresh hold up no other county, while the zone edit holds up its own
+# county's mine edits.  Refreshes of the same county (the city's and a
+# county's, two of the city's) wait for each other and all succeed, with
+# every mine's result stored exactly once, also when a mine moves county or
+# two counties that swapped mines refresh at once (no deadlock).  Staleness
+# marks (result_changes) are only ever inserted: an open edit holds up no
+# refresh and no other edit, and a change committed while a refresh runs
+# keeps its county stale.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 db=mineconsol_results_conc
