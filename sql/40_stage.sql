@@ -57,7 +57,7 @@ COMMENT ON COLUMN stage_transitions.recorded_by IS 'Who records the step: ''coun
 -- that names the step (docs/rules.md, "Stage tracks", quotes them).  The
 -- rows are alike in shape only: one step of the graph each.
 INSERT INTO stage_transitions (track, from_stage, to_stage, evidence_keys, due_after_stage, due_within_param, clause, description, seeded, recorded_by) VALUES
-	('scheme', 'survey', 'drafted', '{date,doc_no}', NULL, NULL, '四(一)',
+	('scheme', 'survey', 'drafted', '{date,doc_no}', NULL, NULL, '四(一), 四(三)',
 	 'The county has surveyed its mines and drafted the consolidation scheme', true, 'county'),
 	('scheme', 'drafted', 'hearing_held', '{date,doc_no}', NULL, NULL, '四(三)',
 	 'A hearing on the draft scheme was held', true, 'county'),

@@ -31,6 +31,7 @@
 ALTER TABLE stage_transitions DISABLE TRIGGER stage_transitions_replaces_seed;
 UPDATE stage_transitions t SET clause = v.clause
   FROM (VALUES
+	('scheme', 'survey', 'drafted', '四(一), 四(三)'),
 	('scheme', 'drafted', 'hearing_held', '四(三)'),
 	('scheme', 'hearing_held', 'noticed', '四(三)'),
 	('scheme', 'noticed', 'submitted', '四(三)'),
