@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(75);
+SELECT plan(77);
 
 -- What a county may reach past its county: through a mapping that gives more
 -- than the mapped role has, through the city's zones, through the trigger
@@ -75,6 +75,9 @@ SELECT is(my_write_counties(), ARRAY['140902'], '… and writes only its own');
 SELECT is(mapped_counties('mineconsol_reader', 'mineconsol_editor', 'mineconsol_admin', 'mineconsol_inspector', 'mc_cb_wutai_nobody')
           <@ (SELECT array_agg(county_code) FROM mineconsol.role_counties), true,
   '… and mapped_counties() for any roles tells it no more than the mappings it reads anyway');
+SELECT is(mapped_counties(VARIADIC NULL::name[]), '{}'::text[], '… no group roles: no counties');
+SELECT is(pg_temp.error_of($$SELECT mineconsol.mapped_counties('mc_cb_no_such_role')$$),
+  E'42704: role "mc_cb_no_such_role" does not exist\nDETAIL: \nHINT: ', '… a group role that does not exist is refused (42704)');
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines), ARRAY[9101, 9102, 9103, 9104]::bigint[],
   'a group in no mineconsol role gives no county (Wutai''s mine stays hidden)');
 SELECT is(pg_temp.changed_rows($$UPDATE mineconsol.mines SET name = 'hijacked' WHERE id = 9103$$), 0::bigint,
