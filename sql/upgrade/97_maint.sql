@@ -28,25 +28,15 @@
 -- change; a DBA's edited row is the DBA's.  The trigger that makes an edited
 -- row the DBA's is held off, so the seed rows stay seed rows, as a fresh
 -- install has them.
+CREATE TEMPORARY TABLE shipped_transitions (LIKE stage_transitions);
+-- @template sql/templates/stage_transition_seeds.sql TABLE=shipped_transitions
 ALTER TABLE stage_transitions DISABLE TRIGGER stage_transitions_replaces_seed;
-UPDATE stage_transitions t SET clause = v.clause
-  FROM (VALUES
-	('scheme', 'survey', 'drafted', '四(一), 四(三)'),
-	('scheme', 'drafted', 'hearing_held', '四(三)'),
-	('scheme', 'hearing_held', 'noticed', '四(三)'),
-	('scheme', 'noticed', 'submitted', '四(三)'),
-	('scheme', 'submitted', 'approved', '四(三)'),
-	('unit', 'planned', 'reserves_verified', '四(四)'),
-	('unit', 'reserves_verified', 'valued', '四(五)'),
-	('unit', 'valued', 'transferred', '四(五)'),
-	('closure', 'to_close', 'closure_decided', '三(二)1(6)'),
-	('closure', 'closure_decided', 'license_cancelled', '三(二)1(6)'),
-	('closure', 'license_cancelled', 'announced', '三(二)1(6)'),
-	('closure', 'announced', 'explosives_disposed', '五(二)'),
-	('closure', 'explosives_disposed', 'restored', '四(八)')
-  ) AS v(track, from_stage, to_stage, clause)
- WHERE t.seeded AND t.track = v.track AND t.from_stage = v.from_stage AND t.to_stage = v.to_stage;
+UPDATE stage_transitions t SET clause = s.clause
+  FROM shipped_transitions s
+ WHERE t.seeded AND t.track = s.track AND t.from_stage = s.from_stage AND t.to_stage = s.to_stage
+   AND t.clause IS DISTINCT FROM s.clause;
 ALTER TABLE stage_transitions ENABLE TRIGGER stage_transitions_replaces_seed;
+DROP TABLE shipped_transitions;
 
 -- The configuration seeds cite the repository's docs for the facts they
 -- rest on.  Seed rows only, with the seed trigger held off as above.
