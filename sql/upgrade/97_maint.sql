@@ -28,15 +28,20 @@
 -- change; a DBA's edited row is the DBA's.  The trigger that makes an edited
 -- row the DBA's is held off, so the seed rows stay seed rows, as a fresh
 -- install has them.
-CREATE TEMPORARY TABLE shipped_transitions (LIKE stage_transitions);
--- @template sql/templates/stage_transition_seeds.sql TABLE=shipped_transitions
+-- The scratch copy is named pg_temp.shipped_transitions wherever it is used:
+-- pg_temp comes last on this script's search path, so a bare name would find
+-- a table of that name in public (or PostGIS's schema) first, one the
+-- database's owner, or a role that could once create there, may have made,
+-- with a trigger that would run as the updating superuser.
+CREATE TEMPORARY TABLE pg_temp.shipped_transitions (LIKE mineconsol.stage_transitions);
+-- @template sql/templates/stage_transition_seeds.sql TABLE=pg_temp.shipped_transitions
 ALTER TABLE stage_transitions DISABLE TRIGGER stage_transitions_replaces_seed;
 UPDATE stage_transitions t SET clause = s.clause
-  FROM shipped_transitions s
+  FROM pg_temp.shipped_transitions s
  WHERE t.seeded AND t.track = s.track AND t.from_stage = s.from_stage AND t.to_stage = s.to_stage
    AND t.clause IS DISTINCT FROM s.clause;
 ALTER TABLE stage_transitions ENABLE TRIGGER stage_transitions_replaces_seed;
-DROP TABLE shipped_transitions;
+DROP TABLE pg_temp.shipped_transitions;
 
 -- The configuration seeds cite the repository's docs for the facts they
 -- rest on.  Seed rows only, with the seed trigger held off as above.
