@@ -68,7 +68,10 @@ BEGIN
 
 	-- Three statements, not one: row-level security checks a member against
 	-- its unit, which must be visible (committed to this command) first.
-	CREATE TEMPORARY TABLE adopt_plan ON COMMIT DROP AS
+	-- The scratch table is named pg_temp.adopt_plan everywhere: pg_temp is
+	-- last on this function's path, so a bare name would find a table of
+	-- that name in public first, and run its owner's triggers as the caller.
+	CREATE TEMPORARY TABLE pg_temp.adopt_plan ON COMMIT DROP AS
 	SELECT p.cluster_id, p.retained_mine_id, p.member_ids, NULL::bigint AS unit_id
 	  FROM mineconsol.merge_plan_results p
 	 WHERE p.county_code = v_county AND p.retained_mine_id IS NOT NULL;
@@ -76,20 +79,20 @@ BEGIN
 	WITH made AS (
 		INSERT INTO mineconsol.units (county_code, retained_mine_id, cluster_id)
 		SELECT v_county, p.retained_mine_id, p.cluster_id
-		  FROM adopt_plan p
+		  FROM pg_temp.adopt_plan p
 		 ORDER BY p.cluster_id
 		RETURNING id, cluster_id
 	)
-	UPDATE adopt_plan p SET unit_id = made.id FROM made WHERE made.cluster_id = p.cluster_id;
+	UPDATE pg_temp.adopt_plan p SET unit_id = made.id FROM made WHERE made.cluster_id = p.cluster_id;
 
 	INSERT INTO mineconsol.unit_members (unit_id, mine_id)
-	SELECT p.unit_id, unnest(p.member_ids) FROM adopt_plan p;
+	SELECT p.unit_id, unnest(p.member_ids) FROM pg_temp.adopt_plan p;
 
 	INSERT INTO mineconsol.closures (mine_id, unit_id)
 	SELECT m.mine_id, p.unit_id
-	  FROM adopt_plan p CROSS JOIN LATERAL unnest(p.member_ids) AS m(mine_id)
+	  FROM pg_temp.adopt_plan p CROSS JOIN LATERAL unnest(p.member_ids) AS m(mine_id)
 	 WHERE m.mine_id <> p.retained_mine_id;
-	DROP TABLE adopt_plan;
+	DROP TABLE pg_temp.adopt_plan;
 
 	-- Mines closed on their own verdict (ban, close), merged or not.
 	INSERT INTO mineconsol.closures (mine_id)

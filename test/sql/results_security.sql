@@ -1,6 +1,6 @@
 \i test/setup.psql
 BEGIN;
-SELECT plan(60);
+SELECT plan(62);
 
 -- Stored results and zone relations, attacked as the real roles: a clerk of
 -- Xinfu (140902), a clerk of Dingxiang (140921), a reporting tool of Xinfu,
@@ -80,9 +80,32 @@ SELECT results_eq($$SELECT mines FROM mineconsol.refresh_results(false)$$, $$VAL
 RESET ROLE;
 SELECT is((SELECT array_agg(mine_id ORDER BY mine_id) FROM stored WHERE reasons = '{marker}'), ARRAY[8001]::bigint[],
   '… and leaves Xinfu''s stored verdicts alone');
+-- A table named like adopt_merge_plan()'s scratch table, planted in public
+-- by Xinfu's clerk (as one could while public was open to every role), with
+-- a trigger: the function's path finds public before pg_temp, so it names
+-- its scratch table pg_temp.adopt_plan and never touches this one.
+CREATE TABLE public.adopt_plan (cluster_id integer, retained_mine_id bigint, member_ids bigint[], unit_id bigint);
+CREATE TABLE public.adopt_plan_fired (by_role name);
+CREATE FUNCTION public.adopt_plan_planted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+	INSERT INTO public.adopt_plan_fired VALUES (current_user);
+	RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER planted AFTER INSERT OR UPDATE OR DELETE ON public.adopt_plan
+	FOR EACH STATEMENT EXECUTE FUNCTION public.adopt_plan_planted();
+ALTER TABLE public.adopt_plan OWNER TO mc_rs_xinfu;
+ALTER TABLE public.adopt_plan_fired OWNER TO mc_rs_xinfu;
+ALTER FUNCTION public.adopt_plan_planted() OWNER TO mc_rs_xinfu;
+GRANT ALL ON public.adopt_plan, public.adopt_plan_fired TO PUBLIC;
 SET LOCAL ROLE mc_rs_ding;
 SELECT is(adopt_merge_plan('140921'), 0, 'Dingxiang adopts its stored plan (no cluster)');
 RESET ROLE;
+SELECT is((SELECT count(*) FROM public.adopt_plan_fired), 0::bigint,
+  '… without running the trigger of a public.adopt_plan another county planted');
+SELECT has_table('public', 'adopt_plan', '… and without dropping that table');
+DROP TABLE public.adopt_plan, public.adopt_plan_fired;
+DROP FUNCTION public.adopt_plan_planted();
 
 -- ---------------------------------------------------------------- forging results
 SET LOCAL ROLE mc_rs_xinfu;
