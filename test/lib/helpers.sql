@@ -19,6 +19,20 @@ CREATE FUNCTION pg_temp.sqlstate_of(sql text) RETURNS text LANGUAGE sql AS $$
   SELECT COALESCE(e.code, 'no error') FROM pg_temp.error_fields(sql) e
 $$;
 
+-- How a long statement ends under the caller's statement_timeout (set at
+-- the top level, where the timer runs): 'finished', 'cancelled promptly'
+-- (within the given time of its start) or 'cancelled late'.
+CREATE FUNCTION pg_temp.cancellation(sql text, promptly interval) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  EXECUTE sql;
+  RETURN 'finished';
+EXCEPTION WHEN query_canceled THEN
+  RETURN CASE WHEN clock_timestamp() - t0 < promptly THEN 'cancelled promptly' ELSE 'cancelled late' END;
+END
+$$;
+
 -- The detail / hint of the error a statement raises ('(no error)' if none;
 -- NULL for no hint).
 CREATE FUNCTION pg_temp.err_detail(sql text) RETURNS text LANGUAGE sql AS $$

@@ -8,6 +8,7 @@ SELECT plan(31);
 -- in prepared plans, and what the roles may not do.  The attacks that
 -- succeeded were fixed: a huge message could not be cancelled while it was
 -- parsed and rendered (the last test here).
+\i test/lib/helpers.sql
 
 CREATE ROLE mc_ai_reader IN ROLE mineconsol_reader;
 CREATE ROLE mc_ai_editor IN ROLE mineconsol_editor;
@@ -115,21 +116,11 @@ SELECT is(pg_temp.state(), :'before', 'nothing the attacks aimed at changed');
 CREATE TEMP TABLE mc_ai_big AS
   SELECT ('[{"l":[' || repeat('{"k":"L3?"},', 1000000) || '"x"]}]')::jsonb AS j;
 GRANT SELECT ON mc_ai_big TO PUBLIC;
-CREATE FUNCTION pg_temp.cancel_after() RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-	t0 timestamptz := clock_timestamp();
-BEGIN
-	PERFORM render_reasons(j, NULL) FROM mc_ai_big;
-	RETURN 'finished';
-EXCEPTION WHEN query_canceled THEN
-	RETURN CASE WHEN clock_timestamp() - t0 < interval '1 second' THEN 'cancelled promptly' ELSE 'cancelled late' END;
-END
-$fn$;
-GRANT EXECUTE ON FUNCTION pg_temp.cancel_after() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION pg_temp.cancellation(text, interval) TO PUBLIC;
 SET LOCAL lc_messages = 'zh_CN.UTF-8';
 SET LOCAL ROLE mc_ai_reader;
 SET LOCAL statement_timeout = '100ms';
-SELECT pg_temp.cancel_after() AS cancelled \gset
+SELECT pg_temp.cancellation($$SELECT mineconsol.render_reasons(j, NULL) FROM mc_ai_big$$, '1 second') AS cancelled \gset
 SET LOCAL statement_timeout = 0;
 RESET ROLE;
 SELECT is(:'cancelled'::text, 'cancelled promptly',

@@ -82,20 +82,11 @@ SELECT is(pg_temp.sqlstate_of($$SELECT mineconsol.mapped_counties('MINECONSOL_ED
 SELECT is(pg_temp.sqlstate_of($$SELECT mineconsol.mapped_counties(VARIADIC array_fill('pg_monitor'::name, ARRAY[20000000]))$$), '54000',
   '… an array over the size limit is refused');
 RESET ROLE;
-CREATE FUNCTION pg_temp.cancel_after() RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-	t0 timestamptz := clock_timestamp();
-BEGIN
-	PERFORM mineconsol.mapped_counties(VARIADIC array_fill('pg_monitor'::name, ARRAY[1000000]));
-	RETURN 'finished';
-EXCEPTION WHEN query_canceled THEN
-	RETURN CASE WHEN clock_timestamp() - t0 < interval '2 seconds' THEN 'cancelled promptly' ELSE 'cancelled late' END;
-END
-$fn$;
-GRANT EXECUTE ON FUNCTION pg_temp.cancel_after() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION pg_temp.cancellation(text, interval) TO PUBLIC;
 SET LOCAL ROLE mc_am_xinfu;
 SET LOCAL statement_timeout = '100ms';
-SELECT pg_temp.cancel_after() AS cancelled \gset
+SELECT pg_temp.cancellation($$SELECT mineconsol.mapped_counties(VARIADIC array_fill('pg_monitor'::name, ARRAY[1000000]))$$,
+  '2 seconds') AS cancelled \gset
 SET LOCAL statement_timeout = 0;
 RESET ROLE;
 SELECT is(:'cancelled'::text, 'cancelled promptly',
