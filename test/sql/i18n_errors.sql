@@ -27,6 +27,10 @@ CREATE TEMP TABLE t2 (x int);
 CREATE TRIGGER t2_wrong BEFORE INSERT ON t2 FOR EACH ROW EXECUTE FUNCTION mineconsol.stage_guard('scheme');
 
 -- Each error in English ('C') and in Chinese ('zh_CN.UTF-8'), the same SQLSTATE.
+-- A Chinese answer that starts with ^ is a pattern: PostgreSQL's own message
+-- (row-level security's), whose wording its catalogue changes between minor
+-- releases (违反表 "mines" / 违背了表"mines"); the pattern asks for the
+-- SQLSTATE, the table, and no English word.
 CREATE TEMP TABLE cases (n int, what text, sql text, as_role text, c text, zh text);
 -- (Its rows are alike in shape only: each is one case, the data the checks run over.)
 INSERT INTO cases VALUES
@@ -45,7 +49,7 @@ INSERT INTO cases VALUES
  (4, 'a county clerk''s write into another county (RLS, 42501)',
   $$INSERT INTO mineconsol.mines (name, county_code) VALUES ('elsewhere', '140921')$$, 'mc_i18n_xinfu',
   '42501: new row violates row-level security policy for table "mines"',
-  '42501: 新行违反表 "mines" 的行级安全策略'),
+  '^42501: [^A-Za-z]*"mines"[^A-Za-z]*$'),
  (5, 'a county clerk registers a licence number another county holds (70_security, 23505)',
   $$INSERT INTO mineconsol.mines (name, license_no, county_code) VALUES ('dup', 'C1409212019087110149003', '140902')$$, 'mc_i18n_xinfu',
   E'23505: licence number C1409212019087110149003 is already registered\nA licence number belongs to one mine in the whole city; the mine that holds it may be in a county you do not work for.',
@@ -118,7 +122,9 @@ $fn$;
 CREATE TEMP TABLE got_c AS SELECT * FROM pg_temp.run('C');
 CREATE TEMP TABLE got_zh AS SELECT * FROM pg_temp.run('zh_CN.UTF-8');
 SELECT is(g.got, c.c, 'C: ' || c.what) FROM cases c JOIN got_c g USING (n) ORDER BY n;
-SELECT is(g.got, c.zh, 'zh_CN: ' || c.what) FROM cases c JOIN got_zh g USING (n) ORDER BY n;
+SELECT CASE WHEN c.zh LIKE '^%' THEN matches(g.got, c.zh, 'zh_CN: ' || c.what)
+            ELSE is(g.got, c.zh, 'zh_CN: ' || c.what) END
+  FROM cases c JOIN got_zh g USING (n) ORDER BY n;
 
 -- The refusals changed nothing.
 SELECT is((SELECT array_agg(id ORDER BY id) FROM mines WHERE county_code = '140921'), ARRAY[9101]::bigint[],
