@@ -349,7 +349,7 @@ $fn$;
 COMMENT ON FUNCTION zones_zone_relations() IS
   'Statement trigger on zones only (else 39P01): recomputes mine_zone_relations for the zones inserted, changed or deleted. A county''s zone relates to that county''s mines, a city-wide zone to every mine. Runs as the owner.';
 
--- Transition tables allow one event per trigger.
+-- One trigger per event (transition tables allow one): statement_triggers.sql.
 -- @template sql/templates/statement_triggers.sql TABLE=mines NAME=zone_relations FUNCTION=mines_zone_relations OLD=old_mines NEW=new_mines
 -- @template sql/templates/statement_triggers.sql TABLE=zones NAME=zone_relations FUNCTION=zones_zone_relations OLD=old_zones NEW=new_zones
 

@@ -197,10 +197,9 @@ COMMENT ON POLICY result_refreshes_read ON result_refreshes IS 'A county''s refr
 COMMENT ON POLICY result_refreshes_request ON result_refreshes IS 'County staff ask for the refresh of the counties they write only (a reader mapping gives none); the city for every county';
 
 -- What made a county's stored results stale: one row per change, written in
--- the transaction of the edit by statement triggers, as the editor
--- (mark_results_stale()) or, for L1 across counties and for
--- rebuild_zone_relations(), as the owner (mark_holder_neighbours_stale()).
--- Rows are only ever inserted by edits, so two
+-- the transaction of the edit: as the editor by mark_results_stale(), as
+-- the owner by mark_holder_neighbours_stale() (L1 across counties) and by
+-- rebuild_zone_relations().  Rows are only ever inserted by edits, so two
 -- counties' transactions, or two of one county, never wait for each other
 -- (no row is updated by every edit); refresh_requested_results(), as the
 -- owner, deletes the rows of the counties it recomputes, and only the rows
